@@ -1,0 +1,1 @@
+"""live: a swarm of one-eyed creatures fills in what a visitor draws."""
