@@ -23,6 +23,7 @@ BACKENDS = ("analytic", "pytorch3d")
 class Renderer(Protocol):
     """What both backends provide."""
 
+    swarm: Swarm
     settings: RenderConfig
 
     def silhouette(self, offsets: torch.Tensor) -> torch.Tensor:

@@ -122,11 +122,17 @@ class MeshRenderer:
 
     def silhouette(self, offsets: torch.Tensor) -> torch.Tensor:
         """Soft silhouette, differentiable with respect to ``offsets`` (N, 2); returns (H, W) in [0, 1]."""
-        images = self._sil_renderer(self._moved(self._sil_mesh, self._sil_owner, offsets))
-        return images[0, ..., 3]
+        return self.silhouette_of(self._moved(self._sil_mesh, self._sil_owner, offsets))
 
     @torch.no_grad()
     def color(self, offsets: torch.Tensor) -> torch.Tensor:
         """Flat-colour view; returns (H, W, 3) RGB in [0, 1]."""
-        images = self._color_renderer(self._moved(self._color_mesh, self._owner, offsets))
-        return images[0, ..., :3]
+        return self.color_of(self._moved(self._color_mesh, self._owner, offsets))
+
+    def silhouette_of(self, mesh) -> torch.Tensor:
+        """Soft silhouette of any scene ``Meshes`` with these settings: (H, W) in [0, 1]."""
+        return self._sil_renderer(mesh)[0, ..., 3]
+
+    def color_of(self, mesh) -> torch.Tensor:
+        """Colour view of any textured scene ``Meshes``: (H, W, 3) RGB in [0, 1]."""
+        return self._color_renderer(mesh)[0, ..., :3]

@@ -1,0 +1,161 @@
+"""``live bench``: median milliseconds per optimiser step and per colour render.
+
+Every row times one backend on one device at one swarm size and render size, on the seed's
+letter-A target. The baseline is the seed's own loop: creature meshes joined anew from a Python
+list at every step, all three discs in the silhouette with 3 faces per pixel (N=16 only: it is
+slow). Each row's speed-up is the baseline's time per step at the same render size and device
+divided by the row's.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, replace
+from typing import Callable, Iterable
+
+import numpy as np
+import torch
+
+from live.config import RenderConfig
+from live.fit import sync
+from live.optimise import Arranger
+from live.render import make_renderer, pytorch3d_available
+from live.sprites import Swarm, make_swarm
+from live.target import text_mask
+
+SPRITES = (16, 64, 256)
+SIZES = (128, 256)
+BASELINE = "seed-loop"
+BASELINE_SPRITES = 16
+
+
+@dataclass
+class BenchRow:
+    backend: str
+    device: str
+    sprites: int
+    size: int
+    ms_per_step: float
+    ms_per_color: float
+    steps_timed: int
+    speedup: float | None = None
+
+
+def median_ms(fn: Callable[[], object], device: torch.device, budget_s: float, min_runs: int = 2, max_runs: int = 30):
+    """Runs ``fn`` once to warm up, then until ``budget_s`` is spent (between ``min_runs`` and
+    ``max_runs`` runs); returns (median milliseconds, runs timed)."""
+    fn()
+    sync(device)
+    times: list[float] = []
+    spent = 0.0
+    while len(times) < min_runs or (spent < budget_s and len(times) < max_runs):
+        start = time.perf_counter()
+        fn()
+        sync(device)
+        times.append(time.perf_counter() - start)
+        spent += times[-1]
+    return float(np.median(times) * 1e3), len(times)
+
+
+def _seed_loop(swarm: Swarm, settings: RenderConfig):
+    """The notebook's loop: returns (step, colour) closures that rebuild the scene every call."""
+    from pytorch3d.renderer import TexturesVertex
+    from pytorch3d.structures import Meshes, join_meshes_as_scene
+
+    from live.render.mesh import MeshRenderer, fan_mesh_arrays
+
+    renderer = MeshRenderer(swarm, replace(settings, silhouette="seed"))
+    meshes = []
+    for i in range(len(swarm)):
+        verts, faces, rgb, _ = fan_mesh_arrays(Swarm(swarm.radii[i : i + 1], swarm.start[i : i + 1]), settings.segments)
+        meshes.append(Meshes([verts], [faces], textures=TexturesVertex([rgb])))
+    offsets = torch.zeros_like(swarm.start, requires_grad=True)
+    optimizer = torch.optim.Adam([offsets], lr=0.05)
+    target = torch.from_numpy(text_mask("A", settings.size)).to(swarm.device)
+
+    def scene():
+        moved = []
+        for offset, mesh in zip(offsets, meshes):
+            n = mesh.verts_packed().shape[0]
+            moved.append(mesh.offset_verts(torch.nn.functional.pad(offset.expand(n, 2), (0, 1))))
+        return join_meshes_as_scene(moved)
+
+    def step():
+        optimizer.zero_grad()
+        loss = torch.sum((renderer.silhouette_of(scene()) - target) ** 2)
+        loss.backward()
+        optimizer.step()
+
+    def color():
+        with torch.no_grad():
+            renderer.color_of(scene())
+
+    return step, color
+
+
+def _time_row(backend: str, device: torch.device, sprites: int, size: int, budget_s: float) -> BenchRow:
+    swarm = make_swarm(sprites, 0, device)
+    settings = RenderConfig(size=size)
+    if backend == BASELINE:
+        step, color = _seed_loop(swarm, settings)
+    else:
+        arranger = Arranger(make_renderer(swarm, settings, backend))
+        arranger.set_target(text_mask("A", size))
+        step, color = arranger.step, arranger.color
+    ms_step, runs = median_ms(step, device, budget_s)
+    ms_color, _ = median_ms(color, device, budget_s / 2)
+    return BenchRow(backend, str(device), sprites, size, ms_step, ms_color, runs)
+
+
+def run_bench(
+    sprites: Iterable[int] = SPRITES,
+    sizes: Iterable[int] = SIZES,
+    backends: Iterable[str] | None = None,
+    devices: Iterable[str] | None = None,
+    budget_s: float = 2.0,
+    baseline: bool = True,
+    on_row: Callable[[BenchRow], None] | None = None,
+) -> list[BenchRow]:
+    """Times every available backend x device x sprites x size, plus the seed-loop baseline.
+
+    Args:
+        budget_s: seconds of timed steps per row, after one warm-up step (at least 2 are timed).
+        on_row: called with each row as soon as it is timed.
+    """
+    if backends is None:
+        backends = ["analytic"] + (["pytorch3d"] if pytorch3d_available() else [])
+    if devices is None:
+        devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    sizes, sprites = list(sizes), list(sprites)
+    plan = []
+    for dev in devices:
+        if baseline and pytorch3d_available():
+            plan += [(BASELINE, dev, BASELINE_SPRITES, s) for s in sizes]
+        plan += [(b, dev, n, s) for b in backends for n in sprites for s in sizes]
+    rows: list[BenchRow] = []
+    base: dict[tuple[str, int], float] = {}
+    for backend, dev, n, size in plan:
+        row = _time_row(backend, torch.device(dev), n, size, budget_s)
+        if backend == BASELINE:
+            base[(dev, size)] = row.ms_per_step
+        if (dev, size) in base:
+            row.speedup = base[(dev, size)] / row.ms_per_step
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+    return rows
+
+
+HEADER = f"{'backend':<10} {'device':<6} {'sprites':>7} {'size':>5} {'ms/step':>10} {'ms/color':>9} {'speed-up':>9}"
+
+
+def format_row(row: BenchRow) -> str:
+    speedup = f"{row.speedup:8.1f}x" if row.speedup is not None else f"{'-':>9}"
+    return (
+        f"{row.backend:<10} {row.device:<6} {row.sprites:>7} {row.size:>5} "
+        f"{row.ms_per_step:>10.2f} {row.ms_per_color:>9.2f} {speedup}"
+    )
+
+
+def rows_as_dicts(rows: Iterable[BenchRow]) -> list[dict]:
+    return [asdict(r) for r in rows]

@@ -1,0 +1,231 @@
+"""The ``live`` command: ``live demo | fit | render | bench`` (also ``python -m live``).
+
+Every subcommand reads the configuration (``--config FILE``, default ``configs/default.toml``),
+then applies ``--set section.key=value`` and its own flags, and prints the effective settings
+to stderr. Bad input ends the command with one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+from live.config import Config, ConfigError, load_config, parse_override
+
+#: Command-line flags that stand for configuration keys.
+FLAG_KEYS = {
+    "sprites": "swarm.sprites",
+    "seed": "swarm.seed",
+    "size": "render.size",
+    "backend": "render.backend",
+    "device": "render.device",
+    "steps": "optim.steps",
+    "lr": "optim.lr",
+    "recordings": "paths.recordings",
+    "font": "target.font",
+    "threshold": "target.threshold",
+}
+
+
+def _add_config_flags(parser: argparse.ArgumentParser, *flags: str) -> None:
+    parser.add_argument("--config", metavar="FILE", help="TOML configuration (default: configs/default.toml)")
+    parser.add_argument(
+        "--set", metavar="KEY=VALUE", action="append", default=[], help="override any config key, e.g. render.sigma=1e-4"
+    )
+    kinds = {"sprites": int, "seed": int, "size": int, "steps": int, "lr": float, "threshold": float}
+    for flag in flags:
+        parser.add_argument(f"--{flag}", type=kinds.get(flag, str), help=f"sets {FLAG_KEYS[flag]}")
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """The configuration file, then ``--set`` items, then the named flags; printed to stderr.
+
+    Raises:
+        ConfigError: a bad file, key or value.
+    """
+    overrides = dict(parse_override(item) for item in args.set)
+    for flag, key in FLAG_KEYS.items():
+        value = getattr(args, flag, None)
+        if value is not None:
+            overrides[key] = value
+    config = load_config(args.config, overrides)
+    print(_one_line_config(config), file=sys.stderr)
+    return config
+
+
+def _one_line_config(config: Config) -> str:
+    import dataclasses
+
+    parts = []
+    for section in dataclasses.fields(config):
+        values = dataclasses.asdict(getattr(config, section.name))
+        parts.append(f"[{section.name}] " + " ".join(f"{k}={v}" for k, v in values.items()))
+    return "config: " + " | ".join(parts)
+
+
+def _target_from_args(args: argparse.Namespace, config: Config):
+    from live.target import image_mask, text_mask
+
+    if args.text is not None:
+        return text_mask(args.text, config.render.size, config.target.font)
+    return image_mask(args.target, config.render.size, config.target.threshold, args.invert or config.target.invert)
+
+
+def _save_gif(path: Path, frames) -> Path:
+    from live.record import write_gif
+
+    return write_gif(path, frames)
+
+
+# -- subcommands ---------------------------------------------------------------------------
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The seed's first experiment: creatures form the letter 'A'; writes a GIF."""
+    from live.fit import fit
+    from live.record import timestamped
+    from live.target import text_mask
+
+    config = config_from_args(args)
+    target = text_mask("A", config.render.size, config.target.font)
+    result = fit(config, target, config.optim.steps, record=True, progress=True)
+    gif = _save_gif(Path(args.gif) if args.gif else timestamped(config.paths.recordings, "demo-"), result.frames)
+    print(f"IoU {result.iou:.3f}, {result.ms_per_step:.1f} ms per step ({result.backend}, {result.device})", file=sys.stderr)
+    print(gif)
+    return 0
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    """Fits a swarm to a text or image target and reports IoU, loss and ms per step."""
+    from live.fit import fit
+
+    config = config_from_args(args)
+    target = _target_from_args(args, config)
+    result = fit(config, target, config.optim.steps, record=args.gif is not None, progress=not args.json)
+    figures = result.summary()
+    if args.gif is not None:
+        figures["gif"] = str(_save_gif(Path(args.gif), result.frames))
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for key, value in figures.items():
+            print(f"{key}: {value:.4f}" if isinstance(value, float) else f"{key}: {value}")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Renders a freshly seeded swarm at its start positions to arrays (and a PNG)."""
+    import numpy as np
+    import torch
+
+    from live.fit import build
+    from live.record import to_uint8
+
+    config = config_from_args(args)
+    scene = build(config)
+    offsets = torch.zeros_like(scene.renderer.swarm.start)
+    with torch.no_grad():
+        silhouette = scene.renderer.silhouette(offsets).cpu().numpy()
+    color = scene.renderer.color(offsets).cpu().numpy()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(out, silhouette=silhouette, color=color)
+    print(out)
+    if args.png:
+        import cv2
+
+        grey = np.repeat(silhouette[..., None], 3, axis=2)
+        picture = to_uint8(np.concatenate([color, grey], axis=1))[..., ::-1]  # RGB -> BGR at the edge
+        Path(args.png).parent.mkdir(parents=True, exist_ok=True)
+        if not cv2.imwrite(str(args.png), picture):
+            raise OSError(f"cannot write '{args.png}': use a .png path in a writable folder")
+        print(args.png)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Times optimiser steps and colour renders for every backend, device and size."""
+    from live.bench import HEADER, format_row, rows_as_dicts, run_bench
+
+    if not args.json:
+        print(HEADER, flush=True)
+    rows = run_bench(
+        sprites=args.sprites,
+        sizes=args.sizes,
+        backends=args.backends,
+        devices=args.devices,
+        budget_s=args.budget,
+        baseline=not args.no_baseline,
+        on_row=None if args.json else lambda row: print(format_row(row), flush=True),
+    )
+    if args.json:
+        print(json.dumps(rows_as_dicts(rows), indent=1))
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------------------
+def _int_list(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",") if x]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a comma-separated list of integers, e.g. 16,64") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="live", description="A swarm of one-eyed creatures fills in what you draw."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands: list[tuple[str, Callable[[argparse.Namespace], int]]] = []
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=fn.__doc__, description=fn.__doc__)
+        p.set_defaults(handler=fn)
+        commands.append((name, fn))
+        return p
+
+    p = add("demo", cmd_demo)
+    _add_config_flags(p, "sprites", "seed", "size", "steps", "backend", "device", "recordings")
+    p.add_argument("--gif", metavar="PATH", help="where to write the GIF (default: <recordings>/demo-<timestamp>.gif)")
+
+    p = add("fit", cmd_fit)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--text", metavar="T", help="a short text to form")
+    what.add_argument("--target", metavar="IMAGE", help="an image file whose bright pixels form the mask")
+    _add_config_flags(p, "sprites", "seed", "size", "steps", "lr", "backend", "device", "font", "threshold")
+    p.add_argument("--invert", action="store_true", help="image target: take dark pixels (drawing on paper)")
+    p.add_argument("--gif", metavar="PATH", help="also write the run as a GIF")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
+
+    p = add("render", cmd_render)
+    _add_config_flags(p, "sprites", "seed", "size", "backend", "device")
+    p.add_argument("--out", metavar="PATH.npz", required=True, help="arrays 'silhouette' (H, W) and 'color' (H, W, 3)")
+    p.add_argument("--png", metavar="PATH", help="also write colour | silhouette side by side")
+
+    p = add("bench", cmd_bench)
+    p.add_argument("--sprites", type=_int_list, default=[16, 64, 256], help="swarm sizes (default 16,64,256)")
+    p.add_argument("--sizes", type=_int_list, default=[128, 256], help="render sizes (default 128,256)")
+    p.add_argument("--backends", type=lambda t: t.split(","), help="analytic,pytorch3d (default: all installed)")
+    p.add_argument("--devices", type=lambda t: t.split(","), help="cpu,cuda (default: all present)")
+    p.add_argument("--budget", type=float, default=2.0, help="seconds of timed steps per row (default 2)")
+    p.add_argument("--no-baseline", action="store_true", help="skip the seed-loop baseline rows")
+    p.add_argument("--json", action="store_true", help="print a JSON list of rows")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ConfigError, ValueError, OSError, ImportError) as exc:
+        print(f"live {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"live {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Headless fitting: a swarm, a renderer and an arranger run for a fixed number of steps.
+
+Used by ``live demo`` and ``live fit``; the live installation builds the same three pieces with
+:func:`build`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from live.config import Config
+from live.optimise import Arranger
+from live.record import side_by_side
+from live.render import Renderer, make_renderer, resolve_backend, resolve_device
+from live.sprites import make_swarm
+from live.target import iou
+
+
+@dataclass
+class Scene:
+    """What a fit or the live loop runs on."""
+
+    renderer: Renderer
+    arranger: Arranger
+    backend: str
+    device: torch.device
+
+
+def build(config: Config) -> Scene:
+    """Makes the swarm, renderer and arranger that ``config`` describes.
+
+    Raises:
+        ValueError: a device or backend that cannot run here.
+    """
+    device = resolve_device(config.render.device)
+    backend = resolve_backend(config.render.backend, device)
+    swarm = make_swarm(config.swarm.sprites, config.swarm.seed, device)
+    renderer = make_renderer(swarm, config.render, backend)
+    return Scene(renderer, Arranger(renderer, config.optim.lr), backend, device)
+
+
+def sync(device: torch.device) -> None:
+    """Waits for the device (for timing only; the live loop never calls it)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+@dataclass
+class FitResult:
+    """Outcome of :func:`fit`."""
+
+    iou: float
+    """IoU of silhouette > 0.5 against target > 0.5 at the final offsets."""
+    loss: float
+    """Loss at the final offsets."""
+    ms_per_step: float
+    """Median wall time of one step (forward, backward, Adam), in milliseconds."""
+    backend: str
+    device: str
+    sprites: int
+    size: int
+    steps: int
+    frames: list[np.ndarray] = field(default_factory=list, repr=False)
+    """Result views (colour | target) at the start and after each step, when recorded."""
+
+    def summary(self) -> dict:
+        """The JSON-able figures (no frames)."""
+        keys = ("iou", "loss", "ms_per_step", "backend", "device", "sprites", "size", "steps")
+        return {k: getattr(self, k) for k in keys}
+
+
+def fit(config: Config, target: np.ndarray, steps: int, record: bool = False, progress: bool = False) -> FitResult:
+    """Fits a fresh swarm to ``target`` for ``steps`` steps.
+
+    Args:
+        config: swarm, render and optimiser settings.
+        target: (S, S) in [0, 1], S = ``config.render.size``.
+        steps: number of Adam steps, at least 1.
+        record: keep a result view per step in ``FitResult.frames``.
+        progress: show a tqdm bar with the loss.
+
+    Raises:
+        ValueError: a bad step count or a target of the wrong size, or a device/backend that
+            cannot run here.
+    """
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1, got {steps}")
+    scene = build(config)
+    arranger = scene.arranger
+    arranger.set_target(target)
+    frames = [side_by_side(arranger.color(), target)] if record else []
+    times = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=steps, desc="forming", unit="step")
+    for _ in range(steps):
+        start = time.perf_counter()
+        loss = arranger.step()
+        sync(scene.device)
+        times.append(time.perf_counter() - start)
+        if record:
+            frames.append(side_by_side(arranger.color(), target))
+        if bar is not None:
+            bar.set_postfix(loss=f"{loss.item():.1f}")
+            bar.update()
+    if bar is not None:
+        bar.close()
+    with torch.no_grad():
+        final_loss = float(arranger.loss())
+    silhouette = arranger.silhouette().cpu().numpy()
+    return FitResult(
+        iou=iou(silhouette, target),
+        loss=final_loss,
+        ms_per_step=float(np.median(times) * 1e3),
+        backend=scene.backend,
+        device=str(scene.device),
+        sprites=config.swarm.sprites,
+        size=config.render.size,
+        steps=steps,
+        frames=frames,
+    )

@@ -1,0 +1,80 @@
+"""The arranger: one Adam step on the creatures' offsets per call.
+
+loss = sum over pixels of (silhouette - target)^2, as in the seed. The target can be replaced at
+any step: it is copied into a buffer made once, so nothing is rebuilt. A step neither syncs the
+device nor reads a value back; the loss it returns is a device tensor.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from live.render import Renderer
+
+
+class Arranger:
+    """Moves a swarm towards a target mask.
+
+    Args:
+        renderer: renders the swarm it was built for (its ``swarm`` attribute).
+        lr: Adam learning rate.
+
+    Attributes:
+        offsets: (N, 2) leaf tensor in NDC, the only thing that moves.
+    """
+
+    def __init__(self, renderer: Renderer, lr: float = 0.05):
+        if lr <= 0:
+            raise ValueError(f"learning rate must be positive, got {lr}")
+        swarm = renderer.swarm
+        self.renderer = renderer
+        size = renderer.settings.size
+        self.offsets = torch.zeros_like(swarm.start, requires_grad=True)
+        self.optimizer = torch.optim.Adam([self.offsets], lr=lr)
+        self.target = torch.zeros(size, size, dtype=swarm.start.dtype, device=swarm.device)
+        # A creature's centre stays at least its body radius inside the view: it stays on screen.
+        reach = 1.0 - swarm.radii[:, :1]  # (N, 1)
+        self._low = -reach - swarm.start  # (N, 2) bounds on the offsets
+        self._high = reach - swarm.start
+
+    @property
+    def size(self) -> int:
+        return self.target.shape[0]
+
+    def set_target(self, mask: np.ndarray | torch.Tensor) -> None:
+        """Replaces the target; takes effect at the next step.
+
+        Args:
+            mask: (S, S) in [0, 1], S the render size.
+
+        Raises:
+            ValueError: a mask of another shape.
+        """
+        if tuple(mask.shape) != tuple(self.target.shape):
+            raise ValueError(f"target of shape {tuple(mask.shape)} does not match the render size {self.size}")
+        source = torch.from_numpy(np.ascontiguousarray(mask)) if isinstance(mask, np.ndarray) else mask
+        self.target.copy_(source)
+
+    def loss(self) -> torch.Tensor:
+        """The loss at the current offsets, with its graph (scalar tensor)."""
+        return torch.sum((self.renderer.silhouette(self.offsets) - self.target) ** 2)
+
+    def step(self) -> torch.Tensor:
+        """One Adam step; returns the loss before the step as a detached device scalar."""
+        self.optimizer.zero_grad(set_to_none=False)
+        loss = self.loss()
+        loss.backward()
+        self.optimizer.step()
+        with torch.no_grad():
+            self.offsets.clamp_(self._low, self._high)
+        return loss.detach()
+
+    def color(self) -> torch.Tensor:
+        """Colour view at the current offsets: (S, S, 3) RGB in [0, 1]."""
+        return self.renderer.color(self.offsets.detach())
+
+    @torch.no_grad()
+    def silhouette(self) -> torch.Tensor:
+        """Silhouette at the current offsets, no graph: (S, S) in [0, 1]."""
+        return self.renderer.silhouette(self.offsets)

@@ -1,0 +1,181 @@
+"""Targets: the mask the swarm is asked to fill, from text, an image file or strokes.
+
+Every target is a float32 numpy array (S, S) in [0, 1], in image orientation (row 0 at the top),
+the same orientation as the rendered silhouette.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+#: cv2's Hershey fonts by the names the config uses.
+FONTS = {
+    "simplex": cv2.FONT_HERSHEY_SIMPLEX,
+    "plain": cv2.FONT_HERSHEY_PLAIN,
+    "duplex": cv2.FONT_HERSHEY_DUPLEX,
+    "complex": cv2.FONT_HERSHEY_COMPLEX,
+    "triplex": cv2.FONT_HERSHEY_TRIPLEX,
+    "script": cv2.FONT_HERSHEY_SCRIPT_SIMPLEX,
+}
+
+#: The seed's letter at 256 x 256: scale 12, thickness 46, baseline origin (30, 256 - 20).
+SEED_TEXT_LAYOUT = {"size": 256, "scale": 12.0, "thickness": 46, "left": 30, "bottom": 20}
+#: Fitted text keeps the seed's thickness-to-scale ratio and this margin on every side.
+FIT_MARGIN = 0.06
+#: Below this glyph height in pixels a text target is refused as unreadable.
+MIN_TEXT_HEIGHT = 10
+
+
+def _check_size(size: int) -> None:
+    if size < 8:
+        raise ValueError(f"target size must be at least 8 pixels, got {size}")
+
+
+def _mask_or_raise(mask: np.ndarray, what: str, advice: str) -> np.ndarray:
+    if not np.any(mask > 0.5):
+        raise ValueError(f"{what} gives an empty mask: {advice}")
+    return mask
+
+
+def text_mask(text: str, size: int, font: str = "simplex") -> np.ndarray:
+    """Draws ``text`` white on black, the way the seed drew its 'A'.
+
+    A single character takes the seed's layout (font scale 12, thickness 46, origin
+    (30, size - 20) at 256 pixels, scaled with ``size``), so 'A' is exactly the seed's target,
+    slightly cut by the frame as it was there. A longer string is scaled to fit the frame,
+    centred, keeping the seed's thickness-to-scale ratio.
+
+    Args:
+        text: a short string, one line.
+        size: side of the square mask in pixels.
+        font: a key of :data:`FONTS`.
+
+    Returns:
+        (size, size) float32 in [0, 1] (anti-aliased edges).
+
+    Raises:
+        ValueError: empty or multi-line text, an unknown font, or text too long to be legible.
+    """
+    _check_size(size)
+    if not text.strip():
+        raise ValueError("text target is empty: give at least one visible character, e.g. --text A")
+    if "\n" in text:
+        raise ValueError("text target must be one line: drop the line breaks")
+    if font not in FONTS:
+        raise ValueError(f"unknown font '{font}': use one of {', '.join(FONTS)}")
+    face = FONTS[font]
+    text = text.strip()
+    k = size / SEED_TEXT_LAYOUT["size"]
+    scale = SEED_TEXT_LAYOUT["scale"] * k
+    thickness = max(1, round(SEED_TEXT_LAYOUT["thickness"] * k))
+    origin = (round(SEED_TEXT_LAYOUT["left"] * k), size - round(SEED_TEXT_LAYOUT["bottom"] * k))
+    if len(text) > 1:
+        ratio = SEED_TEXT_LAYOUT["thickness"] / SEED_TEXT_LAYOUT["scale"]
+        (w1, h1), base1 = cv2.getTextSize(text, face, 1.0, 1)
+        room = size * (1.0 - 2.0 * FIT_MARGIN)
+        # Ink extends thickness/2 beyond the glyph box; the box itself grows with the scale.
+        scale = room / max(w1 + ratio, h1 + base1 + ratio)
+        thickness = max(1, round(ratio * scale))
+        (w, h), base = cv2.getTextSize(text, face, scale, thickness)
+        if h < MIN_TEXT_HEIGHT:
+            most = max(1, int(len(text) * h / MIN_TEXT_HEIGHT))
+            raise ValueError(
+                f"text '{text}' cannot fit {size} px legibly: use at most about {most} characters or a larger --size"
+            )
+        origin = ((size - w) // 2, (size + h - base) // 2)
+    canvas = np.zeros((size, size), np.uint8)
+    cv2.putText(canvas, text, origin, face, scale, 255, thickness, cv2.LINE_AA)
+    return _mask_or_raise(canvas.astype(np.float32) / 255.0, f"text '{text}'", "use visible characters")
+
+
+def image_mask(path: str | Path, size: int, threshold: float = 0.1, invert: bool = False) -> np.ndarray:
+    """Reads an image file into a mask: pixels brighter than ``threshold`` are in.
+
+    The image is fitted into the square keeping its aspect ratio, centred on black. A
+    transparent pixel (alpha channel) counts as black.
+
+    Args:
+        path: any image cv2 reads (PNG, JPEG, BMP, TIFF, WebP, ...).
+        size: side of the square mask in pixels.
+        threshold: in [0, 1], on the brightest channel.
+        invert: take pixels darker than ``1 - threshold`` instead (dark drawing on light paper).
+
+    Returns:
+        (size, size) float32 with values 0 or 1.
+
+    Raises:
+        ValueError: a missing or unreadable file, or an empty mask.
+    """
+    _check_size(size)
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"target image '{path}' does not exist: check the path")
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None or image.size == 0:
+        raise ValueError(f"cannot read target image '{path}': give a PNG, JPEG or another format OpenCV decodes")
+    image = image.astype(np.float32) / (65535.0 if image.dtype == np.uint16 else 255.0)
+    if image.ndim == 3 and image.shape[2] == 4:
+        alpha = image[..., 3]
+        bright = image[..., :3].max(axis=2)
+        bright = bright * alpha if not invert else 1.0 - (1.0 - bright) * alpha
+    else:
+        bright = image.max(axis=2) if image.ndim == 3 else image
+    inked = (bright < 1.0 - threshold) if invert else (bright > threshold)
+    h, w = inked.shape
+    k = size / max(h, w)
+    nh, nw = max(1, round(h * k)), max(1, round(w * k))
+    small = cv2.resize(inked.astype(np.float32), (nw, nh), interpolation=cv2.INTER_AREA)
+    mask = np.zeros((size, size), np.float32)
+    top, left = (size - nh) // 2, (size - nw) // 2
+    mask[top : top + nh, left : left + nw] = small > 0.5
+    advice = "lower the threshold, or use --invert for a dark drawing on a light background"
+    return _mask_or_raise(mask, f"target image '{path}'", advice)
+
+
+Stroke = Sequence[tuple[float, float]]
+
+
+def stroke_mask(
+    strokes: Sequence[Stroke], size: int, brush: float, canvas_size: int | None = None
+) -> np.ndarray:
+    """Draws polylines with a round brush.
+
+    Args:
+        strokes: each a sequence of (x, y) points in pixels of a ``canvas_size`` square (x to the
+            right, y down); a single point is a dot.
+        size: side of the mask in pixels.
+        brush: brush radius in canvas pixels.
+        canvas_size: side of the canvas the points are in; defaults to ``size``.
+
+    Returns:
+        (size, size) float32 with values 0 or 1 (all zero for no strokes).
+
+    Raises:
+        ValueError: a non-positive brush.
+    """
+    _check_size(size)
+    if brush <= 0:
+        raise ValueError(f"brush radius must be positive, got {brush}")
+    k = size / (canvas_size or size)
+    radius = max(1, round(brush * k))
+    mask = np.zeros((size, size), np.uint8)
+    for stroke in strokes:
+        points = np.round(np.asarray(stroke, dtype=np.float64).reshape(-1, 2) * k).astype(np.int32)
+        if len(points) == 0:
+            continue
+        for p in points:
+            cv2.circle(mask, (int(p[0]), int(p[1])), radius, 1, -1)
+        if len(points) > 1:
+            cv2.polylines(mask, [points], False, 1, thickness=2 * radius)
+    return mask.astype(np.float32)
+
+
+def iou(silhouette: np.ndarray, target: np.ndarray, level: float = 0.5) -> float:
+    """Intersection over union of ``silhouette > level`` and ``target > level`` (0 for two empty masks)."""
+    a, b = np.asarray(silhouette) > level, np.asarray(target) > level
+    union = np.logical_or(a, b).sum()
+    return float(np.logical_and(a, b).sum() / union) if union else 0.0
