@@ -164,6 +164,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    """Prints the effective configuration as commented TOML (the defaults file is made this way)."""
+    from live.config import format_config
+
+    overrides = dict(parse_override(item) for item in args.set)
+    print(format_config(load_config(args.config, overrides)))
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------------
 def _int_list(text: str) -> list[int]:
     try:
@@ -211,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--budget", type=float, default=2.0, help="seconds of timed steps per row (default 2)")
     p.add_argument("--no-baseline", action="store_true", help="skip the seed-loop baseline rows")
     p.add_argument("--json", action="store_true", help="print a JSON list of rows")
+    p = add("config", cmd_config)
+    p.add_argument("--config", metavar="FILE", help="TOML configuration (default: configs/default.toml)")
+    p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], help="override a key")
     return parser
 
 

@@ -230,13 +230,43 @@ def load_config(
     return config
 
 
+def _field_docs() -> dict[tuple[str, str], str]:
+    """The attribute docstrings of this module's dataclasses, read from its source."""
+    import ast
+    import inspect
+    import sys
+
+    docs = {}
+    for node in ast.parse(inspect.getsource(sys.modules[__name__])).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for stmt, following in zip(node.body, node.body[1:]):
+            if isinstance(stmt, ast.AnnAssign) and isinstance(following, ast.Expr):
+                if isinstance(following.value, ast.Constant) and isinstance(following.value.value, str):
+                    docs[(node.name, stmt.target.id)] = " ".join(following.value.value.split())
+    return docs
+
+
 def format_config(config: Config) -> str:
-    """Returns the effective configuration as TOML-like text, one section a line group."""
-    lines = []
+    """Returns ``config`` as TOML, each key preceded by its docstring as a comment.
+
+    ``live config > configs/default.toml`` writes the defaults file this way.
+    """
+    import textwrap
+
+    docs = _field_docs()
+    lines = [
+        "# Settings of live. Copy this file, change what you need and pass it with --config;",
+        "# a file may name any subset of keys. Unknown keys and bad values stop live at start.",
+        "",
+    ]
     for section in dataclasses.fields(config):
+        table = getattr(config, section.name)
         lines.append(f"[{section.name}]")
-        for f in dataclasses.fields(getattr(config, section.name)):
-            value = getattr(getattr(config, section.name), f.name)
-            text = json.dumps(value) if isinstance(value, (bool, str)) else repr(value)
-            lines.append(f"{f.name} = {text}")
+        for f in dataclasses.fields(table):
+            doc = docs.get((type(table).__name__, f.name))
+            lines += ["# " + line for line in textwrap.wrap(doc or "", 96)]
+            value = getattr(table, f.name)
+            lines.append(f"{f.name} = {json.dumps(value) if isinstance(value, (bool, str)) else repr(value)}")
+        lines.append("")
     return "\n".join(lines)
