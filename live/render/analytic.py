@@ -87,8 +87,8 @@ class AnalyticRenderer:
             rows = first[:, 1:2] + self._steps  # (N, P)
             inside = ((cols >= 0) & (cols < size))[:, None, :] & ((rows >= 0) & (rows < size))[:, :, None]
             flat = torch.where(inside, rows[:, :, None] * size + cols[:, None, :], self._dump)  # (N, P, P)
-        qx = (pixel_to_ndc(cols, size).to(centers.dtype) - centers[:, 0:1]).unsqueeze(1)  # (N, 1, P)
-        qy = (pixel_to_ndc(rows, size).to(centers.dtype) - centers[:, 1:2]).unsqueeze(2)  # (N, P, 1)
+        qx = (pixel_to_ndc(cols.to(centers.dtype), size) - centers[:, 0:1]).unsqueeze(1)  # (N, 1, P)
+        qy = (pixel_to_ndc(rows.to(centers.dtype), size) - centers[:, 1:2]).unsqueeze(2)  # (N, P, 1)
         return flat, qx, qy
 
     def _body_distances(self, qx: torch.Tensor, qy: torch.Tensor, with_grad: bool):

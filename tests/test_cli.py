@@ -1,0 +1,132 @@
+"""The ``live`` command, run as a user runs it: a subprocess."""
+
+import json
+import subprocess
+import sys
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT, needs_pytorch3d
+
+COMMANDS = ["demo", "fit", "render", "bench", "config"]
+
+
+def live(*args, check=True):
+    result = subprocess.run([sys.executable, "-m", "live", *args], capture_output=True, text=True, cwd=ROOT)
+    if check and result.returncode != 0:
+        raise AssertionError(f"live {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    return result
+
+
+class TestHelp:
+    @pytest.mark.parametrize("command", COMMANDS)
+    def test_every_command_has_help(self, command):
+        out = live(command, "--help").stdout
+        assert out.startswith("usage: live " + command)
+
+    def test_top_level(self):
+        out = live("--help").stdout
+        assert all(c in out for c in COMMANDS)
+
+
+class TestDemo:
+    def test_writes_the_gif_and_prints_its_path(self, tmp_path):
+        out = live("demo", "--recordings", str(tmp_path), "--backend", "analytic", "--device", "cpu")
+        path = out.stdout.strip().splitlines()[-1]
+        assert path.startswith(str(tmp_path)) and path.endswith(".gif") and "demo-" in path
+        frames = iio.imread(path, index=None)
+        assert frames.shape[0] == 51 and frames.shape[1:3] == (256, 512)  # start + 50 steps; render | target
+        assert "forming" in out.stderr  # the progress bar
+        # the last frame shows red creatures on the left and the red target on the right
+        last = frames[-1]
+        assert last[:, :256, 0].mean() > 40 and last[:, 256:, 0].mean() > 40
+
+
+class TestFit:
+    def test_json_report(self):
+        out = live(
+            "fit", "--text", "A", "--sprites", "16", "--size", "128", "--steps", "30", "--seed", "0",
+            "--backend", "analytic", "--device", "cpu", "--json",
+        )
+        report = json.loads(out.stdout)
+        for key in ("iou", "loss", "ms_per_step", "backend", "device", "sprites", "size", "steps"):
+            assert key in report
+        assert report["backend"] == "analytic" and report["device"] == "cpu"
+        assert (report["sprites"], report["size"], report["steps"]) == (16, 128, 30)
+        assert 0.4 < report["iou"] <= 1.0 and report["loss"] > 0 and report["ms_per_step"] > 0
+
+    def test_image_target_and_gif(self, tmp_path):
+        import cv2
+
+        image = np.zeros((60, 60, 3), np.uint8)
+        cv2.circle(image, (30, 30), 20, (255, 255, 255), 12)
+        cv2.imwrite(str(tmp_path / "ring.png"), image)
+        gif = tmp_path / "out" / "ring.gif"
+        out = live("fit", "--target", str(tmp_path / "ring.png"), "--size", "64", "--steps", "5", "--gif", str(gif), "--json")
+        assert json.loads(out.stdout)["gif"] == str(gif)
+        assert iio.imread(gif, index=None).shape == (6, 64, 128, 3)
+
+    @pytest.mark.parametrize(
+        "args, words",
+        [
+            (["--target", "/no/such/file.png"], "does not exist"),
+            (["--text", "A", "--set", "render.colour=1"], "unknown config key 'render.colour'"),
+            (["--text", "A", "--backend", "gl"], "render.backend"),
+            (["--text", "A", "--sprites", "0"], "swarm.sprites"),
+            (["--text", "A", "--config", "/no/such.toml"], "cannot read config file"),
+            (["--text", ""], "empty"),
+        ],
+    )
+    def test_bad_input_is_one_line(self, args, words):
+        result = live("fit", *args, check=False)
+        assert result.returncode == 2
+        errors = [line for line in result.stderr.splitlines() if "error" in line]
+        assert len(errors) == 1 and words in errors[0]
+
+    def test_needs_a_target(self):
+        assert live("fit", check=False).returncode == 2
+
+
+class TestRender:
+    @pytest.mark.parametrize("backend", ["analytic", pytest.param("pytorch3d", marks=needs_pytorch3d())])
+    def test_arrays_and_png(self, tmp_path, backend):
+        out = tmp_path / "r.npz"
+        png = tmp_path / "r.png"
+        live("render", "--backend", backend, "--sprites", "6", "--seed", "1", "--size", "64", "--out", str(out), "--png", str(png))
+        arrays = np.load(out)
+        assert arrays["silhouette"].shape == (64, 64) and arrays["color"].shape == (64, 64, 3)
+        assert 0 < arrays["silhouette"].mean() < 1
+        assert iio.imread(png).shape == (64, 128, 3)
+
+    def test_same_seed_same_arrays(self, tmp_path):
+        for name in ("a", "b"):
+            live("render", "--sprites", "5", "--seed", "7", "--size", "32", "--out", str(tmp_path / f"{name}.npz"))
+        a, b = np.load(tmp_path / "a.npz"), np.load(tmp_path / "b.npz")
+        assert np.array_equal(a["color"], b["color"])
+
+
+class TestBench:
+    def test_json_rows(self):
+        out = live("bench", "--json", "--sprites", "4,8", "--sizes", "32", "--budget", "0.05", "--backends", "analytic", "--no-baseline")
+        rows = json.loads(out.stdout)
+        assert [(r["sprites"], r["size"]) for r in rows] == [(4, 32), (8, 32)]
+        for row in rows:
+            assert row["backend"] == "analytic" and row["device"] == "cpu"
+            assert row["ms_per_step"] > 0 and row["ms_per_color"] > 0
+
+    @needs_pytorch3d()
+    def test_baseline_gives_speedups(self):
+        out = live("bench", "--json", "--sprites", "4", "--sizes", "32", "--budget", "0.05", "--backends", "analytic")
+        rows = json.loads(out.stdout)
+        assert rows[0]["backend"] == "seed-loop" and rows[0]["speedup"] == pytest.approx(1.0)
+        assert rows[1]["speedup"] == pytest.approx(rows[0]["ms_per_step"] / rows[1]["ms_per_step"])
+
+
+class TestConfigCommand:
+    def test_prints_overridden_toml(self):
+        import tomllib
+
+        out = live("config", "--set", "render.size=128")
+        assert tomllib.loads(out.stdout)["render"]["size"] == 128

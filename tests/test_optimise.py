@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+import torch
+
+from live.config import RenderConfig
+from live.optimise import Arranger
+from live.render import make_renderer
+from live.sprites import make_swarm
+from live.target import iou, text_mask
+
+
+def arranger(n=8, size=64, seed=0, device="cpu", lr=0.05):
+    swarm = make_swarm(n, seed, device)
+    return Arranger(make_renderer(swarm, RenderConfig(size=size), "analytic"), lr=lr)
+
+
+class TestArranger:
+    def test_step_reduces_loss_and_returns_device_tensor(self, device):
+        a = arranger(device=device)
+        a.set_target(text_mask("A", 64))
+        first = a.step()
+        assert isinstance(first, torch.Tensor) and first.device.type == device.type and first.dim() == 0
+        for _ in range(30):
+            last = a.step()
+        assert float(last) < float(first)
+
+    def test_matches_the_seed_loss_and_adam(self):
+        """One step is exactly Adam(lr) on sum((silhouette - target)^2)."""
+        a = arranger()
+        target = text_mask("A", 64)
+        a.set_target(target)
+        reference = torch.zeros(8, 2, requires_grad=True)
+        adam = torch.optim.Adam([reference], lr=0.05)
+        for _ in range(3):
+            adam.zero_grad()
+            loss = torch.sum((a.renderer.silhouette(reference) - torch.from_numpy(target)) ** 2)
+            loss.backward()
+            adam.step()
+            assert float(a.step()) == pytest.approx(float(loss.detach()), rel=1e-5)
+        assert torch.allclose(a.offsets, reference)
+
+    def test_target_replaced_in_place(self):
+        a = arranger()
+        buffer = a.target
+        a.set_target(text_mask("A", 64))
+        a.step()
+        a.set_target(np.zeros((64, 64), np.float32))
+        assert a.target is buffer and float(a.target.sum()) == 0.0
+        a.step()
+
+    def test_target_shape_checked(self):
+        with pytest.raises(ValueError, match="render size 64"):
+            arranger().set_target(np.zeros((32, 32), np.float32))
+
+    def test_creatures_stay_on_screen(self):
+        a = arranger(n=4, lr=1.0)
+        corner = np.zeros((64, 64), np.float32)
+        corner[:4, :4] = 1.0  # a target in the very corner pulls creatures outwards
+        a.set_target(corner)
+        for _ in range(100):
+            a.step()
+        swarm = a.renderer.swarm
+        centres = swarm.start + a.offsets.detach()
+        assert torch.all(centres.abs() <= 1.0 - swarm.radii[:, :1] + 1e-6)
+
+    def test_bad_learning_rate(self):
+        with pytest.raises(ValueError, match="learning rate"):
+            Arranger(make_renderer(make_swarm(2, 0), RenderConfig(size=32), "analytic"), lr=0)
+
+    def test_forms_the_letter(self):
+        a = arranger(n=16, size=128)
+        target = text_mask("A", 128)
+        a.set_target(target)
+        before = iou(a.silhouette().numpy(), target)
+        for _ in range(50):
+            a.step()
+        assert iou(a.silhouette().numpy(), target) > max(0.47, before + 0.3)

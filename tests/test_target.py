@@ -1,0 +1,110 @@
+import cv2
+import numpy as np
+import pytest
+
+from live.target import FONTS, image_mask, iou, stroke_mask, text_mask
+
+
+class TestTextMask:
+    def test_seed_letter_exactly(self):
+        """The seed's 'A': FONT_HERSHEY_SIMPLEX, scale 12, thickness 46, origin (30, 236) at 256."""
+        seed = np.zeros((256, 256, 3), np.uint8)
+        seed = cv2.putText(seed, "A", (30, 236), cv2.FONT_HERSHEY_SIMPLEX, 12, (255, 0, 0), 46, cv2.LINE_AA)
+        mask = text_mask("A", 256)
+        assert mask.dtype == np.float32 and mask.shape == (256, 256)
+        assert np.abs(mask - seed.max(axis=-1) / 255.0).max() < 1e-6
+        assert int((mask > 0.5).sum()) == 28175
+
+    def test_scales_with_size(self):
+        covered = [(text_mask("A", size) > 0.5).mean() for size in (128, 256, 512)]
+        assert max(covered) - min(covered) < 0.035  # Hershey strokes round to whole pixels
+
+    @pytest.mark.parametrize("text", ["DRAW!", "Hi", "2026", "WWWWWW"])
+    @pytest.mark.parametrize("font", sorted(FONTS))
+    def test_strings_fit_the_frame(self, text, font):
+        mask = text_mask(text, 128, font) > 0.5
+        assert mask.sum() > 0
+        # nothing touches the border: fitted strings are not cut
+        assert not (mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
+
+    @pytest.mark.parametrize(
+        "text, message",
+        [("", "empty"), ("   ", "empty"), ("a\nb", "one line"), ("x" * 200, "at most about")],
+    )
+    def test_errors(self, text, message):
+        with pytest.raises(ValueError, match=message):
+            text_mask(text, 128)
+
+    def test_unknown_font(self):
+        with pytest.raises(ValueError, match="simplex"):
+            text_mask("A", 128, "comic")
+
+
+class TestImageMask:
+    def test_bright_shape_fitted_keeping_aspect(self, tmp_path):
+        image = np.zeros((100, 200, 3), np.uint8)
+        image[25:75, 50:150] = (0, 200, 0)  # a green rectangle, 2:1 picture
+        path = tmp_path / "shape.png"
+        cv2.imwrite(str(path), image)
+        mask = image_mask(path, 64)
+        rows, cols = np.nonzero(mask)
+        assert mask.shape == (64, 64) and set(np.unique(mask)) == {0.0, 1.0}
+        # 200 px wide -> 64 px, so the 100x50 rectangle becomes 32x16, centred
+        assert cols.max() - cols.min() + 1 == 32 and rows.max() - rows.min() + 1 == 16
+        assert abs(rows.mean() - 31.5) < 1 and abs(cols.mean() - 31.5) < 1
+
+    def test_invert_and_alpha(self, tmp_path):
+        paper = np.full((40, 40, 3), 255, np.uint8)
+        cv2.circle(paper, (20, 20), 10, (0, 0, 0), -1)
+        path = tmp_path / "ink.jpg"
+        cv2.imwrite(str(path), paper)
+        assert image_mask(path, 40, invert=True)[20, 20] == 1.0
+        rgba = np.zeros((40, 40, 4), np.uint8)
+        rgba[..., :3] = 255
+        rgba[10:30, 10:30, 3] = 255  # only the middle is opaque
+        path = tmp_path / "alpha.png"
+        cv2.imwrite(str(path), rgba)
+        mask = image_mask(path, 40)
+        assert mask[20, 20] == 1.0 and mask[2, 2] == 0.0
+
+    def test_missing_file(self, tmp_path):
+        with pytest.raises(ValueError, match="does not exist"):
+            image_mask(tmp_path / "nope.png", 64)
+
+    def test_unreadable_file(self, tmp_path):
+        path = tmp_path / "broken.png"
+        path.write_bytes(b"not an image")
+        with pytest.raises(ValueError, match="cannot read target image"):
+            image_mask(path, 64)
+
+    def test_empty_mask(self, tmp_path):
+        path = tmp_path / "black.png"
+        cv2.imwrite(str(path), np.zeros((10, 10), np.uint8))
+        with pytest.raises(ValueError, match="empty mask.*--invert"):
+            image_mask(path, 64)
+
+
+class TestStrokeMask:
+    def test_brush_and_scaling(self):
+        mask = stroke_mask([[(10, 50), (90, 50)]], size=50, brush=10, canvas_size=100)
+        # the line runs at row 25 from column 5 to 45, 5 px brush radius after scaling
+        assert mask[25, 25] == 1 and mask[25, 5] == 1 and mask[25, 45] == 1
+        assert mask[19, 25] == 0 and mask[31, 25] == 0 and mask[21, 25] == 1
+
+    def test_dot_and_no_strokes(self):
+        assert stroke_mask([[(32, 32)]], 64, brush=4)[32, 32] == 1
+        assert stroke_mask([], 64, brush=4).sum() == 0
+
+    def test_bad_brush(self):
+        with pytest.raises(ValueError, match="brush"):
+            stroke_mask([[(1, 1)]], 64, brush=0)
+
+
+class TestIoU:
+    def test_values(self):
+        a = np.zeros((4, 4))
+        b = np.zeros((4, 4))
+        a[:2] = 1
+        b[1:3] = 1
+        assert iou(a, b) == pytest.approx(4 / 12)
+        assert iou(a, a) == 1.0 and iou(np.zeros((2, 2)), np.zeros((2, 2))) == 0.0
