@@ -159,3 +159,112 @@ def format_row(row: BenchRow) -> str:
 
 def rows_as_dicts(rows: Iterable[BenchRow]) -> list[dict]:
     return [asdict(r) for r in rows]
+
+
+# -- the frame loop ----------------------------------------------------------------------------
+#: The loop benchmark's scene (issue 3): N=20 creatures, 256 px, analytic, CPU.
+LOOP_SETTINGS = {
+    "swarm.sprites": 20,
+    "render.size": 256,
+    "render.backend": "analytic",
+    "render.device": "cpu",
+}
+#: Frames between two submitted drawings in the loop benchmark (each starts a recording).
+LOOP_CYCLE_FRAMES = 400
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MiB (Linux /proc; 0 elsewhere)."""
+    import os
+
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def loop_script(frames: int, fps: float = 30.0, cycle: int = LOOP_CYCLE_FRAMES) -> dict:
+    """A script that draws and submits a new shape every ``cycle`` frames (circle, then square),
+    so optimiser, recorder and exporter all keep working for ``frames`` frames."""
+    import math
+
+    events = []
+    for n, start in enumerate(range(0, frames, cycle)):
+        t = start / fps
+        if n % 2 == 0:
+            points = [[112 + 60 * math.cos(a / 12 * math.tau), 112 + 60 * math.sin(a / 12 * math.tau)] for a in range(13)]
+        else:
+            points = [[50, 50], [174, 50], [174, 174], [50, 174], [50, 50]]
+        events.append({"t": t, "stroke": points, "duration": 0.3})
+        events.append({"t": t + 0.5, "key": "s"})
+    return {"fps": fps, "canvas": 224, "end": frames / fps, "events": events}
+
+
+def run_loop_bench(frames: int = 10000, warmup: int = 500) -> dict:
+    """Runs the headless loop (composing the display frames and HUD, showing nothing).
+
+    Returns:
+        ``fps`` (1 / median frame time after warm-up), ``fps_mean``, ``ms_p90``, ``frames``
+        (timed), ``warmup``, ``rss_start_mb`` (after warm-up), ``rss_end_mb``, ``rss_growth_pct``,
+        ``recordings`` written, and the scene.
+
+    Raises:
+        ValueError: fewer than 1 frame.
+    """
+    import json
+    import tempfile
+
+    from live.app import run_live
+    from live.app.loop import FrameClock
+    from live.config import load_config
+
+    if frames < 1 or warmup < 0:
+        raise ValueError(f"--frames must be at least 1 and --warmup at least 0, got {frames}, {warmup}")
+    total = warmup + frames
+    with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
+        config = load_config(None, {**LOOP_SETTINGS, "paths.recordings": folder})
+        script = f"{folder}/script.json"
+        with open(script, "w") as f:
+            json.dump(loop_script(total), f)
+        times = np.zeros(total)
+        marks: dict[str, float] = {}
+        clock = FrameClock(30.0)
+
+        def ticking() -> float:
+            now = clock()
+            if clock._n == warmup + 1:
+                marks["rss_start"] = rss_mb()
+            return now
+
+        result = run_live(config, "offscreen", script, max_frames=total, clock=ticking, frame_times=times)
+        rss_end = rss_mb()
+    timed = times[warmup:]
+    rss_start = marks.get("rss_start", rss_end)
+    return {
+        "fps": float(1.0 / np.median(timed)),
+        "fps_mean": float(len(timed) / timed.sum()),
+        "ms_p90": float(np.percentile(timed, 90) * 1e3),
+        "frames": int(len(timed)),
+        "warmup": warmup,
+        "rss_start_mb": round(rss_start, 1),
+        "rss_end_mb": round(rss_end, 1),
+        "rss_growth_pct": round(100.0 * (rss_end - rss_start) / rss_start, 2) if rss_start else None,
+        "recordings": len(result.exported),
+        "failed_frames": result.failed_frames,
+        "sprites": LOOP_SETTINGS["swarm.sprites"],
+        "size": LOOP_SETTINGS["render.size"],
+        "backend": LOOP_SETTINGS["render.backend"],
+        "device": LOOP_SETTINGS["render.device"],
+        "threads": torch.get_num_threads(),
+    }
+
+
+def format_loop(figures: dict) -> str:
+    return (
+        f"frame loop ({figures['backend']}, {figures['device']}, N={figures['sprites']}, {figures['size']} px): "
+        f"median {figures['fps']:.1f} fps, mean {figures['fps_mean']:.1f} fps, p90 {figures['ms_p90']:.2f} ms/frame "
+        f"over {figures['frames']} frames; RSS {figures['rss_start_mb']} -> {figures['rss_end_mb']} MiB "
+        f"({figures['rss_growth_pct']}%); {figures['recordings']} recordings"
+    )
