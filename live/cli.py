@@ -87,7 +87,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from live.app import run_live
 
-    logging.basicConfig(level=logging.INFO, format="live: %(message)s", stream=sys.stderr)
+    import os
+
+    level = os.environ.get("LIVE_LOG", "INFO").upper()
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), format="live: %(message)s", stream=sys.stderr)
     if args.kiosk:
         args.set.append("app.kiosk=true")
     if args.headless and args.script is None and args.max_frames is None:

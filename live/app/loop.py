@@ -176,6 +176,7 @@ class Installation:
             return
         self.attract.touch(now)
         action = self.keys.get(event.code)
+        log.debug("key %d: %s", event.code, action)
         if action is Action.QUIT and self.chord is not None and not self.chord.press(now):
             return
         if action is not None:
@@ -305,11 +306,13 @@ def run_live(
         source, on_mouse = open_input(config, display_kind, script)
         stack.enter_context(contextlib.closing(source))
         display = stack.enter_context(open_display(display_kind, app.window, on_mouse))
-        install = Installation(config, scene, display, recorder, kiosk=display_kind == "kiosk", start=clock())
+        now = clock()
+        install = Installation(config, scene, display, recorder, kiosk=display_kind == "kiosk", start=now)
         finished = getattr(source, "finished", None)
         while True:
             began = time.perf_counter()
-            now = clock()
+            if install.frames:
+                now = clock()
             events = source.poll(now) + [Key(code) for code in display.keys()]
             install.frame(events, now)
             if period:

@@ -151,6 +151,8 @@ class WindowDisplay(_CvWindows):
         except cv2.error as exc:
             raise RuntimeError(f"cannot open a window ({exc.err}): run on a desktop, or use --headless") from exc
         self.names = (CANVAS_WINDOW, RESULT_WINDOW)
+        cv2.imshow(CANVAS_WINDOW, np.zeros((window, window, 3), np.uint8))  # sized from the start
+        cv2.imshow(RESULT_WINDOW, self._composer.result)
         cv2.moveWindow(CANVAS_WINDOW, 0, 0)
         cv2.moveWindow(RESULT_WINDOW, window + 10, 0)
         if on_mouse is not None:
