@@ -203,12 +203,17 @@ def loop_script(frames: int, fps: float = 30.0, cycle: int = LOOP_CYCLE_FRAMES) 
 
 
 def run_loop_bench(frames: int = 10000, warmup: int = 500) -> dict:
-    """Runs the headless loop (composing the display frames and HUD, showing nothing).
+    """Runs the headless loop (composing the display frames and HUD, showing nothing) on a
+    script that draws and submits a new shape every :data:`LOOP_CYCLE_FRAMES` frames.
+
+    RSS is read at two quiet points, with no export running and the recorder's buffers still
+    held: after the warm-up and after the last frame (the loop waits for the exporter there,
+    outside the timing). It is also sampled every 100 frames for the peak.
 
     Returns:
         ``fps`` (1 / median frame time after warm-up), ``fps_mean``, ``ms_p90``, ``frames``
-        (timed), ``warmup``, ``rss_start_mb`` (after warm-up), ``rss_end_mb``, ``rss_growth_pct``,
-        ``recordings`` written, and the scene.
+        (timed), ``warmup``, ``rss_start_mb``, ``rss_end_mb``, ``rss_growth_pct``,
+        ``rss_peak_mb``, ``recordings`` written, and the scene.
 
     Raises:
         ValueError: fewer than 1 frame.
@@ -217,31 +222,31 @@ def run_loop_bench(frames: int = 10000, warmup: int = 500) -> dict:
     import tempfile
 
     from live.app import run_live
-    from live.app.loop import FrameClock
     from live.config import load_config
 
     if frames < 1 or warmup < 0:
         raise ValueError(f"--frames must be at least 1 and --warmup at least 0, got {frames}, {warmup}")
     total = warmup + frames
+    marks: dict[str, float] = {"peak": 0.0}
+
+    def probe(install) -> None:
+        if install.frames in (warmup, total):
+            install.recorder.wait()
+            marks["start" if install.frames == warmup else "end"] = rss_mb()
+        if install.frames % 100 == 0:
+            marks["peak"] = max(marks["peak"], rss_mb())
+
     with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
         config = load_config(None, {**LOOP_SETTINGS, "paths.recordings": folder})
         script = f"{folder}/script.json"
         with open(script, "w") as f:
             json.dump(loop_script(total), f)
         times = np.zeros(total)
-        marks: dict[str, float] = {}
-        clock = FrameClock(30.0)
-
-        def ticking() -> float:
-            now = clock()
-            if clock._n == warmup + 1:
-                marks["rss_start"] = rss_mb()
-            return now
-
-        result = run_live(config, "offscreen", script, max_frames=total, clock=ticking, frame_times=times)
-        rss_end = rss_mb()
+        marks["launch"] = rss_mb()
+        result = run_live(config, "offscreen", script, max_frames=total, frame_times=times, on_frame=probe)
+    rss_end = marks["end"]
     timed = times[warmup:]
-    rss_start = marks.get("rss_start", rss_end)
+    rss_start = marks.get("start", marks["launch"])
     return {
         "fps": float(1.0 / np.median(timed)),
         "fps_mean": float(len(timed) / timed.sum()),
@@ -251,6 +256,7 @@ def run_loop_bench(frames: int = 10000, warmup: int = 500) -> dict:
         "rss_start_mb": round(rss_start, 1),
         "rss_end_mb": round(rss_end, 1),
         "rss_growth_pct": round(100.0 * (rss_end - rss_start) / rss_start, 2) if rss_start else None,
+        "rss_peak_mb": round(max(marks["peak"], rss_end), 1),
         "recordings": len(result.exported),
         "failed_frames": result.failed_frames,
         "sprites": LOOP_SETTINGS["swarm.sprites"],

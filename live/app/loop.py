@@ -263,6 +263,7 @@ def run_live(
     frame_times: np.ndarray | None = None,
     scene: Scene | None = None,
     writer=None,
+    on_frame: Callable[[Installation], None] | None = None,
 ) -> RunResult:
     """Runs the installation until quit, the script's end, or ``max_frames``.
 
@@ -277,6 +278,7 @@ def run_live(
         frame_times: filled with each frame's wall time in seconds (benchmark), as long as it is.
         scene: a prebuilt scene (default: :func:`live.fit.build`).
         writer: the recorder's writer (tests).
+        on_frame: called after each frame, outside its timing (benchmark probes).
 
     Raises:
         ValueError: a bad script or an input that cannot run in this mode.
@@ -321,6 +323,8 @@ def run_live(
                     time.sleep(rest)
             if frame_times is not None and install.frames <= len(frame_times):
                 frame_times[install.frames - 1] = time.perf_counter() - began
+            if on_frame is not None:
+                on_frame(install)
             if install.quit or not display.open:
                 result.quit = True
                 break
