@@ -214,6 +214,20 @@ class TestInstallation:
                 install.frame([], 0.8 + 0.1 * i)
             assert rec.recording and rec.frames == 6 and install.failed_frames == 0  # the s frame and 5 more
 
+    def test_input_overlay_is_shown_not_recorded(self, tmp_path, scene):
+        config = small_config(tmp_path)
+        shown = []
+
+        class Display(OffscreenDisplay):
+            def show(self, canvas, result, hud, wait_ms=1):
+                shown.append(canvas)
+
+        marked = np.full((128, 128, 3), 7, np.uint8)
+        with Recorder(config.record, config.paths.recordings, (64, 128)) as rec:
+            install = Installation(config, scene, Display(128), rec, kiosk=False, start=0.0, overlay=lambda c: marked)
+            install.frame([], 0.0)
+        assert shown[0] is marked
+
     def test_a_failing_frame_is_logged_and_the_loop_goes_on(self, tmp_path, scene, caplog):
         install, rec, display = self.make(tmp_path, scene)
         calls = []
@@ -262,6 +276,23 @@ class TestHeadlessRun:
     def test_headless_needs_an_end(self, tmp_path):
         with pytest.raises(ValueError, match="--script FILE or --max-frames"):
             run_live(small_config(tmp_path), "none")
+
+    def test_sigterm_quits_after_the_frame_and_exports(self, tmp_path):
+        import os
+        import signal
+
+
+        config = small_config(tmp_path, **{"record.plateau_frames": 1000})
+        script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.2}, {"t": 0.3, "key": "s"}], end=100.0)
+
+        def probe(install):
+            if install.frames == 10:
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        before = signal.getsignal(signal.SIGTERM)
+        result = run_live(config, "none", script, on_frame=probe)
+        assert result.quit and result.frames == 10 and len(result.exported) == 1
+        assert signal.getsignal(signal.SIGTERM) is before
 
     def test_frame_clock(self):
         clock = FrameClock(4.0)

@@ -148,3 +148,7 @@ class TestRecorder:
             rec.stop(); rec.wait()
             assert rec.failures == 0, rec.status()
         assert rec.exported[0].with_suffix(".mp4").stat().st_size > 0
+
+    def test_oversized_buffers_are_refused_at_start(self, tmp_path):
+        with pytest.raises(ValueError, match="lower record.max_seconds"):
+            Recorder(settings(max_seconds=600.0, fps=60.0), tmp_path, (1024, 2048))

@@ -75,9 +75,20 @@ class Installation:
         recorder: keeps the result view while targets form.
         kiosk: the quit key needs the chord; Esc does nothing.
         start: the clock at start, in seconds.
+        overlay: the input's ``overlay(canvas image) -> picture`` (see :mod:`live.input`), or
+            None to show the canvas as it is.
     """
 
-    def __init__(self, config: Config, scene: Scene, display, recorder: Recorder, kiosk: bool, start: float):
+    def __init__(
+        self,
+        config: Config,
+        scene: Scene,
+        display,
+        recorder: Recorder,
+        kiosk: bool,
+        start: float,
+        overlay: Callable[[np.ndarray], np.ndarray] | None = None,
+    ):
         app = config.app
         self.config = config
         self.scene = scene
@@ -91,6 +102,7 @@ class Installation:
         self.attract = Attract(app.idle_seconds, start)
         self.plateau = Plateau(config.record.plateau_frames, config.record.plateau_tolerance)
         self.hud = HudState(backend=scene.backend, device=str(scene.device), stats=app.hud)
+        self.overlay = overlay
         self.quit = False
         self.frames = 0
         self.failed_frames = 0
@@ -215,10 +227,7 @@ class Installation:
         loss_value = float(loss)  # the HUD shows it; the colour copy above has synced already
         recorder = self.recorder
         if recorder.recording:
-            recorder.add(self.view.image, Source.RESULT)
-            if self._auto_recording and self.plateau.update(loss_value):
-                log.info("swarm settled after %d frames: exporting", self.plateau._n)
-                recorder.stop()
+            self._record(loss_value, now)
         wall = time.perf_counter()
         dt, self._last_wall = wall - self._last_wall, wall
         if dt > 0:
@@ -231,7 +240,43 @@ class Installation:
             self.say(status.text, status.ok, now)
         if self.hud.status and now - self._status_at > STATUS_SECONDS:
             self.hud.status = ""
-        self.display.show(self.canvas.image, self.view.image, self.hud, wait_ms)
+        picture = self.canvas.image if self.overlay is None else self.overlay(self.canvas.image)
+        self.display.show(picture, self.view.image, self.hud, wait_ms)
+
+    def _record(self, loss_value: float, now: float) -> None:
+        """Offers the result view to the recorder; a failure ends that recording, not the frame."""
+        try:
+            self.recorder.add(self.view.image, Source.RESULT)
+        except Exception as exc:
+            log.exception("recording stopped: %s", exc)
+            self.recorder.stop()
+            self.say(f"recording stopped: {exc}", False, now)
+            return
+        if self._auto_recording and self.plateau.update(loss_value):
+            log.info("swarm settled after %d frames: exporting", self.plateau.count)
+            self.recorder.stop()
+
+
+@contextlib.contextmanager
+def _quit_on_sigterm(install: Installation):
+    """SIGTERM (a service manager stopping the kiosk) quits at the end of the frame, so the
+    recording in progress is still exported; the previous handler is restored after."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame) -> None:
+        log.info("SIGTERM: quitting")
+        install.quit = True
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def open_input(config: Config, display_kind: str, script=None) -> tuple[Input, Callable | None]:
@@ -309,8 +354,11 @@ def run_live(
         stack.enter_context(contextlib.closing(source))
         display = stack.enter_context(open_display(display_kind, app.window, on_mouse))
         now = clock()
-        install = Installation(config, scene, display, recorder, kiosk=display_kind == "kiosk", start=now)
+        install = Installation(
+            config, scene, display, recorder, kiosk=display_kind == "kiosk", start=now, overlay=getattr(source, "overlay", None)
+        )
         finished = getattr(source, "finished", None)
+        stack.enter_context(_quit_on_sigterm(install))
         while True:
             began = time.perf_counter()
             if install.frames:

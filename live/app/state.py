@@ -55,6 +55,11 @@ class Plateau:
         self._ring = np.zeros(frames + 1)
         self._n = 0
 
+    @property
+    def count(self) -> int:
+        """Losses seen since the last reset."""
+        return self._n
+
     def reset(self) -> None:
         self._n = 0
 

@@ -9,6 +9,12 @@ call. The loop does not know where an event came from:
 - :class:`Key`: a key press, as the low byte of its code (what ``cv2.waitKey(...) & 0xFF`` gives).
 
 Mirroring and coordinate changes happen in the input, once, before the event is made.
+
+An input may also have ``overlay(canvas) -> picture``: given the canvas picture (W, W, 3) uint8
+BGR, it returns what the canvas window shows (e.g. a hand input drawing the fingertip over it).
+The loop calls it once per frame when present. Recordings never see it: they keep the result view
+only, and a camera frame can enter a recording only through
+:class:`~live.record.Recorder` with ``record.record_camera = true``.
 """
 
 from __future__ import annotations

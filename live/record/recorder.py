@@ -26,6 +26,8 @@ log = logging.getLogger("live.record")
 
 #: Buffers allocated: one filling, one exporting.
 BUFFERS = 2
+#: Most memory the buffers may take together, in bytes (they are allocated at start).
+MAX_BUFFER_BYTES = 2 * 2**30
 #: Seconds :meth:`Recorder.close` waits for exports still running.
 CLOSE_TIMEOUT_S = 120.0
 
@@ -75,7 +77,8 @@ class Recorder:
         clock: seconds, for status time stamps.
 
     Raises:
-        ValueError: a camera source while ``record_camera`` is off, or a bad shape.
+        ValueError: a camera source while ``record_camera`` is off, a bad shape, or buffers
+            larger than :data:`MAX_BUFFER_BYTES`.
     """
 
     def __init__(
@@ -96,6 +99,12 @@ class Recorder:
         self.source = source
         self.shape = (int(shape[0]), int(shape[1]), 3)
         self.capacity = max(1, int(settings.max_seconds * settings.fps))
+        need = BUFFERS * self.capacity * self.shape[0] * self.shape[1] * 3
+        if need > MAX_BUFFER_BYTES:
+            raise ValueError(
+                f"recording buffers would take {need / 2**30:.1f} GiB (at most {MAX_BUFFER_BYTES / 2**30:.0f}): "
+                "lower record.max_seconds or record.fps, or render.size"
+            )
         self._writer = writer or _default_writer(settings.mp4)
         self._clock = clock
         self._buffers = [np.empty((self.capacity, *self.shape), np.uint8) for _ in range(BUFFERS)]
