@@ -342,6 +342,10 @@ def run_live(
         clock = FrameClock(script.fps) if script is not None else time.monotonic
     if script is None and display_kind in ("offscreen", "none") and max_frames is None:
         raise ValueError("a headless run needs --script FILE or --max-frames N to know when to stop")
+    if app.threads:
+        import torch
+
+        torch.set_num_threads(app.threads)
     scene = scene or build(config)
     result = RunResult()
     headless = display_kind in ("offscreen", "none")
