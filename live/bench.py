@@ -202,7 +202,7 @@ def loop_script(frames: int, fps: float = 30.0, cycle: int = LOOP_CYCLE_FRAMES) 
     return {"fps": fps, "canvas": 224, "end": frames / fps, "events": events}
 
 
-def run_loop_bench(frames: int = 10000, warmup: int = 500) -> dict:
+def run_loop_bench(frames: int = 10000, warmup: int = 500, threads: int | None = None) -> dict:
     """Runs the headless loop (composing the display frames and HUD, showing nothing) on a
     script that draws and submits a new shape every :data:`LOOP_CYCLE_FRAMES` frames.
 
@@ -214,6 +214,10 @@ def run_loop_bench(frames: int = 10000, warmup: int = 500) -> dict:
         ``fps`` (1 / median frame time after warm-up), ``fps_mean``, ``ms_p90``, ``frames``
         (timed), ``warmup``, ``rss_start_mb``, ``rss_end_mb``, ``rss_growth_pct``,
         ``rss_peak_mb``, ``recordings`` written, and the scene.
+
+    Args:
+        threads: torch CPU threads (default: ``app.threads`` of the default config; 0 is
+            torch's own default).
 
     Raises:
         ValueError: fewer than 1 frame.
@@ -237,14 +241,15 @@ def run_loop_bench(frames: int = 10000, warmup: int = 500) -> dict:
             marks["peak"] = max(marks["peak"], rss_mb())
 
     with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
-        config = load_config(None, {**LOOP_SETTINGS, "paths.recordings": folder})
+        extra = {} if threads is None else {"app.threads": threads}
+        config = load_config(None, {**LOOP_SETTINGS, **extra, "paths.recordings": folder})
         script = f"{folder}/script.json"
         with open(script, "w") as f:
             json.dump(loop_script(total), f)
         times = np.zeros(total)
         marks["launch"] = rss_mb()
         result = run_live(config, "offscreen", script, max_frames=total, frame_times=times, on_frame=probe)
-    rss_end = marks["end"]
+    rss_end = marks.get("end") or rss_mb()  # no "end" when the run was stopped early
     timed = times[warmup:]
     rss_start = marks.get("start", marks["launch"])
     return {
@@ -263,7 +268,7 @@ def run_loop_bench(frames: int = 10000, warmup: int = 500) -> dict:
         "size": LOOP_SETTINGS["render.size"],
         "backend": LOOP_SETTINGS["render.backend"],
         "device": LOOP_SETTINGS["render.device"],
-        "threads": torch.get_num_threads(),
+        "threads": config.app.threads or torch.get_num_threads(),
     }
 
 

@@ -183,7 +183,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.loop:
         from live.bench import format_loop, run_loop_bench
 
-        figures = run_loop_bench(frames=args.frames, warmup=args.warmup)
+        figures = run_loop_bench(frames=args.frames, warmup=args.warmup, threads=args.threads)
         print(json.dumps(figures) if args.json else format_loop(figures))
         return 0
     if not args.json:
@@ -268,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loop", action="store_true", help="time the headless frame loop instead (N=20, 256, analytic, CPU)")
     p.add_argument("--frames", type=int, default=10000, help="--loop: frames timed after warm-up (default 10000)")
     p.add_argument("--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)")
+    p.add_argument("--threads", type=int, help="--loop: torch CPU threads (default: app.threads; 0: torch's default)")
     p = add("config", cmd_config)
     p.add_argument("--config", metavar="FILE", help="TOML configuration (default: configs/default.toml)")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], help="override a key")

@@ -118,9 +118,11 @@ class AppConfig:
     window: int = _bounded(512, 64, 4096)
     """Side in pixels of the canvas window and of each half of the result window; strokes are
     drawn at this resolution and reduced to the render size, the render is scaled up to it."""
-    threads: int = _bounded(0, 0, 256)
-    """Torch CPU threads for the loop (0: torch's default, one per core). On a machine shared
-    with other busy processes, 1 gives steadier frame times."""
+    threads: int = _bounded(1, 0, 256)
+    """Torch CPU threads while the loop runs (0: torch's default, one per core). 1 by default:
+    on a 2-core machine where another process takes a core, torch's thread pool slows the loop
+    by 10x or more, while one thread degrades gracefully (and leaves a core to the GUI, the
+    exporter and a hand tracker)."""
     max_fps: float = _bounded(60.0, 0.0, 1000.0)
     """Frames per second at most with windows (0: as fast as possible); headless runs uncapped."""
     hud: bool = True

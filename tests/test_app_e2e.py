@@ -145,7 +145,7 @@ class TestKiosk:
         time.sleep(3.0)  # one q, then a pause longer than the chord's 2 s
         for _ in range(2):
             xdo(env, "key", "--window", wid, "q")
-            time.sleep(0.5)
+            time.sleep(0.6)  # apart enough that no two presses fall in one slow frame
         assert proc.poll() is None, "the chord counted presses more than 2 s apart"
         xdo(env, "key", "--window", wid, "q")
         finish(proc)

@@ -258,6 +258,19 @@ class Installation:
 
 
 @contextlib.contextmanager
+def _torch_threads(n: int):
+    """Torch's CPU thread count set to ``n`` for the run, restored after."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+@contextlib.contextmanager
 def _quit_on_sigterm(install: Installation):
     """SIGTERM (a service manager stopping the kiosk) quits at the end of the frame, so the
     recording in progress is still exported; the previous handler is restored after."""
@@ -342,15 +355,13 @@ def run_live(
         clock = FrameClock(script.fps) if script is not None else time.monotonic
     if script is None and display_kind in ("offscreen", "none") and max_frames is None:
         raise ValueError("a headless run needs --script FILE or --max-frames N to know when to stop")
-    if app.threads:
-        import torch
-
-        torch.set_num_threads(app.threads)
     scene = scene or build(config)
     result = RunResult()
     headless = display_kind in ("offscreen", "none")
     period = 1.0 / app.max_fps if app.max_fps > 0 and not headless else 0.0
     with contextlib.ExitStack() as stack:
+        if app.threads:
+            stack.enter_context(_torch_threads(app.threads))
         recorder = stack.enter_context(
             Recorder(config.record, config.paths.recordings, (config.render.size, 2 * config.render.size), writer=writer)
         )

@@ -28,6 +28,9 @@ KIOSK_WINDOW = "live"
 NO_KEY = -1
 #: Check whether the visitor closed a window every this many frames (it costs a round trip).
 CLOSED_CHECK_FRAMES = 15
+#: Kiosk: read the screen size back every frame for this many frames after opening (the window
+#: manager makes the window fullscreen a little later), then every CLOSED_CHECK_FRAMES.
+SETTLE_FRAMES = 300
 
 MouseHandler = Callable[[int, float, float, int], None]
 
@@ -170,14 +173,17 @@ class WindowDisplay(_CvWindows):
 
 
 class KioskDisplay(_CvWindows):
-    """One fullscreen window: canvas | render | target, scaled to the screen by the window.
+    """One fullscreen window: canvas | render | target (+ HUD), scaled to the screen.
 
     The window is made ``WINDOW_NORMAL`` first, then set fullscreen (OpenCV ignores fullscreen
-    otherwise). Mouse positions arrive in the composed image's pixels; those over the canvas
-    part are passed on, the others are clamped to its edge while a stroke is drawn.
+    otherwise). The picture is composed at (window, 3 * window), then scaled into an image of the
+    window's size with black bars (OpenCV's Qt window shows an image 1:1, centred); the screen
+    size is read back from the window now and then, and the image is reallocated only when it
+    changes. Mouse positions are mapped back to canvas pixels; a click beside the canvas starts no
+    stroke, and a stroke that leaves it is clamped to its edge.
 
     Args:
-        window: side of the canvas part; the composed image is (window, 3 * window).
+        window: side of the canvas part of the picture.
         on_mouse: called with (cv2 event, x, y, flags) in canvas pixels.
 
     Raises:
@@ -188,7 +194,10 @@ class KioskDisplay(_CvWindows):
         super().__init__()
         self.window = window
         self._composer = _Composer(window)
-        self.image = np.zeros((window, 3 * window, 3), np.uint8)
+        self.picture = np.zeros((window, 3 * window, 3), np.uint8)
+        self.image = self.picture  # what is shown: the picture until the screen size is known
+        self._scaled = self.picture
+        self._box = (0, 0, 1.0)  # the picture's left, top and scale in the image
         try:
             cv2.namedWindow(KIOSK_WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_GUI_NORMAL | cv2.WINDOW_KEEPRATIO)
         except cv2.error as exc:
@@ -200,14 +209,40 @@ class KioskDisplay(_CvWindows):
             cv2.setMouseCallback(KIOSK_WINDOW, lambda e, x, y, f, _: self._mouse(on_mouse, e, x, y, f))
 
     def _mouse(self, handler: MouseHandler, event: int, x: int, y: int, flags: int) -> None:
-        if event == cv2.EVENT_LBUTTONDOWN and x >= self.window:
-            return  # a click on the result part starts no stroke
+        left, top, scale = self._box
+        x, y = (x - left) / scale, (y - top) / scale
+        if event == cv2.EVENT_LBUTTONDOWN and not (0 <= x < self.window and 0 <= y < self.window):
+            return
         handler(event, min(x, self.window - 1), y, flags)
 
+    def _fit_screen(self) -> None:
+        try:
+            x, y, w, h = cv2.getWindowImageRect(KIOSK_WINDOW)
+        except cv2.error:
+            return
+        sw, sh = w + 2 * max(0, x), h + 2 * max(0, y)  # the window; the image is centred in it
+        if sw < 16 or sh < 16 or (sh, sw) == self.image.shape[:2]:
+            return
+        ph, pw = self.picture.shape[:2]
+        scale = min(sw / pw, sh / ph)
+        dw, dh = max(1, int(pw * scale)), max(1, int(ph * scale))
+        left, top = (sw - dw) // 2, (sh - dh) // 2
+        self.image = np.zeros((sh, sw, 3), np.uint8)
+        self._scaled = np.zeros((dh, dw, 3), np.uint8)
+        self._box = (left, top, scale)
+        log.info("kiosk: %dx%d screen, picture scaled by %.2f", sw, sh, scale)
+
     def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
+        if self._frames < SETTLE_FRAMES or self._frames % CLOSED_CHECK_FRAMES == 1:
+            self._fit_screen()  # every frame while the window manager settles, then now and then
         w = self.window
-        self.image[:, :w] = canvas
-        self.image[:, w:] = self._composer.compose(result, hud)
+        self.picture[:, :w] = canvas
+        self.picture[:, w:] = self._composer.compose(result, hud)
+        if self.image is not self.picture:
+            left, top, _ = self._box
+            dh, dw = self._scaled.shape[:2]
+            cv2.resize(self.picture, (dw, dh), dst=self._scaled, interpolation=cv2.INTER_LINEAR)
+            self.image[top : top + dh, left : left + dw] = self._scaled
         cv2.imshow(KIOSK_WINDOW, self.image)
         self._wait(wait_ms)
 
