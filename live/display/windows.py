@@ -48,6 +48,26 @@ class Display(Protocol):
     def close(self) -> None: ...
 
 
+def screen_to_canvas(event: int, x: float, y: float, box: tuple[int, int, float], window: int):
+    """Maps a kiosk mouse position to canvas pixels.
+
+    Args:
+        event: the cv2 mouse event.
+        x, y: position in the shown image.
+        box: (left, top, scale) of the picture (canvas | result) inside the shown image.
+        window: side of the canvas part of the picture.
+
+    Returns:
+        (x, y) in canvas pixels; x is clamped to the canvas while a stroke moves over the result
+        part. None for a button press outside the canvas (it starts no stroke).
+    """
+    left, top, scale = box
+    cx, cy = (x - left) / scale, (y - top) / scale
+    if event == cv2.EVENT_LBUTTONDOWN and not (0 <= cx < window and 0 <= cy < window):
+        return None
+    return min(cx, window - 1), cy
+
+
 class _Composer:
     """Scales the result view up into a preallocated BGR image and draws the HUD on it."""
 
@@ -209,11 +229,9 @@ class KioskDisplay(_CvWindows):
             cv2.setMouseCallback(KIOSK_WINDOW, lambda e, x, y, f, _: self._mouse(on_mouse, e, x, y, f))
 
     def _mouse(self, handler: MouseHandler, event: int, x: int, y: int, flags: int) -> None:
-        left, top, scale = self._box
-        x, y = (x - left) / scale, (y - top) / scale
-        if event == cv2.EVENT_LBUTTONDOWN and not (0 <= x < self.window and 0 <= y < self.window):
-            return
-        handler(event, min(x, self.window - 1), y, flags)
+        point = screen_to_canvas(event, x, y, self._box, self.window)
+        if point is not None:
+            handler(event, point[0], point[1], flags)
 
     def _fit_screen(self) -> None:
         try:
