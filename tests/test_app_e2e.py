@@ -98,6 +98,35 @@ def finish(proc, timeout=60):
     return out
 
 
+#: The drawn shape, in canvas pixels of the 512-pixel canvas: a thick 'L' with a foot (brush 20 px
+#: at 224 is about 46 px at 512).
+SHAPE = [(140, 100), (140, 400), (380, 400), (380, 300)]
+
+
+def wait_for_gif(folder):
+    deadline = time.monotonic() + FORM_TIMEOUT
+    while time.monotonic() < deadline and not list(folder.glob("*.gif")):
+        time.sleep(0.5)  # the recording is written when the swarm settles (~100-200 frames)
+
+
+def check_run(proc, folder, out):
+    """Exit 0, >= 100 frames, a GIF whose last frame's creatures overlap the drawing."""
+    err = (folder / "stderr.txt").read_text()
+    assert proc.returncode == 0, err[-2000:]
+    frames = int(err.split("live run: ")[-1].split(" frames")[0])
+    assert frames >= 100, err[-500:]
+    gifs = sorted(folder.glob("*.gif"))
+    assert gifs and str(gifs[0]) in out
+    last = iio.imread(gifs[0], index=None)[-1]
+    size = last.shape[0]
+    creatures = last[:, :size].max(axis=2) > 40  # the colour render: black background
+    drawn = last[:, size:, 0] > 128  # the submitted drawing, in red
+    score = iou(creatures.astype(np.float32), drawn.astype(np.float32))
+    print(f"e2e: {frames} frames, drawn {drawn.mean():.3f} of the view, IoU {score:.3f}")
+    assert drawn.mean() > 0.08, "the drag did not draw a thick shape"
+    assert score >= 0.3
+
+
 class TestWindowed:
     def test_draw_submit_record_quit(self, xserver, tmp_path):
         env = xserver
@@ -105,39 +134,29 @@ class TestWindowed:
         canvas = wait_window(env, proc, "canvas", (512, 512))
         wait_window(env, proc, "result", (1024, 512))
         xdo(env, "windowactivate", "--sync", canvas)
-        # A thick 'L' with a foot: brush 20 px at 224 is about 46 px at 512.
-        drag(env, canvas, [(140, 100), (140, 400), (380, 400), (380, 300)])
+        drag(env, canvas, SHAPE)
         time.sleep(0.5)
         xdo(env, "key", "--window", canvas, "s")
-        deadline = time.monotonic() + FORM_TIMEOUT
-        while time.monotonic() < deadline and not list(tmp_path.glob("*.gif")):
-            time.sleep(0.5)  # the recording is written when the swarm settles (~100-200 frames)
+        wait_for_gif(tmp_path)
         xdo(env, "key", "--window", canvas, "q")
-        out = finish(proc)
-        err = (tmp_path / "stderr.txt").read_text()
-        assert proc.returncode == 0, err[-2000:]
-        frames = int(err.split("live run: ")[-1].split(" frames")[0])
-        assert frames >= 100, err[-500:]
-        gifs = sorted(tmp_path.glob("*.gif"))
-        assert gifs and str(gifs[0]) in out
-        last = iio.imread(gifs[0], index=None)[-1]
-        size = last.shape[0]
-        creatures = last[:, :size].max(axis=2) > 40  # the colour render: black background
-        drawn = last[:, size:, 0] > 128  # the submitted drawing, in red
-        score = iou(creatures.astype(np.float32), drawn.astype(np.float32))
-        print(f"e2e: {frames} frames, drawn {drawn.mean():.3f} of the view, IoU {score:.3f}")
-        assert drawn.mean() > 0.08, "the drag did not draw a thick shape"
-        assert score >= 0.3
+        check_run(proc, tmp_path, finish(proc))
 
 
 class TestKiosk:
-    def test_fullscreen_and_quit_chord(self, xserver, tmp_path):
+    def test_fullscreen_draw_and_quit_chord(self, xserver, tmp_path):
         env = xserver
         proc = start_live(env, tmp_path, "--kiosk")
         wid = wait_window(env, proc, "live", SCREEN)
         assert xdo(env, "getdisplaygeometry") == f"{SCREEN[0]} {SCREEN[1]}"
         assert "Position: 0,0" in xdo(env, "getwindowgeometry", wid)
         xdo(env, "windowactivate", "--sync", wid)
+        time.sleep(1.0)  # the picture is fitted to the screen in the first frames
+        scale = SCREEN[0] / (3 * 512)  # canvas | render | target, side by side, across the screen
+        top = (SCREEN[1] - 512 * scale) / 2
+        drag(env, wid, [(round(x * scale), round(top + y * scale)) for x, y in SHAPE])
+        time.sleep(0.5)
+        xdo(env, "key", "--window", wid, "s")
+        wait_for_gif(tmp_path)
         xdo(env, "key", "--window", wid, "Escape")
         time.sleep(3.0)
         assert proc.poll() is None, "Esc alone ended the kiosk"
@@ -148,5 +167,4 @@ class TestKiosk:
             time.sleep(0.6)  # apart enough that no two presses fall in one slow frame
         assert proc.poll() is None, "the chord counted presses more than 2 s apart"
         xdo(env, "key", "--window", wid, "q")
-        finish(proc)
-        assert proc.returncode == 0, (tmp_path / "stderr.txt").read_text()[-2000:]
+        check_run(proc, tmp_path, finish(proc))
