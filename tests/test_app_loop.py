@@ -356,3 +356,22 @@ class TestAppConfig:
     def test_bad_values(self, key, value, message):
         with pytest.raises(ConfigError, match=message):
             load_config(None, {key: value})
+
+
+class TestInputFailure:
+    def test_a_failing_input_is_logged_and_the_loop_goes_on(self, tmp_path, monkeypatch, caplog):
+        from live.input.script import ScriptInput
+
+        calls = []
+        poll = ScriptInput.poll
+
+        def flaky(self, now):
+            calls.append(now)
+            if len(calls) == 3:
+                raise OSError("camera unplugged")
+            return poll(self, now)
+
+        monkeypatch.setattr(ScriptInput, "poll", flaky)
+        script = write_script(tmp_path, [{"t": 0.0, "key": "h"}], end=0.5)
+        result = run_live(small_config(tmp_path), "none", script)
+        assert result.frames == 6 and "camera unplugged" in caplog.text

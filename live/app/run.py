@@ -166,12 +166,19 @@ def run_live(
         )
         finished = getattr(source, "finished", None)
         stack.enter_context(_quit_on_sigterm(install))
+        failed_polls = 0
         while True:
             began = time.perf_counter()
             if install.frames:
                 now = clock()
-            events = source.poll(now) + [Key(code) for code in display.keys()]
-            install.frame(events, now)
+            try:
+                events = source.poll(now)
+            except Exception as exc:  # a camera glitch must not end the installation
+                failed_polls += 1
+                if failed_polls == 1 or failed_polls % 100 == 0:
+                    log.exception("input failed (%d times): %s", failed_polls, exc)
+                events = []
+            install.frame(events + [Key(code) for code in display.keys()], now)
             if period:
                 rest = period - (time.perf_counter() - began)
                 if rest > 0.001:
