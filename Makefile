@@ -11,7 +11,7 @@ ARGS   ?=
 .PHONY: run test install clean
 
 run: $(STAMP)
-	$(VENV)/bin/live demo $(ARGS)
+	$(VENV)/bin/live run $(ARGS)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest $(ARGS)

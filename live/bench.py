@@ -159,3 +159,123 @@ def format_row(row: BenchRow) -> str:
 
 def rows_as_dicts(rows: Iterable[BenchRow]) -> list[dict]:
     return [asdict(r) for r in rows]
+
+
+# -- the frame loop ----------------------------------------------------------------------------
+#: The loop benchmark's scene (issue 3): N=20 creatures, 256 px, analytic, CPU.
+LOOP_SETTINGS = {
+    "swarm.sprites": 20,
+    "render.size": 256,
+    "render.backend": "analytic",
+    "render.device": "cpu",
+}
+#: Frames between two submitted drawings in the loop benchmark (each starts a recording).
+LOOP_CYCLE_FRAMES = 400
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MiB (Linux /proc; 0 elsewhere)."""
+    import os
+
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def loop_script(frames: int, fps: float = 30.0, cycle: int = LOOP_CYCLE_FRAMES) -> dict:
+    """A script that draws and submits a new shape every ``cycle`` frames (circle, then square),
+    so optimiser, recorder and exporter all keep working for ``frames`` frames."""
+    import math
+
+    events = []
+    for n, start in enumerate(range(0, frames, cycle)):
+        t = start / fps
+        if n % 2 == 0:
+            points = [[112 + 60 * math.cos(a / 12 * math.tau), 112 + 60 * math.sin(a / 12 * math.tau)] for a in range(13)]
+        else:
+            points = [[50, 50], [174, 50], [174, 174], [50, 174], [50, 50]]
+        events.append({"t": t, "stroke": points, "duration": 0.3})
+        events.append({"t": t + 0.5, "key": "s"})
+    return {"fps": fps, "canvas": 224, "end": frames / fps, "events": events}
+
+
+def run_loop_bench(frames: int = 10000, warmup: int = 500, threads: int | None = None) -> dict:
+    """Runs the headless loop (composing the display frames and HUD, showing nothing) on a
+    script that draws and submits a new shape every :data:`LOOP_CYCLE_FRAMES` frames.
+
+    RSS is read at two quiet points, with no export running and the recorder's buffers still
+    held: after the warm-up and after the last frame (the loop waits for the exporter there,
+    outside the timing). It is also sampled every 100 frames for the peak.
+
+    Returns:
+        ``fps`` (1 / median frame time after warm-up), ``fps_mean``, ``ms_p90``, ``frames``
+        (timed), ``warmup``, ``rss_start_mb``, ``rss_end_mb``, ``rss_growth_pct``,
+        ``rss_peak_mb``, ``recordings`` written, and the scene.
+
+    Args:
+        threads: torch CPU threads (default: ``app.threads`` of the default config; 0 is
+            torch's own default).
+
+    Raises:
+        ValueError: fewer than 1 frame.
+    """
+    import json
+    import tempfile
+
+    from live.app import run_live
+    from live.config import load_config
+
+    if frames < 1 or warmup < 0:
+        raise ValueError(f"--frames must be at least 1 and --warmup at least 0, got {frames}, {warmup}")
+    total = warmup + frames
+    marks: dict[str, float] = {"peak": 0.0}
+
+    def probe(install) -> None:
+        if install.frames in (warmup, total):
+            install.recorder.wait()
+            marks["start" if install.frames == warmup else "end"] = rss_mb()
+        if install.frames % 100 == 0:
+            marks["peak"] = max(marks["peak"], rss_mb())
+
+    with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
+        extra = {} if threads is None else {"app.threads": threads}
+        config = load_config(None, {**LOOP_SETTINGS, **extra, "paths.recordings": folder})
+        script = f"{folder}/script.json"
+        with open(script, "w") as f:
+            json.dump(loop_script(total), f)
+        times = np.zeros(total)
+        marks["launch"] = rss_mb()
+        result = run_live(config, "offscreen", script, max_frames=total, frame_times=times, on_frame=probe)
+    rss_end = marks.get("end") or rss_mb()  # no "end" when the run was stopped early
+    timed = times[warmup:]
+    rss_start = marks.get("start", marks["launch"])
+    return {
+        "fps": float(1.0 / np.median(timed)),
+        "fps_mean": float(len(timed) / timed.sum()),
+        "ms_p90": float(np.percentile(timed, 90) * 1e3),
+        "frames": int(len(timed)),
+        "warmup": warmup,
+        "rss_start_mb": round(rss_start, 1),
+        "rss_end_mb": round(rss_end, 1),
+        "rss_growth_pct": round(100.0 * (rss_end - rss_start) / rss_start, 2) if rss_start else None,
+        "rss_peak_mb": round(max(marks["peak"], rss_end), 1),
+        "recordings": len(result.exported),
+        "failed_frames": result.failed_frames,
+        "sprites": LOOP_SETTINGS["swarm.sprites"],
+        "size": LOOP_SETTINGS["render.size"],
+        "backend": LOOP_SETTINGS["render.backend"],
+        "device": LOOP_SETTINGS["render.device"],
+        "threads": config.app.threads or torch.get_num_threads(),
+    }
+
+
+def format_loop(figures: dict) -> str:
+    return (
+        f"frame loop ({figures['backend']}, {figures['device']}, N={figures['sprites']}, {figures['size']} px): "
+        f"median {figures['fps']:.1f} fps, mean {figures['fps_mean']:.1f} fps, p90 {figures['ms_p90']:.2f} ms/frame "
+        f"over {figures['frames']} frames; RSS {figures['rss_start_mb']} -> {figures['rss_end_mb']} MiB "
+        f"({figures['rss_growth_pct']}%); {figures['recordings']} recordings"
+    )

@@ -1,4 +1,4 @@
-"""The ``live`` command: ``live demo | fit | render | bench`` (also ``python -m live``).
+"""The ``live`` command: ``live run | demo | fit | render | bench | config`` (also ``python -m live``).
 
 Every subcommand reads the configuration (``--config FILE``, default ``configs/default.toml``),
 then applies ``--set section.key=value`` and its own flags, and prints the effective settings
@@ -81,6 +81,38 @@ def _save_gif(path: Path, frames) -> Path:
 
 
 # -- subcommands ---------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    """The installation: draw in the canvas window, press s, the creatures form the drawing."""
+    import logging
+
+    from live.app import run_live
+
+    import os
+
+    level = os.environ.get("LIVE_LOG", "INFO").upper()
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), format="live: %(message)s", stream=sys.stderr)
+    if args.kiosk:
+        args.set.append("app.kiosk=true")
+    if args.headless and args.script is None and args.max_frames is None:
+        raise ValueError("--headless needs --script FILE (see docs/script-format.md) or --max-frames N")
+    if args.script is not None and not args.headless:
+        raise ValueError("--script replays strokes without a window: add --headless")
+    config = config_from_args(args)
+    try:
+        result = run_live(config, "none" if args.headless else "window", args.script, args.max_frames)
+    except RuntimeError as exc:
+        print(f"live run: error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"live run: {result.frames} frames, {len(result.exported)} recording(s) written, "
+        f"{result.failed_exports} failed export(s), {result.failed_frames} failed frame(s)",
+        file=sys.stderr,
+    )
+    for path in result.exported:
+        print(path)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The seed's first experiment: creatures form the letter 'A'; writes a GIF."""
     from live.fit import fit
@@ -148,6 +180,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Times optimiser steps and colour renders for every backend, device and size."""
     from live.bench import HEADER, format_row, rows_as_dicts, run_bench
 
+    if args.loop:
+        from live.bench import format_loop, run_loop_bench
+
+        figures = run_loop_bench(frames=args.frames, warmup=args.warmup, threads=args.threads)
+        print(json.dumps(figures) if args.json else format_loop(figures))
+        return 0
     if not args.json:
         print(HEADER, flush=True)
     rows = run_bench(
@@ -194,6 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
         commands.append((name, fn))
         return p
 
+    p = add("run", cmd_run)
+    _add_config_flags(p, "sprites", "seed", "size", "backend", "device", "recordings")
+    p.add_argument("--kiosk", action="store_true", help="one fullscreen window; quit with the chord (app.quit_*)")
+    p.add_argument("--headless", action="store_true", help="no window: replay --script, then exit")
+    p.add_argument("--script", metavar="FILE", help="timed strokes and keys to replay (docs/script-format.md)")
+    p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames")
+
     p = add("demo", cmd_demo)
     _add_config_flags(p, "sprites", "seed", "size", "steps", "backend", "device", "recordings")
     p.add_argument("--gif", metavar="PATH", help="where to write the GIF (default: <recordings>/demo-<timestamp>.gif)")
@@ -219,7 +264,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--devices", type=lambda t: t.split(","), help="cpu,cuda (default: all present)")
     p.add_argument("--budget", type=float, default=2.0, help="seconds of timed steps per row (default 2)")
     p.add_argument("--no-baseline", action="store_true", help="skip the seed-loop baseline rows")
-    p.add_argument("--json", action="store_true", help="print a JSON list of rows")
+    p.add_argument("--json", action="store_true", help="print a JSON list of rows (one object with --loop)")
+    p.add_argument("--loop", action="store_true", help="time the headless frame loop instead (N=20, 256, analytic, CPU)")
+    p.add_argument("--frames", type=int, default=10000, help="--loop: frames timed after warm-up (default 10000)")
+    p.add_argument("--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)")
+    p.add_argument("--threads", type=int, help="--loop: torch CPU threads (default: app.threads; 0: torch's default)")
     p = add("config", cmd_config)
     p.add_argument("--config", metavar="FILE", help="TOML configuration (default: configs/default.toml)")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], help="override a key")

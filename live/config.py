@@ -108,6 +108,72 @@ class PathsConfig:
 
 
 @dataclass(frozen=True)
+class AppConfig:
+    """The live installation (``live run``): windows, keys, kiosk and attract mode."""
+
+    input: Literal["mouse"] = "mouse"
+    """Where strokes come from: 'mouse' (draw with the left button in the canvas)."""
+    steps_per_frame: int = _bounded(1, 1, 100)
+    """Adam steps per displayed frame; the optimiser runs all the time, between submissions too."""
+    window: int = _bounded(512, 64, 4096)
+    """Side in pixels of the canvas window and of each half of the result window; strokes are
+    drawn at this resolution and reduced to the render size, the render is scaled up to it."""
+    threads: int = _bounded(1, 0, 256)
+    """Torch CPU threads while the loop runs (0: torch's default, one per core). 1 by default:
+    on a 2-core machine where another process takes a core, torch's thread pool slows the loop
+    by 10x or more, while one thread degrades gracefully (and leaves a core to the GUI, the
+    exporter and a hand tracker)."""
+    max_fps: float = _bounded(60.0, 0.0, 1000.0)
+    """Frames per second at most with windows (0: as fast as possible); headless runs uncapped."""
+    hud: bool = True
+    """Show fps, loss, backend, device and the recording dot on the result view (``h`` toggles)."""
+    kiosk: bool = False
+    """One fullscreen window (canvas | result); quitting needs the chord below, Esc does nothing."""
+    quit_key: str = "q"
+    """Key that quits: once in a window, ``quit_presses`` times within ``quit_window_s`` in kiosk."""
+    quit_presses: int = _bounded(3, 1, 10)
+    """Kiosk: presses of ``quit_key`` that quit when they fall within ``quit_window_s``."""
+    quit_window_s: float = _bounded(2.0, 0.1, 30.0)
+    """Kiosk: seconds within which the quit presses must fall."""
+    idle_seconds: float = _bounded(60.0, 0.0, 86400.0)
+    """Seconds without input after which the canvas clears and the creatures form
+    ``attract_text`` (attract mode; the first stroke takes over). 0 turns attract mode off."""
+    attract_text: str = "DRAW!"
+    """Text the creatures form at start and in attract mode."""
+
+    def __post_init__(self) -> None:
+        if len(self.quit_key) != 1 or not self.quit_key.isprintable() or self.quit_key.isspace():
+            raise ConfigError(f"config key 'app.quit_key' = {self.quit_key!r} is not allowed: use one printable character, e.g. \"q\"")
+        if not self.attract_text.strip() or "\n" in self.attract_text:
+            raise ConfigError(f"config key 'app.attract_text' = {self.attract_text!r} is not allowed: use a short one-line text, e.g. \"DRAW!\"")
+
+
+@dataclass(frozen=True)
+class RecordConfig:
+    """Recordings of the result view (colour render | target) while a target is being formed."""
+
+    auto: bool = True
+    """Start recording at every submitted drawing (``r`` also starts and stops by hand)."""
+    stride: int = _bounded(3, 1, 1000)
+    """Keep one frame in this many."""
+    max_seconds: float = _bounded(8.0, 0.5, 600.0)
+    """Longest recording, in seconds of the exported GIF (``max_seconds * fps`` frames are kept
+    at most; a full buffer ends the recording and exports it)."""
+    fps: float = _bounded(15.0, 1.0, 60.0)
+    """Frame rate of the exported GIF (and MP4)."""
+    mp4: bool = False
+    """Also write an MP4 beside each GIF (needs imageio-ffmpeg)."""
+    record_camera: bool = False
+    """Allow camera frames into recordings. Off: only the canvas and result views are ever
+    recorded (visitors' privacy)."""
+    plateau_frames: int = _bounded(90, 2, 100000)
+    """The swarm has settled when the loss fell by less than ``plateau_tolerance`` (relative)
+    over this many frames; the recording then ends and is exported."""
+    plateau_tolerance: float = _bounded(0.01, 0.0, 1.0)
+    """Relative loss decrease over ``plateau_frames`` below which the swarm counts as settled."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting of ``live``."""
 
@@ -116,6 +182,8 @@ class Config:
     optim: OptimConfig = field(default_factory=OptimConfig)
     target: TargetConfig = field(default_factory=TargetConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
+    app: AppConfig = field(default_factory=AppConfig)
+    record: RecordConfig = field(default_factory=RecordConfig)
 
 
 def _describe(hint: Any) -> str:

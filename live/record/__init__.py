@@ -1,7 +1,9 @@
-"""Recording: frames for the visitor's eyes, turned into GIFs.
+"""Recording: frames for the visitor's eyes, turned into GIFs (and MP4s).
 
 Frames are uint8 RGB (H, W, 3) numpy arrays: the display/recording edge, where the core's float
-images end. Nothing here ever sees a camera frame.
+images end. The live loop's :class:`~live.record.recorder.Recorder` keeps them in a bounded
+buffer and exports in a background thread; a camera frame is refused unless
+``record.record_camera`` is set.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ def timestamped(folder: str | Path, prefix: str = "", suffix: str = ".gif") -> P
 
 
 def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float = 20.0) -> Path:
-    """Writes ``frames`` (uint8 RGB, all one shape) as a looping GIF, creating the folder.
+    """Writes ``frames`` (uint8 RGB, all one shape, or one (T, H, W, 3) array) as a looping GIF,
+    creating the folder.
 
     Raises:
         ValueError: no frames.
@@ -64,7 +67,36 @@ def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float = 20.0)
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        iio.imwrite(path, np.stack(frames), extension=".gif", duration=1000.0 / fps, loop=0)
+        stack = frames if isinstance(frames, np.ndarray) and frames.ndim == 4 else np.stack(frames)
+        iio.imwrite(path, stack, extension=".gif", duration=1000.0 / fps, loop=0)
     except OSError as exc:
         raise OSError(f"cannot write GIF '{path}': {exc.strerror or exc}; free some space or pick another folder") from exc
     return path
+
+
+def write_mp4(path: str | Path, frames: Sequence[np.ndarray], fps: float = 20.0) -> Path:
+    """Writes ``frames`` (uint8 RGB, all one shape) as an H.264 MP4 through imageio-ffmpeg.
+
+    Raises:
+        ValueError: no frames.
+        ImportError: imageio-ffmpeg is not installed.
+        OSError: the file cannot be written.
+    """
+    import imageio.v2 as iio2
+
+    if len(frames) == 0:
+        raise ValueError("no frames to write: nothing was recorded")
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with iio2.get_writer(path, format="FFMPEG", fps=fps, macro_block_size=1) as writer:
+            for frame in frames:
+                writer.append_data(np.ascontiguousarray(frame))
+    except OSError as exc:
+        raise OSError(f"cannot write MP4 '{path}': {exc.strerror or exc}; free some space or pick another folder") from exc
+    return path
+
+
+from live.record.recorder import Recorder, Source  # noqa: E402
+
+__all__ = ["Recorder", "Source", "side_by_side", "timestamped", "to_uint8", "write_gif", "write_mp4"]

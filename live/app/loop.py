@@ -1,0 +1,227 @@
+"""One frame of the installation: input -> target -> optimise -> render -> display/record.
+
+:class:`Installation` holds the session's state (canvas, target, HUD, recording) and runs one
+frame per :meth:`Installation.frame`. :func:`live.app.run.run_live` opens the resources and
+calls it in a loop. Time is passed in (seconds, once per frame), so tests drive it with a fake
+clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable
+
+import numpy as np
+
+from live.app.keys import Action, QuitChord, keymap
+from live.app.state import Attract, Plateau
+from live.config import Config
+from live.display import HudState, ResultView
+from live.fit import Scene
+from live.input import Event, Pen, Phase, StrokeCanvas
+from live.record import Recorder, Source
+from live.target import text_mask
+
+log = logging.getLogger("live.app")
+
+#: A status line stays on screen this long, in seconds.
+STATUS_SECONDS = 6.0
+#: This many failed frames in a row is not a passing glitch: the loop gives up (exit 1).
+MAX_FAILED_FRAMES = 300
+#: A repeated per-frame error is logged again every this many frames.
+LOG_EVERY = 100
+#: Smoothing of the fps shown on the HUD (weight of the newest frame).
+FPS_SMOOTHING = 0.05
+
+
+class Installation:
+    """One session of the installation, a frame at a time.
+
+    Args:
+        config: every setting.
+        scene: renderer and arranger (:func:`live.fit.build`).
+        display: where frames go (:mod:`live.display.windows`).
+        recorder: keeps the result view while targets form.
+        kiosk: the quit key needs the chord; Esc does nothing.
+        start: the clock at start, in seconds.
+        overlay: the input's ``overlay(canvas image) -> picture`` (see :mod:`live.input`), or
+            None to show the canvas as it is.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        scene: Scene,
+        display,
+        recorder: Recorder,
+        kiosk: bool,
+        start: float,
+        overlay: Callable[[np.ndarray], np.ndarray] | None = None,
+    ):
+        app = config.app
+        self.config = config
+        self.scene = scene
+        self.display = display
+        self.recorder = recorder
+        self.size = config.render.size
+        self.canvas = StrokeCanvas(app.window, config.target.brush)
+        self.view = ResultView(self.size)
+        self.keys = keymap(app.quit_key, kiosk)
+        self.chord = QuitChord(app.quit_presses, app.quit_window_s) if kiosk else None
+        self.attract = Attract(app.idle_seconds, start)
+        self.plateau = Plateau(config.record.plateau_frames, config.record.plateau_tolerance)
+        self.hud = HudState(backend=scene.backend, device=str(scene.device), stats=app.hud)
+        self.overlay = overlay
+        self.quit = False
+        self.frames = 0
+        self.failed_frames = 0
+        self._failed_in_row = 0
+        self._auto_recording = False
+        self._status_at = -np.inf
+        self._recorder_status_at = -np.inf
+        self._attract_mask = text_mask(app.attract_text, self.size, config.target.font)
+        self._last_wall = time.perf_counter()
+        self._set_target(self._attract_mask)
+        self.hud.mode = "attract"
+
+    # -- events --------------------------------------------------------------------------
+    def say(self, text: str, ok: bool, now: float) -> None:
+        """Shows ``text`` on the HUD's status line for a few seconds."""
+        self.hud.status, self.hud.status_ok, self._status_at = text, ok, now
+
+    def _set_target(self, mask: np.ndarray) -> None:
+        self.scene.arranger.set_target(mask)
+        self.view.set_target(mask)
+        self.plateau.reset()
+
+    def submit(self, now: float) -> bool:
+        """The canvas becomes the target and is cleared; starts a recording when ``record.auto``."""
+        mask = self.canvas.mask(self.size)
+        if not mask.any():
+            self.say("draw something first", False, now)
+            return False
+        self._set_target(mask)
+        self.canvas.clear()
+        self.attract.active = False
+        self.hud.mode = ""
+        if self.config.record.auto:
+            self._auto_recording = self.recorder.start()
+        return True
+
+    def enter_attract(self, now: float) -> None:
+        """Idle too long: clear the canvas, form the attract text, end the recording."""
+        log.info("attract mode")
+        self.canvas.clear()
+        self.recorder.stop()
+        self._auto_recording = False
+        self._set_target(self._attract_mask)
+        self.hud.mode = "attract"
+
+    def act(self, action: Action, now: float) -> None:
+        if action is Action.SUBMIT:
+            self.submit(now)
+        elif action is Action.CLEAR:
+            self.canvas.clear()
+        elif action is Action.UNDO:
+            self.canvas.undo()
+        elif action is Action.RECORD:
+            if self.recorder.recording:
+                self.recorder.stop()
+            else:
+                self._auto_recording = False
+                if self.recorder.start():
+                    self.say("recording", True, now)
+        elif action is Action.EXPORT:
+            if not self.recorder.stop():
+                self.say("nothing recorded to export", False, now)
+        elif action is Action.HUD:
+            self.hud.stats = not self.hud.stats
+        elif action is Action.QUIT:
+            self.quit = True
+
+    def handle(self, event: Event, now: float) -> None:
+        """Applies one input event."""
+        if isinstance(event, Pen):
+            if event.phase is Phase.DOWN:
+                if self.attract.stroke(now):
+                    self.canvas.clear()
+                    self.hud.mode = ""
+                self.canvas.begin(event.x, event.y)
+            elif event.phase is Phase.MOVE:
+                self.attract.touch(now)
+                self.canvas.extend(event.x, event.y)
+            else:
+                self.attract.touch(now)
+                self.canvas.extend(event.x, event.y)
+                self.canvas.end()
+            return
+        self.attract.touch(now)
+        action = self.keys.get(event.code)
+        log.debug("key %d: %s", event.code, action)
+        if action is Action.QUIT and self.chord is not None and not self.chord.press(now):
+            return
+        if action is not None:
+            self.act(action, now)
+
+    # -- one frame -----------------------------------------------------------------------
+    def frame(self, events: list[Event], now: float, wait_ms: int = 1) -> None:
+        """Runs one frame: events, attract check, optimiser steps, render, record, display.
+
+        A failure is logged and the loop goes on; :data:`MAX_FAILED_FRAMES` in a row raise.
+
+        Raises:
+            RuntimeError: too many failed frames in a row.
+        """
+        try:
+            self._frame(events, now, wait_ms)
+            self._failed_in_row = 0
+        except Exception as exc:
+            self.failed_frames += 1
+            self._failed_in_row += 1
+            if self._failed_in_row == 1 or self._failed_in_row % LOG_EVERY == 0:
+                log.exception("frame %d failed (%d in a row): %s", self.frames, self._failed_in_row, exc)
+            if self._failed_in_row >= MAX_FAILED_FRAMES:
+                raise RuntimeError(f"{self._failed_in_row} frames in a row failed; last error: {exc}") from exc
+        self.frames += 1
+
+    def _frame(self, events: list[Event], now: float, wait_ms: int) -> None:
+        for event in events:
+            self.handle(event, now)
+        if self.attract.due(now):
+            self.enter_attract(now)
+        arranger = self.scene.arranger
+        for _ in range(self.config.app.steps_per_frame):
+            loss = arranger.step()
+        self.view.set_color(arranger.color())
+        loss_value = float(loss)  # the HUD shows it; the colour copy above has synced already
+        recorder = self.recorder
+        if recorder.recording:
+            self._record(loss_value, now)
+        wall = time.perf_counter()
+        dt, self._last_wall = wall - self._last_wall, wall
+        if dt > 0:
+            self.hud.fps += FPS_SMOOTHING * (1.0 / dt - self.hud.fps) if self.hud.fps else 1.0 / dt
+        self.hud.loss = loss_value
+        self.hud.recording = recorder.recording
+        status = recorder.status()
+        if status is not None and status.at > self._recorder_status_at:
+            self._recorder_status_at = status.at
+            self.say(status.text, status.ok, now)
+        if self.hud.status and now - self._status_at > STATUS_SECONDS:
+            self.hud.status = ""
+        picture = self.canvas.image if self.overlay is None else self.overlay(self.canvas.image)
+        self.display.show(picture, self.view.image, self.hud, wait_ms)
+
+    def _record(self, loss_value: float, now: float) -> None:
+        """Offers the result view to the recorder; a failure ends that recording, not the frame."""
+        try:
+            self.recorder.add(self.view.image, Source.RESULT)
+        except Exception as exc:
+            log.exception("recording stopped: %s", exc)
+            self.recorder.stop()
+            self.say(f"recording stopped: {exc}", False, now)
+            return
+        if self._auto_recording and self.plateau.update(loss_value):
+            log.info("swarm settled after %d frames: exporting", self.plateau.count)
+            self.recorder.stop()

@@ -1,0 +1,202 @@
+"""The run: resources opened in one ExitStack, frames until quit, the script's end or a limit.
+
+Time comes from an injected clock (seconds, called once per frame): the wall clock with windows,
+the script's frame clock headless, a fake one in tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from live.app.loop import Installation
+from live.config import Config
+from live.fit import Scene, build
+from live.input import Input, Key
+from live.record import Recorder
+
+log = logging.getLogger("live.app")
+
+
+class FrameClock:
+    """Headless time: the n-th call returns ``n / fps`` seconds (n from 0)."""
+
+    def __init__(self, fps: float):
+        self.fps = fps
+        self._n = 0
+
+    def __call__(self) -> float:
+        now = self._n / self.fps
+        self._n += 1
+        return now
+
+
+@dataclass
+class RunResult:
+    """What a run did."""
+
+    frames: int = 0
+    exported: list[Path] = field(default_factory=list)
+    failed_exports: int = 0
+    failed_frames: int = 0
+    quit: bool = False
+    """True when the visitor (or the script) quit."""
+
+
+@contextlib.contextmanager
+def _torch_threads(n: int):
+    """Torch's CPU thread count set to ``n`` for the run, restored after."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+@contextlib.contextmanager
+def _quit_on_sigterm(install: Installation):
+    """SIGTERM (a service manager stopping the kiosk) quits at the end of the frame, so the
+    recording in progress is still exported; the previous handler is restored after."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame) -> None:
+        log.info("SIGTERM: quitting")
+        install.quit = True
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def open_input(config: Config, display_kind: str, script=None) -> tuple[Input, Callable | None]:
+    """The input source ``config.app.input`` names, and the mouse handler for the display.
+
+    Raises:
+        ValueError: an input that cannot run in this mode.
+    """
+    if script is not None:
+        from live.input.script import ScriptInput
+
+        return ScriptInput(script), None
+    if config.app.input == "mouse":
+        if display_kind not in ("window", "kiosk"):
+            raise ValueError("mouse input needs a window: drop --headless, or give --script FILE")
+        from live.input.mouse import MouseInput
+
+        mouse = MouseInput()
+        return mouse, mouse.on_mouse
+    raise ValueError(f"unknown input '{config.app.input}': use mouse")
+
+
+def run_live(
+    config: Config,
+    display_kind: str = "window",
+    script_path: str | Path | None = None,
+    max_frames: int | None = None,
+    clock: Callable[[], float] | None = None,
+    frame_times: np.ndarray | None = None,
+    scene: Scene | None = None,
+    writer=None,
+    on_frame: Callable[[Installation], None] | None = None,
+) -> RunResult:
+    """Runs the installation until quit, the script's end, or ``max_frames``.
+
+    Args:
+        config: every setting; ``config.app.kiosk`` picks the kiosk display when
+            ``display_kind`` is 'window'.
+        display_kind: 'window', 'kiosk', 'offscreen' (composed, not shown) or 'none'.
+        script_path: a headless script (docs/script-format.md); its clock drives the run.
+        max_frames: stop after this many frames.
+        clock: seconds, called once per frame (default: the script's frame clock, else
+            ``time.monotonic``).
+        frame_times: filled with each frame's wall time in seconds (benchmark), as long as it is.
+        scene: a prebuilt scene (default: :func:`live.fit.build`).
+        writer: the recorder's writer (tests).
+        on_frame: called after each frame, outside its timing (benchmark probes).
+
+    Raises:
+        ValueError: a bad script or an input that cannot run in this mode.
+        RuntimeError: no screen for a window, or too many failed frames in a row.
+    """
+    from live.display import open_display
+    from live.input.script import load_script
+
+    app = config.app
+    if display_kind == "window" and app.kiosk:
+        display_kind = "kiosk"
+    if max_frames is not None and max_frames < 1:
+        raise ValueError(f"--max-frames must be at least 1, got {max_frames}")
+    script = load_script(script_path, app.window) if script_path is not None else None
+    if clock is None:
+        clock = FrameClock(script.fps) if script is not None else time.monotonic
+    if script is None and display_kind in ("offscreen", "none") and max_frames is None:
+        raise ValueError("a headless run needs --script FILE or --max-frames N to know when to stop")
+    scene = scene or build(config)
+    result = RunResult()
+    headless = display_kind in ("offscreen", "none")
+    period = 1.0 / app.max_fps if app.max_fps > 0 and not headless else 0.0
+    with contextlib.ExitStack() as stack:
+        if app.threads:
+            stack.enter_context(_torch_threads(app.threads))
+        recorder = stack.enter_context(
+            Recorder(config.record, config.paths.recordings, (config.render.size, 2 * config.render.size), writer=writer)
+        )
+        source, on_mouse = open_input(config, display_kind, script)
+        stack.enter_context(contextlib.closing(source))
+        display = stack.enter_context(open_display(display_kind, app.window, on_mouse))
+        now = clock()
+        install = Installation(
+            config, scene, display, recorder, kiosk=display_kind == "kiosk", start=now, overlay=getattr(source, "overlay", None)
+        )
+        finished = getattr(source, "finished", None)
+        stack.enter_context(_quit_on_sigterm(install))
+        failed_polls = 0
+        while True:
+            began = time.perf_counter()
+            if install.frames:
+                now = clock()
+            try:
+                events = source.poll(now)
+            except Exception as exc:  # a camera glitch must not end the installation
+                failed_polls += 1
+                if failed_polls == 1 or failed_polls % 100 == 0:
+                    log.exception("input failed (%d times): %s", failed_polls, exc)
+                events = []
+            install.frame(events + [Key(code) for code in display.keys()], now)
+            if period:
+                rest = period - (time.perf_counter() - began)
+                if rest > 0.001:
+                    time.sleep(rest)
+            if frame_times is not None and install.frames <= len(frame_times):
+                frame_times[install.frames - 1] = time.perf_counter() - began
+            if on_frame is not None:
+                on_frame(install)
+            if install.quit or not display.open:
+                result.quit = True
+                break
+            if max_frames is not None and install.frames >= max_frames:
+                break
+            if finished is not None and finished(now):
+                break
+        result.frames = install.frames
+        result.failed_frames = install.failed_frames
+        recorder.close()  # export what is recorded and wait, before the summary below
+        result.exported = list(recorder.exported)
+        result.failed_exports = recorder.failures
+    return result

@@ -1,0 +1,22 @@
+"""Display: what the visitor sees, at the display edge (uint8 BGR for OpenCV).
+
+- :mod:`live.display.views`: the result view (colour render | target), made in place each frame;
+- :mod:`live.display.hud`: fps, loss, backend, device, the recording dot and status lines;
+- :mod:`live.display.windows`: the two windows, the kiosk's one fullscreen window, and an
+  offscreen display for headless runs and the loop benchmark.
+"""
+
+from live.display.hud import HudState, draw_hud
+from live.display.views import ResultView
+from live.display.windows import Display, KioskDisplay, OffscreenDisplay, WindowDisplay, open_display
+
+__all__ = [
+    "Display",
+    "HudState",
+    "KioskDisplay",
+    "OffscreenDisplay",
+    "ResultView",
+    "WindowDisplay",
+    "draw_hud",
+    "open_display",
+]

@@ -1,0 +1,73 @@
+"""The HUD: a few lines of text over the result view.
+
+Drawn straight onto the display image (uint8 BGR) with OpenCV, so it never reaches a recording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+#: Colours, BGR.
+TEXT_BGR = (255, 255, 255)
+SHADOW_BGR = (0, 0, 0)
+RECORD_BGR = (0, 0, 255)
+OK_BGR = (80, 220, 80)
+ERROR_BGR = (60, 60, 255)
+FONT = cv2.FONT_HERSHEY_SIMPLEX
+#: Font scale at a 512-pixel-high view; scaled with the view height.
+FONT_SCALE_512 = 0.6
+
+
+@dataclass
+class HudState:
+    """What the HUD shows this frame."""
+
+    fps: float = 0.0
+    loss: float = 0.0
+    backend: str = ""
+    device: str = ""
+    recording: bool = False
+    stats: bool = True
+    """Show fps, loss, backend and device (``h`` toggles); status lines show regardless."""
+    mode: str = ""
+    """A word on what the installation is doing, e.g. 'attract'."""
+    status: str = ""
+    """The last message for the visitor (an export saved or failed); empty for none."""
+    status_ok: bool = True
+
+
+def _text(image: np.ndarray, text: str, org: tuple[int, int], scale: float, color, thickness: int) -> None:
+    cv2.putText(image, text, org, FONT, scale, SHADOW_BGR, thickness + 2, cv2.LINE_AA)
+    cv2.putText(image, text, org, FONT, scale, color, thickness, cv2.LINE_AA)
+
+
+def draw_hud(image: np.ndarray, state: HudState) -> None:
+    """Draws ``state`` onto ``image`` in place.
+
+    Args:
+        image: (H, W, 3) uint8 BGR, the result part of the display (render on the left half).
+        state: what to show.
+    """
+    h, w = image.shape[:2]
+    scale = FONT_SCALE_512 * h / 512.0
+    thick = max(1, round(scale * 2))
+    line = max(8, round(28 * h / 512.0))
+    x = max(4, round(10 * h / 512.0))
+    y = line
+    if state.stats:
+        _text(image, f"{state.fps:5.1f} fps   loss {state.loss:9.1f}", (x, y), scale, TEXT_BGR, thick)
+        y += line
+        _text(image, f"{state.backend} on {state.device}", (x, y), scale, TEXT_BGR, thick)
+        y += line
+        if state.mode:
+            _text(image, state.mode, (x, y), scale, TEXT_BGR, thick)
+    if state.recording:
+        r = max(4, round(10 * h / 512.0))
+        centre = (w // 2 - 2 * r, 2 * r)
+        cv2.circle(image, centre, r + 1, SHADOW_BGR, -1, cv2.LINE_AA)
+        cv2.circle(image, centre, r, RECORD_BGR, -1, cv2.LINE_AA)
+    if state.status:
+        _text(image, state.status[:80], (x, h - x), scale, OK_BGR if state.status_ok else ERROR_BGR, thick)

@@ -1,0 +1,66 @@
+"""Input: what visitors do, as events for the frame loop.
+
+Every input source (the mouse in a window, a headless script, later a hand seen by a camera) is a
+context manager with ``close()`` and a ``poll(now)`` method that returns the events since the last
+call. The loop does not know where an event came from:
+
+- :class:`Pen`: the pen goes down, moves or lifts, at (x, y) in canvas pixels (x to the right,
+  y down, the canvas being ``app.window`` pixels square);
+- :class:`Key`: a key press, as the low byte of its code (what ``cv2.waitKey(...) & 0xFF`` gives).
+
+Mirroring and coordinate changes happen in the input, once, before the event is made.
+
+An input may also have ``overlay(canvas) -> picture``: given the canvas picture (W, W, 3) uint8
+BGR, it returns what the canvas window shows (e.g. a hand input drawing the fingertip over it).
+The loop calls it once per frame when present. Recordings never see it: they keep the result view
+only, and a camera frame can enter a recording only through
+:class:`~live.record.Recorder` with ``record.record_camera = true``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Protocol, Union
+
+
+class Phase(enum.Enum):
+    """Where a pen event falls in a stroke."""
+
+    DOWN = "down"
+    MOVE = "move"
+    UP = "up"
+
+
+@dataclass(frozen=True)
+class Pen:
+    """The pen at (x, y) in canvas pixels."""
+
+    phase: Phase
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Key:
+    """A key press: ``code`` in [0, 255], e.g. ``ord("s")`` or 27 for Esc."""
+
+    code: int
+
+
+Event = Union[Pen, Key]
+
+
+class Input(Protocol):
+    """A source of events (see the module docstring)."""
+
+    def poll(self, now: float) -> list[Event]:
+        """Events since the last call; ``now`` is the loop's clock in seconds."""
+
+    def close(self) -> None:
+        """Releases what the source holds; safe to call twice."""
+
+
+from live.input.strokes import StrokeCanvas  # noqa: E402
+
+__all__ = ["Event", "Input", "Key", "Pen", "Phase", "StrokeCanvas"]

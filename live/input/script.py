@@ -1,0 +1,143 @@
+"""Headless scripts: timed strokes and key presses replayed without a window.
+
+The format is documented in ``docs/script-format.md``. A script runs on its own clock: frame n of
+a headless run is at ``n / fps`` seconds, so a replay is the same on a fast and a slow machine.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from live.input import Event, Key, Pen, Phase
+
+#: Key names a script may use besides single printable characters.
+KEY_NAMES = {"esc": 27, "enter": 13, "space": 32, "tab": 9, "backspace": 8}
+#: Defaults of the optional top-level fields.
+DEFAULT_FPS = 30.0
+DEFAULT_CANVAS = 224.0
+DEFAULT_STROKE_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Script:
+    """A parsed script: events with their times, sorted.
+
+    Attributes:
+        fps: frames per second of the script clock.
+        end: seconds after which the script is over.
+        timeline: (t, event) pairs, t in seconds, points in canvas pixels.
+    """
+
+    fps: float
+    end: float
+    timeline: tuple[tuple[float, Event], ...]
+
+
+def _number(value: Any, where: str, low: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
+        raise ValueError(f"script {where} = {value!r}: use a number of at least {low}")
+    return float(value)
+
+
+def _key_code(name: Any, where: str) -> int:
+    if isinstance(name, str) and name.lower() in KEY_NAMES:
+        return KEY_NAMES[name.lower()]
+    if isinstance(name, str) and len(name) == 1 and 32 <= ord(name) < 127:
+        return ord(name)
+    raise ValueError(f"script {where} = {name!r}: use one printable character or one of {', '.join(KEY_NAMES)}")
+
+
+def parse_script(data: Any, canvas_size: int) -> Script:
+    """Checks a script (the JSON object, already decoded) and turns it into a timeline.
+
+    Args:
+        data: the decoded JSON object.
+        canvas_size: side of the live canvas in pixels; points are scaled to it from the script's
+            ``canvas`` side.
+
+    Raises:
+        ValueError: a field missing or of the wrong kind; the message names it.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        raise ValueError('a script is a JSON object with an "events" list: see docs/script-format.md')
+    unknown = set(data) - {"fps", "canvas", "end", "events"}
+    if unknown:
+        raise ValueError(f"script has unknown fields {sorted(unknown)}: allowed are fps, canvas, end, events")
+    fps = _number(data.get("fps", DEFAULT_FPS), "fps", 1.0)
+    k = canvas_size / _number(data.get("canvas", DEFAULT_CANVAS), "canvas", 1.0)
+    timeline: list[tuple[float, Event]] = []
+    for i, item in enumerate(data["events"]):
+        where = f"events[{i}]"
+        if not isinstance(item, dict) or "t" not in item:
+            raise ValueError(f'script {where} must be an object with a time "t" in seconds')
+        t = _number(item["t"], f"{where}.t")
+        if ("key" in item) == ("stroke" in item):
+            raise ValueError(f'script {where} must have exactly one of "key" or "stroke"')
+        if "key" in item:
+            timeline.append((t, Key(_key_code(item["key"], f"{where}.key"))))
+            continue
+        points = item["stroke"]
+        ok = isinstance(points, list) and points and all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in p)
+            for p in points
+        )
+        if not ok:
+            raise ValueError(f"script {where}.stroke must be a non-empty list of [x, y] points")
+        duration = _number(item.get("duration", DEFAULT_STROKE_SECONDS), f"{where}.duration")
+        n = len(points)
+        for j, (x, y) in enumerate(points):
+            phase = Phase.DOWN if j == 0 else Phase.MOVE
+            timeline.append((t + duration * j / max(1, n - 1), Pen(phase, x * k, y * k)))
+        last = points[-1]
+        timeline.append((t + duration, Pen(Phase.UP, last[0] * k, last[1] * k)))
+    timeline.sort(key=lambda pair: pair[0])  # stable: a stroke's own order is kept
+    last_t = timeline[-1][0] if timeline else 0.0
+    end = _number(data["end"], "end") if "end" in data else last_t
+    return Script(fps=fps, end=max(end, last_t), timeline=tuple(timeline))
+
+
+def load_script(path: str | Path, canvas_size: int) -> Script:
+    """Reads and checks a script file.
+
+    Raises:
+        ValueError: a missing file, invalid JSON or a bad field.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read script '{path}': {exc.strerror}; check the path") from exc
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"script '{path}' is not valid JSON: {exc}") from exc
+    return parse_script(data, canvas_size)
+
+
+class ScriptInput:
+    """Replays a :class:`Script`: each poll returns the events due by ``now``."""
+
+    def __init__(self, script: Script):
+        self.script = script
+        self._next = 0
+
+    def poll(self, now: float) -> list[Event]:
+        timeline = self.script.timeline
+        start = self._next
+        while self._next < len(timeline) and timeline[self._next][0] <= now + 1e-9:
+            self._next += 1
+        return [event for _, event in timeline[start : self._next]]
+
+    def finished(self, now: float) -> bool:
+        """True once every event is out and the script's end has passed."""
+        return self._next >= len(self.script.timeline) and now >= self.script.end - 1e-9
+
+    def close(self) -> None:
+        self._next = len(self.script.timeline)
+
+    def __enter__(self) -> "ScriptInput":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

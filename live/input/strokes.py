@@ -1,0 +1,122 @@
+"""The stroke canvas: what the visitor has drawn, as polylines that can be undone.
+
+Strokes are kept as points in canvas pixels, so the mask can be made at any size
+(:func:`live.target.stroke_mask`). The picture of the canvas is drawn incrementally, one segment
+per new point; only undo redraws it from the strokes.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from live.target import stroke_mask
+
+#: Colour of the ink on the canvas window, BGR (the seed drew red strokes on black).
+INK_BGR = (0, 0, 255)
+#: The seed's canvas side, in which ``target.brush`` is given.
+SEED_CANVAS = 224
+
+
+class StrokeCanvas:
+    """Strokes drawn with a round brush on a square canvas.
+
+    Args:
+        size: side of the canvas in pixels (``app.window``).
+        brush: brush radius in pixels of a 224-pixel canvas (``target.brush``), scaled to ``size``.
+
+    Attributes:
+        image: (size, size, 3) uint8 BGR picture of the strokes, for the display edge only; it is
+            updated in place, never reallocated.
+        strokes: list of strokes, each a list of (x, y) in canvas pixels.
+
+    Raises:
+        ValueError: a size below 8 or a non-positive brush.
+    """
+
+    def __init__(self, size: int, brush: float):
+        if size < 8:
+            raise ValueError(f"canvas size must be at least 8 pixels, got {size}")
+        if brush <= 0:
+            raise ValueError(f"brush radius must be positive, got {brush}")
+        self.size = size
+        self.radius = brush * size / SEED_CANVAS
+        self._r = max(1, round(self.radius))
+        self.image = np.zeros((size, size, 3), np.uint8)
+        self.strokes: list[list[tuple[float, float]]] = []
+        self._open = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.strokes
+
+    @property
+    def drawing(self) -> bool:
+        """True between a pen down and its pen up."""
+        return self._open
+
+    def _clamp(self, x: float, y: float) -> tuple[float, float]:
+        top = self.size - 1
+        return min(max(float(x), 0.0), top), min(max(float(y), 0.0), top)
+
+    def _dot(self, p: tuple[float, float]) -> None:
+        cv2.circle(self.image, (round(p[0]), round(p[1])), self._r, INK_BGR, -1)
+
+    def begin(self, x: float, y: float) -> None:
+        """Starts a stroke at (x, y) (points outside the canvas are moved to its edge)."""
+        p = self._clamp(x, y)
+        self.strokes.append([p])
+        self._open = True
+        self._dot(p)
+
+    def extend(self, x: float, y: float) -> None:
+        """Adds (x, y) to the open stroke; starts one when none is open."""
+        if not self._open:
+            self.begin(x, y)
+            return
+        p = self._clamp(x, y)
+        stroke = self.strokes[-1]
+        q = stroke[-1]
+        if p == q:
+            return
+        stroke.append(p)
+        cv2.line(self.image, (round(q[0]), round(q[1])), (round(p[0]), round(p[1])), INK_BGR, 2 * self._r)
+        self._dot(p)
+
+    def end(self) -> None:
+        """Closes the open stroke (nothing when none is open)."""
+        self._open = False
+
+    def undo(self) -> bool:
+        """Removes the last stroke; returns False when there was none."""
+        if not self.strokes:
+            return False
+        self.strokes.pop()
+        self._open = False
+        self._redraw()
+        return True
+
+    def clear(self) -> None:
+        """Removes every stroke."""
+        self.strokes.clear()
+        self._open = False
+        self.image.fill(0)
+
+    def _redraw(self) -> None:
+        self.image.fill(0)
+        for stroke in self.strokes:
+            self._dot(stroke[0])
+            for q, p in zip(stroke, stroke[1:]):
+                cv2.line(self.image, (round(q[0]), round(q[1])), (round(p[0]), round(p[1])), INK_BGR, 2 * self._r)
+                self._dot(p)
+
+    def mask(self, size: int) -> np.ndarray:
+        """The strokes as a target mask.
+
+        Args:
+            size: side of the mask (the render size).
+
+        Returns:
+            (size, size) float32 with values 0 or 1; all zero when nothing is drawn.
+        """
+        return stroke_mask(self.strokes, size, self.radius, canvas_size=self.size)

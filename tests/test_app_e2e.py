@@ -1,0 +1,170 @@
+"""End to end in real windows: Xvfb + openbox, ``live run`` driven by xdotool.
+
+Skipped (not failed) where Xvfb, xdotool or openbox are missing; ``.ci/run`` installs them.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from live.target import iou
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREEN = (1600, 900)
+#: Seconds to wait for the window (importing torch on a busy machine is slow).
+START_TIMEOUT = 120
+#: Seconds the swarm gets to settle into the drawing before we quit anyway.
+FORM_TIMEOUT = 120
+
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in ("Xvfb", "xdotool", "openbox")),
+    reason="needs Xvfb, xdotool and openbox (apt-get install -y xvfb xdotool openbox)",
+)
+
+
+@pytest.fixture
+def xserver():
+    """A virtual screen with a window manager; yields the environment to run in."""
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    number = server.stdout.readline().decode().strip()
+    if not number:
+        server.kill()
+        pytest.skip("Xvfb did not start")
+    env = {**os.environ, "DISPLAY": f":{number}"}
+    wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    try:
+        yield env
+    finally:
+        wm.terminate()
+        server.terminate()
+        wm.wait(10)
+        server.wait(10)
+
+
+def xdo(env, *args) -> str:
+    return subprocess.run(["xdotool", *map(str, args)], env=env, capture_output=True, text=True, timeout=30).stdout.strip()
+
+
+def start_live(env, tmp_path, *extra):
+    cmd = [sys.executable, "-m", "live", "run", "--recordings", str(tmp_path), "--set", "app.idle_seconds=0", *extra]
+    err = open(tmp_path / "stderr.txt", "w")
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
+
+
+def wait_window(env, proc, name, size):
+    """The id of the window titled ``name`` once it has ``size``."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"live run ended early with {proc.returncode}")
+        for wid in xdo(env, "search", "--name", f"^{name}$").split():
+            geometry = xdo(env, "getwindowgeometry", wid)
+            if f"{size[0]}x{size[1]}" in geometry:
+                return wid
+        time.sleep(0.5)
+    proc.kill()
+    pytest.fail(f"no {size[0]}x{size[1]} window '{name}' within {START_TIMEOUT} s")
+
+
+def drag(env, wid, points, pause=0.12):
+    x, y = points[0]
+    xdo(env, "mousemove", "--window", wid, x, y)
+    xdo(env, "mousedown", 1)
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        for k in range(1, 6):  # small steps, so a slow frame loses no corner
+            xdo(env, "mousemove", "--window", wid, round(x0 + (x1 - x0) * k / 5), round(y0 + (y1 - y0) * k / 5))
+            time.sleep(pause)
+    xdo(env, "mouseup", 1)
+
+
+def finish(proc, timeout=60):
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("live run did not quit")
+    return out
+
+
+#: The drawn shape, in canvas pixels of the 512-pixel canvas: a thick 'L' with a foot (brush 20 px
+#: at 224 is about 46 px at 512).
+SHAPE = [(140, 100), (140, 400), (380, 400), (380, 300)]
+
+
+def wait_for_gif(folder):
+    deadline = time.monotonic() + FORM_TIMEOUT
+    while time.monotonic() < deadline and not list(folder.glob("*.gif")):
+        time.sleep(0.5)  # the recording is written when the swarm settles (~100-200 frames)
+
+
+def check_run(proc, folder, out):
+    """Exit 0, >= 100 frames, a GIF whose last frame's creatures overlap the drawing."""
+    err = (folder / "stderr.txt").read_text()
+    assert proc.returncode == 0, err[-2000:]
+    frames = int(err.split("live run: ")[-1].split(" frames")[0])
+    assert frames >= 100, err[-500:]
+    gifs = sorted(folder.glob("*.gif"))
+    assert gifs and str(gifs[0]) in out
+    last = iio.imread(gifs[0], index=None)[-1]
+    size = last.shape[0]
+    creatures = last[:, :size].max(axis=2) > 40  # the colour render: black background
+    drawn = last[:, size:, 0] > 128  # the submitted drawing, in red
+    score = iou(creatures.astype(np.float32), drawn.astype(np.float32))
+    print(f"e2e: {frames} frames, drawn {drawn.mean():.3f} of the view, IoU {score:.3f}")
+    assert drawn.mean() > 0.08, "the drag did not draw a thick shape"
+    assert score >= 0.3
+
+
+class TestWindowed:
+    def test_draw_submit_record_quit(self, xserver, tmp_path):
+        env = xserver
+        proc = start_live(env, tmp_path)
+        canvas = wait_window(env, proc, "canvas", (512, 512))
+        wait_window(env, proc, "result", (1024, 512))
+        xdo(env, "windowactivate", "--sync", canvas)
+        drag(env, canvas, SHAPE)
+        time.sleep(0.5)
+        xdo(env, "key", "--window", canvas, "s")
+        wait_for_gif(tmp_path)
+        xdo(env, "key", "--window", canvas, "q")
+        check_run(proc, tmp_path, finish(proc))
+
+
+class TestKiosk:
+    def test_fullscreen_draw_and_quit_chord(self, xserver, tmp_path):
+        env = xserver
+        proc = start_live(env, tmp_path, "--kiosk")
+        wid = wait_window(env, proc, "live", SCREEN)
+        assert xdo(env, "getdisplaygeometry") == f"{SCREEN[0]} {SCREEN[1]}"
+        assert "Position: 0,0" in xdo(env, "getwindowgeometry", wid)
+        xdo(env, "windowactivate", "--sync", wid)
+        time.sleep(1.0)  # the picture is fitted to the screen in the first frames
+        scale = SCREEN[0] / (3 * 512)  # canvas | render | target, side by side, across the screen
+        top = (SCREEN[1] - 512 * scale) / 2
+        drag(env, wid, [(round(x * scale), round(top + y * scale)) for x, y in SHAPE])
+        time.sleep(0.5)
+        xdo(env, "key", "--window", wid, "s")
+        wait_for_gif(tmp_path)
+        xdo(env, "key", "--window", wid, "Escape")
+        time.sleep(3.0)
+        assert proc.poll() is None, "Esc alone ended the kiosk"
+        xdo(env, "key", "--window", wid, "q")
+        time.sleep(3.0)  # one q, then a pause longer than the chord's 2 s
+        for _ in range(2):
+            xdo(env, "key", "--window", wid, "q")
+            time.sleep(0.6)  # apart enough that no two presses fall in one slow frame
+        assert proc.poll() is None, "the chord counted presses more than 2 s apart"
+        xdo(env, "key", "--window", wid, "q")
+        check_run(proc, tmp_path, finish(proc))

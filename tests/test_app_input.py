@@ -1,0 +1,175 @@
+"""Input side of the live loop: stroke canvas, mouse events, headless scripts."""
+
+import cv2
+import numpy as np
+import pytest
+
+from live.input import Key, Pen, Phase, StrokeCanvas
+from live.input.mouse import MouseInput
+from live.input.script import ScriptInput, load_script, parse_script
+
+
+class TestStrokeCanvas:
+    def test_starts_empty(self):
+        canvas = StrokeCanvas(128, 20)
+        assert canvas.empty and not canvas.image.any()
+        assert not canvas.mask(64).any()
+
+    def test_stroke_draws_and_masks(self):
+        canvas = StrokeCanvas(128, 20)
+        canvas.begin(20, 64)
+        canvas.extend(100, 64)
+        canvas.end()
+        assert len(canvas.strokes) == 1 and len(canvas.strokes[0]) == 2
+        mask = canvas.mask(64)
+        assert mask.shape == (64, 64) and mask.dtype == np.float32
+        assert mask[32, 32] == 1.0 and mask[2, 32] == 0.0
+        # The picture and the mask agree on where the ink is (mask scaled up to the canvas).
+        ink = canvas.image[..., 2] > 0
+        big = cv2.resize(mask, (128, 128), interpolation=cv2.INTER_NEAREST) > 0.5
+        assert (ink == big).mean() > 0.97
+
+    def test_brush_is_scaled_from_the_seed_canvas(self):
+        canvas = StrokeCanvas(448, 20)  # twice the seed's 224: radius 40 px
+        canvas.begin(224, 224)
+        canvas.end()
+        rows = np.flatnonzero(canvas.image[:, 224, 2])
+        assert abs(len(rows) - 81) <= 2
+
+    def test_undo_removes_last_stroke_only(self):
+        canvas = StrokeCanvas(128, 10)
+        canvas.begin(20, 20); canvas.extend(40, 20); canvas.end()
+        first = canvas.image.copy()
+        canvas.begin(100, 100); canvas.extend(110, 110); canvas.end()
+        assert not np.array_equal(first, canvas.image)
+        assert canvas.undo()
+        assert np.array_equal(first, canvas.image)
+        assert canvas.undo() and canvas.empty and not canvas.image.any()
+        assert not canvas.undo()
+
+    def test_clear_keeps_the_buffer(self):
+        canvas = StrokeCanvas(64, 10)
+        image = canvas.image
+        canvas.begin(10, 10); canvas.end()
+        canvas.clear()
+        assert canvas.image is image and not image.any() and canvas.empty
+
+    def test_points_outside_are_clamped(self):
+        canvas = StrokeCanvas(64, 10)
+        canvas.begin(-50, 500)
+        assert canvas.strokes[0][0] == (0.0, 63.0)
+
+    def test_extend_without_begin_starts_a_stroke(self):
+        canvas = StrokeCanvas(64, 10)
+        canvas.extend(30, 30)
+        assert canvas.drawing and len(canvas.strokes) == 1
+
+    @pytest.mark.parametrize("size, brush", [(4, 10), (64, 0)])
+    def test_bad_arguments(self, size, brush):
+        with pytest.raises(ValueError, match="canvas size|brush"):
+            StrokeCanvas(size, brush)
+
+
+class TestMouseInput:
+    def test_left_button_makes_a_stroke(self):
+        mouse = MouseInput()
+        mouse.on_mouse(cv2.EVENT_MOUSEMOVE, 1, 1)  # hovering draws nothing
+        mouse.on_mouse(cv2.EVENT_LBUTTONDOWN, 10, 20)
+        mouse.on_mouse(cv2.EVENT_MOUSEMOVE, 15, 25, cv2.EVENT_FLAG_LBUTTON)
+        mouse.on_mouse(cv2.EVENT_LBUTTONUP, 16, 26)
+        mouse.on_mouse(cv2.EVENT_MOUSEMOVE, 30, 30)
+        events = mouse.poll(0.0)
+        assert [e.phase for e in events] == [Phase.DOWN, Phase.MOVE, Phase.UP]
+        assert events[0] == Pen(Phase.DOWN, 10, 20)
+        assert mouse.poll(0.1) == []
+
+    def test_other_buttons_do_nothing(self):
+        with MouseInput() as mouse:
+            mouse.on_mouse(cv2.EVENT_RBUTTONDOWN, 10, 20)
+            mouse.on_mouse(cv2.EVENT_LBUTTONUP, 10, 20)
+            assert mouse.poll(0.0) == []
+
+
+class TestScript:
+    def script(self, **extra):
+        data = {
+            "fps": 10,
+            "canvas": 100,
+            "events": [
+                {"t": 0.0, "stroke": [[10, 10], [50, 10], [90, 10]], "duration": 1.0},
+                {"t": 1.5, "key": "s"},
+                {"t": 2.0, "key": "esc"},
+            ],
+        }
+        data.update(extra)
+        return parse_script(data, canvas_size=200)
+
+    def test_timeline(self):
+        script = self.script()
+        assert script.fps == 10 and script.end == 2.0
+        times = [t for t, _ in script.timeline]
+        assert times == sorted(times) and times[:4] == [0.0, 0.5, 1.0, 1.0]
+        pens = [e for _, e in script.timeline if isinstance(e, Pen)]
+        assert [p.phase for p in pens] == [Phase.DOWN, Phase.MOVE, Phase.MOVE, Phase.UP]
+        assert (pens[1].x, pens[1].y) == (100.0, 20.0)  # scaled from a 100 to a 200 canvas
+        keys = [e for _, e in script.timeline if isinstance(e, Key)]
+        assert keys == [Key(ord("s")), Key(27)]
+
+    def test_replay_by_time(self):
+        source = ScriptInput(self.script(end=3.0))
+        assert [e.phase for e in source.poll(0.0)] == [Phase.DOWN]
+        assert source.poll(0.4) == []
+        assert len(source.poll(1.0)) == 3
+        assert source.poll(2.0) == [Key(ord("s")), Key(27)]
+        assert not source.finished(2.5) and source.finished(3.0)
+
+    def test_load_from_file(self, tmp_path):
+        path = tmp_path / "s.json"
+        path.write_text('{"events": [{"t": 0.5, "key": "g"}]}')
+        script = load_script(path, 224)
+        assert script.fps == 30 and script.timeline == ((0.5, Key(ord("g"))),)
+
+    @pytest.mark.parametrize(
+        "data, message",
+        [
+            ([], "JSON object"),
+            ({"events": [], "speed": 2}, "unknown fields"),
+            ({"events": [{"key": "s"}]}, 'time "t"'),
+            ({"events": [{"t": -1, "key": "s"}]}, "t = -1"),
+            ({"events": [{"t": 0, "key": "F5"}]}, "printable character"),
+            ({"events": [{"t": 0, "stroke": []}]}, "non-empty list"),
+            ({"events": [{"t": 0, "stroke": [[1, 2]], "key": "s"}]}, "exactly one"),
+            ({"fps": 0, "events": []}, "fps"),
+        ],
+    )
+    def test_bad_scripts_say_what_to_do(self, data, message):
+        with pytest.raises(ValueError, match=message):
+            parse_script(data, 224)
+
+    def test_missing_and_invalid_files(self, tmp_path):
+        with pytest.raises(ValueError, match="cannot read script"):
+            load_script(tmp_path / "nope.json", 224)
+        bad = tmp_path / "bad.json"
+        bad.write_text("{")
+        with pytest.raises(ValueError, match="not valid JSON"):
+            load_script(bad, 224)
+
+    def test_example_script_parses(self):
+        from pathlib import Path
+
+        example = Path(__file__).resolve().parents[1] / "examples" / "heart.json"
+        script = load_script(example, 512)
+        assert any(isinstance(e, Key) for _, e in script.timeline)
+
+
+class TestKioskMapping:
+    def test_picture_inside_bars(self):
+        from live.display.windows import screen_to_canvas
+
+        box = (0, 183, 1600 / 1536)  # a 3 x 512 picture on a 1600 x 900 screen
+        x, y = screen_to_canvas(cv2.EVENT_LBUTTONDOWN, 100, 300, box, 512)
+        assert abs(x - 96.0) < 1e-6 and abs(y - 112.32) < 0.01
+        assert screen_to_canvas(cv2.EVENT_LBUTTONDOWN, 100, 100, box, 512) is None  # on the bar
+        assert screen_to_canvas(cv2.EVENT_LBUTTONDOWN, 900, 300, box, 512) is None  # on the result
+        x, _ = screen_to_canvas(cv2.EVENT_MOUSEMOVE, 900, 300, box, 512)
+        assert x == 511  # a stroke that leaves the canvas is clamped to its edge

@@ -1,0 +1,377 @@
+"""The live loop: keys, quit chord, attract mode, plateau, the installation frame by frame,
+headless runs."""
+
+import json
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from live.app import Action, Attract, FrameClock, Installation, Plateau, QuitChord, keymap, run_live
+from live.app.keys import KEY_ESC
+from live.config import ConfigError, load_config
+from live.display import OffscreenDisplay
+from live.fit import build
+from live.input import Key, Pen, Phase
+from live.record import Recorder
+
+SMALL = {
+    "swarm.sprites": 6,
+    "render.size": 64,
+    "render.backend": "analytic",
+    "render.device": "cpu",
+    "app.window": 128,
+    "record.stride": 1,
+    "record.max_seconds": 4.0,
+    "record.fps": 10.0,
+}
+
+
+def small_config(tmp_path, **extra):
+    return load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), **extra})
+
+
+class FakeClock:
+    def __init__(self, t=0.0):
+        self.t = t
+
+    def __call__(self):
+        return self.t
+
+
+class TestKeymap:
+    def test_window_keys(self):
+        table = keymap("q", kiosk=False)
+        assert table[ord("s")] is Action.SUBMIT and table[ord("z")] is Action.UNDO
+        assert table[ord("q")] is Action.QUIT and table[KEY_ESC] is Action.QUIT
+
+    def test_kiosk_ignores_esc(self):
+        table = keymap("x", kiosk=True)
+        assert KEY_ESC not in table and table[ord("x")] is Action.QUIT and ord("q") not in table
+
+    def test_quit_key_may_not_shadow_an_action(self):
+        with pytest.raises(ValueError, match="taken by 'submit'"):
+            keymap("s", kiosk=True)
+
+
+class TestQuitChord:
+    def test_three_presses_within_window(self):
+        chord = QuitChord(3, 2.0)
+        assert [chord.press(t) for t in (0.0, 0.5, 1.9)] == [False, False, True]
+
+    def test_slow_presses_do_not_quit(self):
+        chord = QuitChord(3, 2.0)
+        assert not any(chord.press(t) for t in (0.0, 1.5, 3.0, 4.5, 6.0))
+
+    def test_window_slides(self):
+        chord = QuitChord(3, 2.0)
+        assert [chord.press(t) for t in (0.0, 3.0, 3.5, 4.0)] == [False, False, False, True]
+
+    def test_bad_settings(self):
+        with pytest.raises(ValueError, match="presses"):
+            QuitChord(0, 2.0)
+
+
+class TestAttract:
+    def test_timing_with_injected_times(self):
+        attract = Attract(10.0, now=0.0)
+        assert attract.active  # the installation starts attracting
+        assert attract.stroke(1.0) and not attract.active
+        assert not attract.due(10.9)
+        attract.touch(5.0)
+        assert not attract.due(14.9) and attract.due(15.0) and attract.active
+        assert not attract.due(100.0)  # once on, it is not due again
+        assert attract.stroke(101.0) and not attract.stroke(102.0)
+
+    def test_zero_turns_it_off(self):
+        attract = Attract(0.0, now=0.0)
+        attract.stroke(0.0)
+        assert not attract.due(1e6)
+
+
+class TestPlateau:
+    def test_settles_when_loss_stops_falling(self):
+        plateau = Plateau(frames=5, tolerance=0.01)
+        falling = [100.0 - 10 * i for i in range(8)]
+        assert not any(plateau.update(x) for x in falling)
+        flat = [plateau.update(30.0) for _ in range(6)]
+        assert flat[-1] and not flat[0]
+
+    def test_reset(self):
+        plateau = Plateau(frames=2, tolerance=0.5)
+        for _ in range(3):
+            plateau.update(1.0)
+        plateau.reset()
+        assert not plateau.update(1.0)
+
+
+def draw_square(install, now, lo=30, hi=98):
+    install.handle(Pen(Phase.DOWN, lo, lo), now)
+    for x, y in [(hi, lo), (hi, hi), (lo, hi), (lo, lo)]:
+        install.handle(Pen(Phase.MOVE, x, y), now)
+    install.handle(Pen(Phase.UP, lo, lo), now)
+
+
+@pytest.fixture(scope="module")
+def scene():
+    return build(load_config(None, SMALL))
+
+
+class TestInstallation:
+    def make(self, tmp_path, scene, kiosk=False, writer=None, **extra):
+        config = small_config(tmp_path, **extra)
+        recorder = Recorder(config.record, config.paths.recordings, (64, 128), writer=writer)
+        display = OffscreenDisplay(config.app.window, compose=True)
+        return Installation(config, scene, display, recorder, kiosk=kiosk, start=0.0), recorder, display
+
+    def test_starts_in_attract_mode_with_text_target(self, tmp_path, scene):
+        install, rec, display = self.make(tmp_path, scene)
+        with rec:
+            install.frame([], 0.0)
+            assert install.hud.mode == "attract" and scene.arranger.target.sum() > 0
+            assert display.last.shape == (128, 256, 3)
+            assert install.view.image[:, 64:, 0].any()  # the attract text, in red
+
+    def test_keys_drive_canvas_and_target(self, tmp_path, scene):
+        install, rec, _ = self.make(tmp_path, scene)
+        with rec:
+            draw_square(install, 0.1)
+            assert not install.canvas.empty and install.hud.mode == ""
+            install.frame([Key(ord("z"))], 0.2)
+            assert install.canvas.empty
+            draw_square(install, 0.3)
+            install.frame([Key(ord("c"))], 0.4)
+            assert install.canvas.empty
+            install.frame([Key(ord("s"))], 0.5)  # empty canvas: nothing happens but a message
+            assert "draw something" in install.hud.status and not rec.recording
+            draw_square(install, 0.6)
+            install.frame([Key(ord("s"))], 0.7)
+            assert install.canvas.empty and rec.recording
+            expected = install.canvas.mask(64)  # empty now; the target is the drawn square
+            assert not expected.any()
+            target = scene.arranger.target.numpy()
+            assert target[32, 32] == 0 and target[15, 32] == 1  # a square outline, hollow
+            install.frame([Key(ord("h"))], 0.8)
+            assert not install.hud.stats
+            install.frame([Key(ord("r"))], 0.9)
+            assert not rec.recording  # r stopped it ...
+            install.frame([Key(ord("r"))], 1.0)
+            assert rec.recording  # ... and started another
+            install.frame([Key(ord("g"))], 1.1)
+            assert not rec.recording
+            assert not install.quit
+            install.frame([Key(ord("q"))], 1.2)
+            assert install.quit
+
+    def test_esc_quits_a_window(self, tmp_path, scene):
+        install, rec, _ = self.make(tmp_path, scene)
+        with rec:
+            install.frame([Key(KEY_ESC)], 0.0)
+            assert install.quit
+
+    def test_kiosk_needs_the_chord(self, tmp_path, scene):
+        install, rec, _ = self.make(tmp_path, scene, kiosk=True)
+        with rec:
+            install.frame([Key(KEY_ESC), Key(KEY_ESC)], 0.0)
+            install.frame([Key(ord("q"))], 0.1)
+            install.frame([Key(ord("q"))], 3.0)  # too slow
+            install.frame([Key(ord("q"))], 3.5)
+            assert not install.quit
+            install.frame([Key(ord("q"))], 4.0)
+            assert install.quit
+
+    def test_attract_mode_after_idle_with_injected_clock(self, tmp_path, scene):
+        install, rec, _ = self.make(tmp_path, scene, **{"app.idle_seconds": 5.0})
+        with rec:
+            draw_square(install, 1.0)
+            install.frame([Key(ord("s"))], 1.0)
+            draw_square(install, 2.0)  # a second drawing, not submitted
+            install.frame([], 6.9)
+            assert install.hud.mode == "" and not install.canvas.empty
+            install.frame([], 7.0)  # 5 s after the last input
+            assert install.hud.mode == "attract" and install.canvas.empty and not rec.recording
+            np.testing.assert_array_equal(scene.arranger.target.numpy(), install._attract_mask)
+            install.frame([Pen(Phase.DOWN, 10, 10)], 8.0)  # the first stroke takes over
+            assert install.hud.mode == "" and not install.canvas.empty
+
+    def test_export_failure_leaves_the_loop_running(self, tmp_path, scene):
+        def broken(path, frames, fps):
+            raise OSError(28, "No space left on device")
+
+        install, rec, _ = self.make(tmp_path, scene, writer=broken)
+        with rec:
+            draw_square(install, 0.0)
+            install.frame([Key(ord("s"))], 0.0)
+            for i in range(3):
+                install.frame([], 0.1 * i)
+            install.frame([Key(ord("g"))], 0.5)
+            rec.wait()
+            install.frame([], 0.6)
+            assert "export failed" in install.hud.status and not install.hud.status_ok
+            draw_square(install, 0.7)
+            install.frame([Key(ord("s"))], 0.7)
+            for i in range(5):
+                install.frame([], 0.8 + 0.1 * i)
+            assert rec.recording and rec.frames == 6 and install.failed_frames == 0  # the s frame and 5 more
+
+    def test_input_overlay_is_shown_not_recorded(self, tmp_path, scene):
+        config = small_config(tmp_path)
+        shown = []
+
+        class Display(OffscreenDisplay):
+            def show(self, canvas, result, hud, wait_ms=1):
+                shown.append(canvas)
+
+        marked = np.full((128, 128, 3), 7, np.uint8)
+        with Recorder(config.record, config.paths.recordings, (64, 128)) as rec:
+            install = Installation(config, scene, Display(128), rec, kiosk=False, start=0.0, overlay=lambda c: marked)
+            install.frame([], 0.0)
+        assert shown[0] is marked
+
+    def test_a_failing_frame_is_logged_and_the_loop_goes_on(self, tmp_path, scene, caplog):
+        install, rec, display = self.make(tmp_path, scene)
+        calls = []
+        show = display.show
+
+        def flaky_show(*args, **kw):
+            calls.append(1)
+            if len(calls) == 2:
+                raise RuntimeError("display hiccup")
+            return show(*args, **kw)
+
+        display.show = flaky_show
+        with rec:
+            for i in range(4):
+                install.frame([], 0.1 * i)
+        assert install.frames == 4 and install.failed_frames == 1
+        assert "display hiccup" in caplog.text
+
+
+def write_script(tmp_path, events, **extra):
+    path = tmp_path / "script.json"
+    path.write_text(json.dumps({"fps": 10, "canvas": 128, "events": events, **extra}))
+    return path
+
+
+SQUARE = [[30, 30], [98, 30], [98, 98], [30, 98], [30, 30]]
+
+
+class TestHeadlessRun:
+    def test_script_run_writes_the_gif(self, tmp_path):
+        config = small_config(tmp_path, **{"record.plateau_frames": 1000})
+        script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.3}, {"t": 0.5, "key": "s"}], end=3.0)
+        result = run_live(config, "none", script)
+        assert result.frames == 31 and not result.quit  # frames 0 .. 30 at 10 fps
+        assert len(result.exported) == 1 and result.failed_exports == 0
+        gif = iio.imread(result.exported[0], index=None)
+        assert gif.shape[1:] == (64, 128, 3) and gif.shape[0] == 26  # from the s at frame 5 on
+
+    def test_max_frames_and_quit_key(self, tmp_path):
+        config = small_config(tmp_path)
+        script = write_script(tmp_path, [{"t": 1.0, "key": "q"}], end=10.0)
+        assert run_live(config, "none", script, max_frames=4).frames == 4
+        result = run_live(config, "none", script)
+        assert result.quit and result.frames == 11 and result.exported == []
+
+    def test_headless_needs_an_end(self, tmp_path):
+        with pytest.raises(ValueError, match="--script FILE or --max-frames"):
+            run_live(small_config(tmp_path), "none")
+
+    def test_sigterm_quits_after_the_frame_and_exports(self, tmp_path):
+        import os
+        import signal
+
+
+        config = small_config(tmp_path, **{"record.plateau_frames": 1000})
+        script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.2}, {"t": 0.3, "key": "s"}], end=100.0)
+
+        def probe(install):
+            if install.frames == 10:
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        before = signal.getsignal(signal.SIGTERM)
+        result = run_live(config, "none", script, on_frame=probe)
+        assert result.quit and result.frames == 10 and len(result.exported) == 1
+        assert signal.getsignal(signal.SIGTERM) is before
+
+    def test_frame_clock(self):
+        clock = FrameClock(4.0)
+        assert [clock() for _ in range(3)] == [0.0, 0.25, 0.5]
+
+
+class TestCli:
+    def test_headless_run(self, tmp_path, capsys):
+        from live.cli import main
+
+        script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.2}, {"t": 0.3, "key": "s"}, {"t": 1.0, "key": "g"}])
+        args = ["run", "--headless", "--script", str(script), "--recordings", str(tmp_path / "out")]
+        args += [f"--set={k}={v}" for k, v in SMALL.items()]
+        assert main(args) == 0
+        out = capsys.readouterr()
+        gifs = list((tmp_path / "out").glob("*.gif"))
+        assert len(gifs) == 1 and str(gifs[0]) in out.out
+        assert "config: " in out.err and "1 recording(s) written" in out.err
+
+    @pytest.mark.parametrize(
+        "args, message",
+        [
+            (["run", "--headless"], "--headless needs --script"),
+            (["run", "--script", "x.json"], "add --headless"),
+            (["run", "--headless", "--script", "missing.json"], "cannot read script"),
+            (["run", "--headless", "--max-frames", "1", "--set", "app.quit_key=ss"], "app.quit_key"),
+        ],
+    )
+    def test_bad_input_is_one_line(self, args, message, capsys):
+        from live.cli import main
+
+        assert main(args) == 2
+        err = capsys.readouterr().err.strip().splitlines()[-1]
+        assert err.startswith("live run: error:") and message in err
+
+    def test_no_screen(self, monkeypatch, capsys):
+        from live.cli import main
+
+        monkeypatch.delenv("DISPLAY", raising=False)
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+        assert main(["run", "--max-frames", "1"]) == 1
+        assert "use --headless" in capsys.readouterr().err
+
+
+class TestAppConfig:
+    def test_defaults_file_matches_dataclasses(self):
+        from live.config import DEFAULT_CONFIG_PATH, Config, format_config
+
+        assert DEFAULT_CONFIG_PATH.read_text().strip() == format_config(Config()).strip()
+
+    @pytest.mark.parametrize(
+        "key, value, message",
+        [
+            ("app.quit_key", "", "one printable character"),
+            ("app.attract_text", " ", "one-line text"),
+            ("app.steps_per_frame", 0, "out of range"),
+            ("record.stride", 0, "out of range"),
+            ("app.input", "hand", "one of 'mouse'"),
+        ],
+    )
+    def test_bad_values(self, key, value, message):
+        with pytest.raises(ConfigError, match=message):
+            load_config(None, {key: value})
+
+
+class TestInputFailure:
+    def test_a_failing_input_is_logged_and_the_loop_goes_on(self, tmp_path, monkeypatch, caplog):
+        from live.input.script import ScriptInput
+
+        calls = []
+        poll = ScriptInput.poll
+
+        def flaky(self, now):
+            calls.append(now)
+            if len(calls) == 3:
+                raise OSError("camera unplugged")
+            return poll(self, now)
+
+        monkeypatch.setattr(ScriptInput, "poll", flaky)
+        script = write_script(tmp_path, [{"t": 0.0, "key": "h"}], end=0.5)
+        result = run_live(small_config(tmp_path), "none", script)
+        assert result.frames == 6 and "camera unplugged" in caplog.text

@@ -1,0 +1,154 @@
+"""The live recorder: bounded buffer, stride, GIF export in the background, failures."""
+
+import threading
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from live.config import RecordConfig
+from live.record import Recorder, Source, write_gif
+
+SHAPE = (16, 32)
+
+
+def frame(value: int) -> np.ndarray:
+    return np.full((*SHAPE, 3), value, np.uint8)
+
+
+def settings(**kw) -> RecordConfig:
+    base = dict(stride=1, max_seconds=1.0, fps=10.0)
+    base.update(kw)
+    return RecordConfig(**base)
+
+
+class TestRecorder:
+    def test_capacity_and_preallocation(self, tmp_path):
+        with Recorder(settings(max_seconds=2.0, fps=5.0), tmp_path, SHAPE) as rec:
+            assert rec.capacity == 10
+            assert not rec.recording and rec.add(frame(1)) is False
+
+    def test_stride_keeps_one_frame_in_n(self, tmp_path):
+        with Recorder(settings(stride=3, max_seconds=10.0), tmp_path, SHAPE) as rec:
+            assert rec.start()
+            kept = [rec.add(frame(i)) for i in range(10)]
+            assert kept == [i % 3 == 0 for i in range(10)]
+            assert rec.frames == 4
+
+    def test_gif_has_expected_frames_and_size(self, tmp_path):
+        with Recorder(settings(max_seconds=10.0), tmp_path, SHAPE) as rec:
+            rec.start()
+            for i in range(7):
+                rec.add(frame(30 * i))
+            assert rec.stop()
+            rec.wait()
+            assert len(rec.exported) == 1 and rec.failures == 0
+            gif = iio.imread(rec.exported[0], index=None)
+        assert gif.shape[:3] == (7, *SHAPE)
+        assert abs(int(gif[3, 0, 0, 0]) - 90) <= 4
+        assert rec.exported[0].parent == tmp_path and rec.exported[0].suffix == ".gif"
+
+    def test_full_buffer_ends_and_exports_the_recording(self, tmp_path):
+        with Recorder(settings(max_seconds=0.5, fps=10.0), tmp_path, SHAPE) as rec:
+            rec.start()
+            for i in range(12):
+                rec.add(frame(i))
+            assert not rec.recording  # 5 frames filled it, the rest were refused
+            rec.wait()
+            assert iio.imread(rec.exported[0], index=None).shape[0] == 5
+
+    def test_close_exports_what_is_recorded(self, tmp_path):
+        rec = Recorder(settings(), tmp_path, SHAPE)
+        rec.start()
+        rec.add(frame(1))
+        rec.add(frame(2))
+        rec.close()
+        rec.close()  # twice is fine
+        assert len(list(tmp_path.glob("*.gif"))) == 1
+
+    def test_stop_without_frames_writes_nothing(self, tmp_path):
+        with Recorder(settings(), tmp_path, SHAPE) as rec:
+            assert rec.start()
+            assert not rec.stop()
+        assert list(tmp_path.iterdir()) == []
+
+    def test_export_does_not_block_the_caller(self, tmp_path):
+        release = threading.Event()
+        written = []
+
+        def slow_writer(path, frames, fps):
+            release.wait(5)
+            written.append(frames.shape[0])
+            return path
+
+        with Recorder(settings(), tmp_path, SHAPE, writer=slow_writer) as rec:
+            rec.start()
+            rec.add(frame(1))
+            assert rec.stop()  # returns while the writer still waits
+            assert rec.start()  # the second buffer is free
+            rec.add(frame(2))
+            rec.add(frame(3))
+            assert rec.stop()
+            assert not rec.start()  # both buffers are exporting: this one is refused ...
+            assert "still exporting" in rec.status().text
+            release.set()
+            rec.wait()
+            assert rec.start()  # ... and recording works again afterwards
+        assert written == [1, 2]
+
+    def test_failed_export_is_reported_and_the_next_one_works(self, tmp_path):
+        calls = []
+
+        def flaky(path, frames, fps):
+            calls.append(path)
+            if len(calls) == 1:
+                raise OSError(28, "No space left on device")
+            return write_gif(path, frames, fps)
+
+        with Recorder(settings(), tmp_path, SHAPE, writer=flaky) as rec:
+            rec.start(); rec.add(frame(1)); rec.stop(); rec.wait()
+            status = rec.status()
+            assert rec.failures == 1 and not status.ok and "export failed" in status.text
+            rec.start(); rec.add(frame(2)); rec.stop(); rec.wait()
+            assert rec.status().ok and len(rec.exported) == 1 and rec.exported[0].is_file()
+
+    def test_unwritable_folder_fails_softly(self, tmp_path):
+        blocker = tmp_path / "file"
+        blocker.write_text("not a folder")
+        with Recorder(settings(), blocker / "recordings", SHAPE) as rec:
+            rec.start(); rec.add(frame(1)); rec.stop(); rec.wait()
+            assert rec.failures == 1 and "cannot write GIF" in rec.status().text
+
+    def test_camera_frames_need_the_flag(self, tmp_path):
+        with pytest.raises(ValueError, match="record_camera"):
+            Recorder(settings(), tmp_path, SHAPE, source=Source.CAMERA)
+        with Recorder(settings(), tmp_path, SHAPE) as rec:
+            rec.start()
+            with pytest.raises(ValueError, match="record_camera"):
+                rec.add(frame(1), Source.CAMERA)
+            assert rec.frames == 0
+        with Recorder(settings(record_camera=True), tmp_path, SHAPE, source=Source.CAMERA) as rec:
+            rec.start()
+            assert rec.add(frame(1), Source.CAMERA)
+            with pytest.raises(ValueError, match="records camera frames"):
+                rec.add(frame(1), Source.RESULT)
+
+    def test_wrong_shape_is_refused(self, tmp_path):
+        with Recorder(settings(), tmp_path, SHAPE) as rec:
+            rec.start()
+            with pytest.raises(ValueError, match="does not match"):
+                rec.add(np.zeros((8, 8, 3), np.uint8))
+
+    def test_mp4_beside_gif(self, tmp_path):
+        pytest.importorskip("imageio_ffmpeg")
+        with Recorder(settings(mp4=True), tmp_path, SHAPE) as rec:
+            rec.start()
+            for i in range(4):
+                rec.add(frame(60 * i))
+            rec.stop(); rec.wait()
+            assert rec.failures == 0, rec.status()
+        assert rec.exported[0].with_suffix(".mp4").stat().st_size > 0
+
+    def test_oversized_buffers_are_refused_at_start(self, tmp_path):
+        with pytest.raises(ValueError, match="lower record.max_seconds"):
+            Recorder(settings(max_seconds=600.0, fps=60.0), tmp_path, (1024, 2048))
