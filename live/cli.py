@@ -1,4 +1,4 @@
-"""The ``live`` command: ``live demo | fit | render | bench`` (also ``python -m live``).
+"""The ``live`` command: ``live demo | fit | render | bench | track | config`` (also ``python -m live``).
 
 Every subcommand reads the configuration (``--config FILE``, default ``configs/default.toml``),
 then applies ``--set section.key=value`` and its own flags, and prints the effective settings
@@ -27,6 +27,8 @@ FLAG_KEYS = {
     "recordings": "paths.recordings",
     "font": "target.font",
     "threshold": "target.threshold",
+    "camera": "camera.source",
+    "model_complexity": "hand.model_complexity",
 }
 
 
@@ -173,6 +175,78 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_track(args: argparse.Namespace) -> int:
+    """Tracks the index fingertip in a webcam or video file and prints it for every frame."""
+    import statistics
+    import time
+
+    from live.input.camera import Camera, CameraStatus
+    from live.input.gesture import HandGestures
+    from live.input.hand import HandTracker
+
+    if args.mirror is not None:
+        args.set.append(f"camera.mirror={'on' if args.mirror else 'off'}")
+    if args.max_frames is not None and args.max_frames < 1:
+        raise ValueError(f"--max-frames must be at least 1, got {args.max_frames}")
+    config = config_from_args(args)
+    found = frames = 0
+    times: list[float] = []
+    last_status = None
+    with Camera(config.camera.source, config.camera, loop=args.loop, realtime=False) as camera, HandTracker(
+        config.hand
+    ) as tracker:
+        print(f"track: {camera.source} (mirror {'on' if camera.mirrored else 'off'})", file=sys.stderr)
+        gestures = HandGestures(config.hand)
+        while args.max_frames is None or frames < args.max_frames:
+            frame = camera.next_frame(timeout=0.5)
+            if camera.status is not last_status:
+                last_status = camera.status
+                if last_status is CameraStatus.LOST:
+                    print(f"track: camera lost: {camera.message}", file=sys.stderr)
+            if frame is None:
+                if camera.status in (CameraStatus.ENDED, CameraStatus.CLOSED):
+                    break
+                continue
+            start = time.perf_counter()
+            hand = tracker.process(frame.image)
+            times.append((time.perf_counter() - start) * 1000.0)
+            h, w = frame.image.shape[:2]
+            update = gestures.update(hand, frame.time, (w, h))
+            found += hand is not None
+            tip = None if update.tip is None else [round(update.tip[0], 2), round(update.tip[1], 2)]
+            row = {
+                "frame": frame.index,
+                "time": round(frame.time, 4),
+                "tip": tip,
+                "drawing": update.drawing,
+                "gesture": update.pose.value,
+                "submit": round(update.submit_progress, 3),
+                "clear": round(update.clear_progress, 3),
+                "events": [e.value for e in update.events],
+                "track_ms": round(times[-1], 2),
+            }
+            if args.json:
+                print(json.dumps(row), flush=True)
+            else:
+                where = "-" if tip is None else f"{tip[0]:7.1f} {tip[1]:7.1f}"
+                extra = "".join(f"  {e.upper()}" for e in row["events"])
+                print(
+                    f"{frame.index:6d}  tip {where:>15}  {'DRAW' if update.drawing else '    '}  "
+                    f"{update.pose.value:8s} submit {update.submit_progress:4.2f} clear {update.clear_progress:4.2f}{extra}",
+                    flush=True,
+                )
+            frames += 1
+    if frames:
+        print(
+            f"track: {frames} frames, hand in {found} ({100.0 * found / frames:.1f}%), "
+            f"tracking {statistics.median(times):.1f} ms per frame (median)",
+            file=sys.stderr,
+        )
+    else:
+        print("track: no frame was read", file=sys.stderr)
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------------
 def _int_list(text: str) -> list[int]:
     try:
@@ -220,6 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--budget", type=float, default=2.0, help="seconds of timed steps per row (default 2)")
     p.add_argument("--no-baseline", action="store_true", help="skip the seed-loop baseline rows")
     p.add_argument("--json", action="store_true", help="print a JSON list of rows")
+    p = add("track", cmd_track)
+    _add_config_flags(p)
+    p.add_argument("--camera", metavar="SOURCE", help="webcam index (0, 1, ...) or video file (sets camera.source)")
+    p.add_argument("--json", action="store_true", help="one JSON object per frame: frame, time, tip, drawing, gesture, ...")
+    p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames")
+    p.add_argument("--model-complexity", type=int, choices=[0, 1], help="sets hand.model_complexity")
+    p.add_argument(
+        "--mirror", action=argparse.BooleanOptionalAction, help="flip left-right (default: webcams yes, files no)"
+    )
+    p.add_argument("--loop", action="store_true", help="play a video file again when it ends (with --max-frames)")
+
     p = add("config", cmd_config)
     p.add_argument("--config", metavar="FILE", help="TOML configuration (default: configs/default.toml)")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], help="override a key")

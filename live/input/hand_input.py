@@ -1,0 +1,233 @@
+"""Drawing in the air: camera, hand tracker and gestures in one thread, polled by the app loop.
+
+The app loop must never wait for the hand: :class:`HandInput` reads the camera, runs MediaPipe
+and the gesture logic in a thread of its own (the one thread that owns the MediaPipe graph), and
+``poll()`` hands the loop whatever happened since its last call, without waiting::
+
+    with HandInput(config.camera, config.hand, canvas_size=224) as hand:
+        while running:
+            got = hand.poll()
+            if got.changed:
+                target = stroke_mask(got.strokes, size, brush, canvas_size=224)
+            if Event.SUBMIT in got.events: ...
+            if Event.CLEAR in got.events: ...   # the hand's strokes are already cleared
+            draw_hand_overlay(display, got.view, rect, strokes=got.strokes, canvas_size=224)
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from live.config import CameraConfig, HandConfig
+from live.input.camera import Camera, CameraStatus, Capture, Frame
+from live.input.gesture import Event, HandGestures, Point, Pose
+from live.input.hand import Hand, HandTracker
+
+log = logging.getLogger(__name__)
+
+#: Tracking times kept for ``tracking_ms`` (the median of the last this many frames).
+TIMING_WINDOW = 120
+
+
+@dataclass(frozen=True)
+class HandView:
+    """What the screen shows of the hand: the latest tracked frame and its results."""
+
+    frame: Frame | None = None
+    """The camera frame the hand was tracked in ((H, W, 3) uint8 RGB), or None before the first."""
+    hand: Hand | None = None
+    """Its landmarks in pixels of ``frame``, or None."""
+    pose: Pose = Pose.NONE
+    """The hand's pose."""
+    tip: tuple[float, float] | None = None
+    """The smoothed index fingertip in pixels of ``frame``, or None."""
+    drawing: bool = False
+    """Whether the fingertip is drawing."""
+    submit_progress: float = 0.0
+    """Open palm held, 0 to 1."""
+    clear_progress: float = 0.0
+    """Fist held, 0 to 1."""
+    camera: CameraStatus = CameraStatus.STARTING
+    """The camera's state ('lost': show it on screen)."""
+    message: str = ""
+    """Why the camera is lost or the tracker stopped; empty when all is well."""
+    region: float = 0.9
+    """The part of the picture that maps onto the canvas (see ``hand.region``)."""
+
+
+@dataclass(frozen=True)
+class HandPoll:
+    """What happened since the previous ``poll()``; canvas points are in canvas pixels."""
+
+    strokes: tuple[tuple[Point, ...], ...]
+    """Every stroke drawn by the hand so far (a new tuple only when they changed)."""
+    changed: bool
+    """The strokes changed since the previous poll (rebuild the target)."""
+    drawing: bool
+    """A stroke is being drawn now."""
+    stroke_ended: bool
+    """At least one stroke ended since the previous poll."""
+    events: tuple[Event, ...]
+    """Gestures completed since the previous poll, in order (submit, clear)."""
+    view: HandView = field(default_factory=HandView)
+    """The latest frame and landmarks, for :func:`live.input.overlay.draw_hand_overlay`."""
+
+
+class HandInput:
+    """Camera + MediaPipe + gestures in a background thread; a context manager.
+
+    Args:
+        camera: the ``[camera]`` settings.
+        hand: the ``[hand]`` settings.
+        canvas_size: side of the canvas strokes are drawn on, in pixels.
+        source: overrides ``camera.source`` (a webcam index or a video file path).
+        mirror: overrides ``camera.mirror`` when given.
+        realtime: False feeds every frame of a video file to the tracker, as fast as it goes
+            (tests); webcams are always real time.
+        opener: passed to :class:`~live.input.camera.Camera` (tests inject fake captures).
+
+    Raises:
+        ValueError: a bad source or setting.
+        ImportError: mediapipe is missing.
+    """
+
+    def __init__(
+        self,
+        camera: CameraConfig | None = None,
+        hand: HandConfig | None = None,
+        canvas_size: int = 224,
+        *,
+        source: str | int | Path | None = None,
+        mirror: bool | None = None,
+        realtime: bool = True,
+        opener: Callable[[int | Path], Capture] | None = None,
+    ) -> None:
+        import mediapipe  # noqa: F401 - fail here, in the caller's thread, when it is missing
+
+        self.camera_config = camera or CameraConfig()
+        self.hand_config = hand or HandConfig()
+        self.gestures = HandGestures(self.hand_config, canvas_size)
+        self.canvas_size = canvas_size
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._version = 0  # bumped whenever the strokes change
+        self._polled_version = -1
+        self._strokes: tuple[tuple[Point, ...], ...] = ()
+        self._events: list[Event] = []
+        self._ended = False
+        self._view = HandView(region=self.hand_config.region)
+        self._times: collections.deque[float] = collections.deque(maxlen=TIMING_WINDOW)
+        self.frames = 0
+        self.found = 0
+        self._error = ""
+        self._camera = Camera(
+            self.camera_config.source if source is None else source,
+            self.camera_config,
+            mirror=mirror,
+            realtime=realtime,
+            opener=opener,
+        )
+        self._thread = threading.Thread(target=self._run, name="hand-tracking", daemon=True)
+        self._thread.start()
+
+    # -- app loop side -----------------------------------------------------------------------
+    def poll(self) -> HandPoll:
+        """What happened since the previous call. Never waits on tracking."""
+        with self._lock:
+            if self._version != self._polled_version:
+                self._strokes = tuple(tuple(s) for s in self.gestures.strokes)
+            changed = self._version != self._polled_version
+            self._polled_version = self._version
+            events, self._events = tuple(self._events), []
+            ended, self._ended = self._ended, False
+            view = self._view
+        return HandPoll(self._strokes, changed, view.drawing, ended, events, view)
+
+    def clear(self) -> None:
+        """Drops the hand's strokes (for a clear from the keyboard)."""
+        with self._lock:
+            self.gestures.clear()
+            self._version += 1
+
+    @property
+    def camera_status(self) -> CameraStatus:
+        """The camera's state now."""
+        return self._camera.status
+
+    @property
+    def tracking_ms(self) -> float | None:
+        """Median MediaPipe time per frame over the last frames, in ms (None before the first)."""
+        with self._lock:
+            times = list(self._times)
+        return statistics.median(times) if times else None
+
+    def close(self) -> None:
+        """Stops the thread (which closes the tracker) and the camera. Safe to call twice."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5.0)
+        self._camera.close()
+
+    def __enter__(self) -> HandInput:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- tracking thread ---------------------------------------------------------------------
+    def _publish(self, **changes: Any) -> None:
+        import dataclasses
+
+        self._view = dataclasses.replace(self._view, **changes)
+
+    def _run(self) -> None:
+        try:
+            with HandTracker(self.hand_config) as tracker:
+                while not self._stop.is_set():
+                    self._step(tracker)
+        except Exception as exc:  # noqa: BLE001 - the app goes on with the mouse
+            log.exception("hand tracking stopped")
+            with self._lock:
+                self._error = f"hand tracking stopped: {exc}"
+                self._publish(message=self._error, pose=Pose.NONE, hand=None, tip=None, drawing=False)
+
+    def _step(self, tracker: HandTracker) -> None:
+        frame = self._camera.next_frame(timeout=0.1)
+        status, message = self._camera.status, self._camera.message
+        if frame is None:
+            with self._lock:
+                if status is not CameraStatus.OK and self._view.camera is not status:
+                    lost = self.gestures.lose()
+                    self._ended |= lost
+                    self._publish(
+                        camera=status, message=message, hand=None, pose=Pose.NONE, tip=None, drawing=False,
+                        submit_progress=0.0, clear_progress=0.0,
+                    )  # fmt: skip
+            if status in (CameraStatus.ENDED, CameraStatus.CLOSED):
+                self._stop.wait(0.05)
+            return
+        start = time.perf_counter()
+        hand = tracker.process(frame.image)
+        ms = (time.perf_counter() - start) * 1000.0
+        h, w = frame.image.shape[:2]
+        with self._lock:
+            self._times.append(ms)
+            self.frames += 1
+            self.found += hand is not None
+            update = self.gestures.update(hand, frame.time, (w, h))
+            if update.new_points or Event.CLEAR in update.events:
+                self._version += 1
+            self._events.extend(update.events)
+            self._ended |= update.stroke_ended
+            self._publish(
+                frame=frame, hand=hand, pose=update.pose, tip=update.tip, drawing=update.drawing,
+                submit_progress=update.submit_progress, clear_progress=update.clear_progress,
+                camera=CameraStatus.OK, message="",
+            )  # fmt: skip
