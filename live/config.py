@@ -154,7 +154,7 @@ class HandConfig:
     filter_min_cutoff: float = _bounded(1.0, 0.01, 100.0)
     """One Euro filter on the fingertip: cutoff frequency in Hz when the tip is still (lower: less
     jitter, more lag)."""
-    filter_beta: float = _bounded(0.1, 0.0, 10.0)
+    filter_beta: float = _bounded(0.05, 0.0, 10.0)
     """One Euro filter: how fast the cutoff rises with the tip's speed in pixels per second
     (higher: less lag in fast strokes)."""
     filter_d_cutoff: float = _bounded(1.0, 0.01, 100.0)

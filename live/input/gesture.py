@@ -178,7 +178,8 @@ class HoldTimer:
         if self._last is not None:
             self._held += max(0.0, t - self._last)
         self._last = t
-        self.progress = min(1.0, self._held / self.hold_s)
+        # (the tolerance absorbs rounding in the sum of frame intervals)
+        self.progress = 1.0 if self._held >= self.hold_s - 1e-9 else self._held / self.hold_s
         if self.progress >= 1.0 and not self._fired:
             self._fired = True
             return True
