@@ -192,6 +192,8 @@ class Camera:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             while True:
+                if self._status is CameraStatus.CLOSED:
+                    return None
                 frame = self._frame
                 if frame is not None and frame.index > self._taken:
                     self._taken = frame.index
@@ -344,7 +346,7 @@ class Camera:
         finally:
             self._release(cap)
 
-    def _lose(self, cap: Capture | None, why: str, attempt: int) -> None:
+    def _lose(self, cap: Capture | None, why: str, attempt: int) -> None:  # always None
         """Releases ``cap``, reports the camera lost and waits the backoff; returns None (no capture)."""
         self._release(cap)
         delay = min(self.config.retry_max_s, self.config.retry_s * 2.0**attempt)
