@@ -203,6 +203,8 @@ def cmd_track(args: argparse.Namespace) -> int:
                 last_status = camera.status
                 if last_status is CameraStatus.LOST:
                     print(f"track: camera lost: {camera.message}", file=sys.stderr)
+                elif last_status is CameraStatus.OK and frames:
+                    print("track: camera back", file=sys.stderr)
             if frame is None:
                 if camera.status in (CameraStatus.ENDED, CameraStatus.CLOSED):
                     break

@@ -132,7 +132,7 @@ def _draw_progress(out: np.ndarray, view: HandView) -> None:
         cv2.circle(out, centre, radius, COLOURS["text"], 1, cv2.LINE_AA)
         if progress > 0.0:
             cv2.ellipse(out, centre, (radius, radius), -90, 0, 360 * progress, COLOURS[name], 3, cv2.LINE_AA)
-        scale = radius / 40
+        scale = max(0.3, radius / 50)
         (tw, th), _ = cv2.getTextSize(name, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
-        cv2.putText(out, name, (centre[0] - tw // 2, centre[1] + th // 2), cv2.FONT_HERSHEY_SIMPLEX, scale,
-                    COLOURS["text"], 1, cv2.LINE_AA)  # fmt: skip
+        org = (min(max(2, centre[0] - tw // 2), w - tw - 2), centre[1] + radius + th + 4)
+        cv2.putText(out, name, org, cv2.FONT_HERSHEY_SIMPLEX, scale, COLOURS["text"], 1, cv2.LINE_AA)
