@@ -131,6 +131,9 @@ class CameraConfig:
     """First wait before reopening a lost camera; each failed try doubles it."""
     retry_max_s: float = _bounded(8.0, 0.01, 600.0)
     """Longest wait between two tries to reopen a lost camera."""
+    record_camera: bool = False
+    """Whether the camera picture may appear in recordings (GIFs, videos); off, the overlay in a
+    recording shows the skeleton and the trail on black, and no camera frame is written."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,7 @@ class HandConfig:
     (higher: less lag in fast strokes)."""
     filter_d_cutoff: float = _bounded(1.0, 0.01, 100.0)
     """One Euro filter: cutoff frequency in Hz of the speed estimate."""
-    step: float = _bounded(3.0, 0.5, 100.0)
+    step: float = _bounded(6.0, 0.5, 100.0)
     """Stroke points are filled in so that no two neighbours are farther apart than this, in
     canvas pixels (fast strokes stay continuous)."""
     release_s: float = _bounded(0.15, 0.0, 2.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from pathlib import Path
@@ -126,7 +127,13 @@ class TestHandInput:
             assert got.view.pose is Pose.OPEN and got.view.camera is CameraStatus.OK
             assert got.strokes == () and not got.drawing
             assert hand.tracking_ms is not None and hand.tracking_ms > 0
-            assert events.count(Event.SUBMIT) == 1
+            assert events.count(Event.SUBMIT) == 1 and hand.error == ""
+
+    @needs_footage
+    def test_ready(self):
+        with HandInput(CameraConfig(), HandConfig(), 224, source=CIRCLE) as hand:
+            assert hand.ready(timeout=20)
+            assert hand.poll().view.frame is not None
 
     def test_lost_camera_is_reported_not_raised(self):
         cfg = CameraConfig(lost_after_s=0.1, retry_s=0.05, retry_max_s=0.1)
@@ -178,3 +185,11 @@ class TestOverlay:
     def test_bad_rect(self):
         with pytest.raises(ValueError, match="must lie inside"):
             draw_hand_overlay(np.zeros((100, 100, 3), np.uint8), HandView(), (50, 50, 100, 100))
+
+    def test_picture_can_be_left_out(self):
+        display = np.zeros((256, 256, 3), np.uint8)
+        view = self.view()
+        draw_hand_overlay(display, dataclasses.replace(view, hand=None, tip=None), picture=False)
+        assert display.max() == 0  # no camera pixel reached the display
+        draw_hand_overlay(display, view, picture=False)
+        assert display.max() > 0 and np.median(display) == 0  # the skeleton only

@@ -317,8 +317,8 @@ class Camera:
                             return
                         continue
                     if now - last_good >= cfg.lost_after_s:
-                        cap = self._lose(cap, f"no frame for {now - last_good:.1f} s", attempt)
-                        attempt += 1
+                        self._lose(cap, f"no frame for {now - last_good:.1f} s", attempt)
+                        cap, attempt = None, attempt + 1
                     else:
                         self._stop.wait(READ_RETRY_S)
                     continue
@@ -333,8 +333,8 @@ class Camera:
                     sample = image[::FREEZE_SAMPLE_STRIDE, ::FREEZE_SAMPLE_STRIDE]
                     if last_sample is not None and sample.shape == last_sample.shape and np.array_equal(sample, last_sample):
                         if now - last_change >= cfg.lost_after_s:
-                            cap = self._lose(cap, f"the same picture for {now - last_change:.1f} s", attempt)
-                            attempt += 1
+                            self._lose(cap, f"the same picture for {now - last_change:.1f} s", attempt)
+                            cap, attempt = None, attempt + 1
                         continue  # a repeated picture is not a new frame
                     last_sample, last_change = sample.copy(), now
                 attempt = 0
@@ -346,8 +346,8 @@ class Camera:
         finally:
             self._release(cap)
 
-    def _lose(self, cap: Capture | None, why: str, attempt: int) -> None:  # always None
-        """Releases ``cap``, reports the camera lost and waits the backoff; returns None (no capture)."""
+    def _lose(self, cap: Capture | None, why: str, attempt: int) -> None:
+        """Releases ``cap``, reports the camera lost and waits the backoff."""
         self._release(cap)
         delay = min(self.config.retry_max_s, self.config.retry_s * 2.0**attempt)
         self.reconnects += 1

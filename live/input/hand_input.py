@@ -150,6 +150,19 @@ class HandInput:
             view = self._view
         return HandPoll(self._strokes, changed, view.drawing, ended, events, view)
 
+    def ready(self, timeout: float = 10.0) -> bool:
+        """Waits until the first frame has been tracked (for benchmarks and tests; the live loop
+        does not wait). Returns False when ``timeout`` passes first or tracking stopped."""
+        deadline = time.monotonic() + timeout
+        while self.frames == 0 and not self._error and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.frames > 0
+
+    @property
+    def error(self) -> str:
+        """Why tracking stopped (the thread ended), or empty while it runs."""
+        return self._error
+
     def clear(self) -> None:
         """Drops the hand's strokes (for a clear from the keyboard)."""
         with self._lock:

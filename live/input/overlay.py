@@ -48,6 +48,7 @@ def draw_hand_overlay(
     canvas_size: int = 224,
     dim: float = 0.4,
     whole_picture: bool = False,
+    picture: bool = True,
 ) -> None:
     """Draws the hand view into ``rect`` of the display image, in place.
 
@@ -64,6 +65,8 @@ def draw_hand_overlay(
         canvas_size: side of the canvas the strokes are in.
         dim: brightness of the camera picture, 0 (black) to 1.
         whole_picture: see above.
+        picture: False leaves the camera picture out (skeleton, trail and progress only), for a
+            display that is being recorded without ``camera.record_camera``.
 
     Raises:
         ValueError: a display image that is not uint8 BGR, or a rect outside it.
@@ -82,7 +85,7 @@ def draw_hand_overlay(
             left, top, side = CanvasMap((fw, fh), canvas_size, view.region).box
             sw = sh = side
         crop = frame.image[int(round(top)) : int(round(top + sh)), int(round(left)) : int(round(left + sw)), ::-1]
-        if crop.size:
+        if crop.size and picture:
             picture = cv2.resize(crop, (rw, rh), interpolation=cv2.INTER_AREA)
             cv2.convertScaleAbs(picture, out, alpha=float(np.clip(dim, 0.0, 1.0)))
         transform = (rw / sw, rh / sh, left, top)
