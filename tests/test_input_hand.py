@@ -151,6 +151,19 @@ class TestHandInput:
             assert events.count(Event.SUBMIT) == 1 and hand.error == ""
 
     @needs_footage
+    def test_poll_does_not_wait_for_tracking(self):
+        with HandInput(CameraConfig(), HandConfig(), 224, source=TURNING) as hand:
+            assert hand.ready(timeout=20)
+            times = []
+            for _ in range(100):
+                start = time.perf_counter()
+                hand.poll()
+                times.append(time.perf_counter() - start)
+                time.sleep(0.005)
+        # a poll copies a few references; MediaPipe's ~4 ms per frame runs in the other thread
+        assert np.median(times) < 0.001, np.median(times)
+
+    @needs_footage
     def test_ready(self):
         with HandInput(CameraConfig(), HandConfig(), 224, source=CIRCLE) as hand:
             assert hand.ready(timeout=20)
