@@ -163,6 +163,16 @@ class TestCameraFakeDevice:
             assert cam.next_frame(timeout=3.0) is not None
             assert opener.calls >= 2
 
+    def test_failure_while_delivering_recovers(self):
+        class Odd(FakeCapture):
+            def read(self):
+                ok, image = super().read()
+                return (True, np.zeros((4, 4), object)) if self.count == 3 else (ok, image)  # cv2 raises
+
+        with Camera(0, FAST, opener=Opener(Odd(), FakeCapture())) as cam:
+            assert wait_for(lambda: cam.reconnects >= 1 and cam.status is CameraStatus.OK)
+            assert cam.next_frame(timeout=2.0) is not None
+
     def test_close_twice(self):
         cam = Camera(0, FAST, opener=Opener(FakeCapture()))
         cam.close()
@@ -196,3 +206,11 @@ class TestCameraVideoFile:
             elapsed = time.monotonic() - start
         # about 10 frames in 0.4 s at 25 fps, whatever the reader does
         assert abs((frame.time - first.time) - elapsed) < 0.2
+
+
+class TestCameraBadFile:
+    def test_not_a_video(self, tmp_path):
+        f = tmp_path / "notes.mp4"
+        f.write_text("not a video")
+        with pytest.raises(ValueError, match="cannot read video file"):
+            Camera(f, CameraConfig())

@@ -90,6 +90,12 @@ class TestTrackErrors:
         assert done.returncode == 2
         assert done.stderr.strip().splitlines()[-1].startswith("live track: error: video file '/no/such/video.mp4'")
 
+    def test_not_a_video_is_one_line(self, tmp_path):
+        f = tmp_path / "notes.mp4"
+        f.write_text("not a video")
+        done = live("track", "--camera", str(f))
+        assert done.returncode == 2 and "cannot read video file" in done.stderr.strip().splitlines()[-1]
+
     def test_bad_model_complexity(self):
         done = live("track", "--camera", "0", "--set", "hand.model_complexity=2")
         assert done.returncode == 2 and "hand.model_complexity" in done.stderr

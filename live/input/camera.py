@@ -137,7 +137,8 @@ class Camera:
         clock: monotonic seconds; webcam frame times and the lost/backoff timers use it.
 
     Raises:
-        ValueError: a bad source (see :func:`parse_source`) or mirror setting.
+        ValueError: a bad source (see :func:`parse_source`), a video file that cannot be read,
+            or a bad mirror setting.
     """
 
     def __init__(
@@ -166,6 +167,13 @@ class Camera:
         self._status = CameraStatus.STARTING
         self._message = ""
         self.reconnects = 0
+        self._initial: Capture | None = None
+        if self.is_file:  # a file that cannot be read is the caller's mistake, not a lost camera
+            self._initial = self._open()
+            if self._initial is None:
+                raise ValueError(
+                    f"cannot read video file '{self.source}': give a video OpenCV can decode (MP4, AVI, MKV, ...)"
+                )
         self._thread = threading.Thread(target=self._run, name=f"camera-{self.source}", daemon=True)
         self._thread.start()
 
@@ -252,6 +260,8 @@ class Camera:
             return None
         if not ok or image is None or getattr(image, "ndim", 0) not in (2, 3) or image.size == 0:
             return None
+        if image.ndim == 3 and image.shape[2] not in (1, 3, 4):
+            return None
         return image
 
     @staticmethod
@@ -263,7 +273,7 @@ class Camera:
                 pass
 
     def _deliver(self, bgr: np.ndarray, t: float, index: int) -> None:
-        if bgr.ndim == 2:
+        if bgr.ndim == 2 or bgr.shape[2] == 1:
             bgr = cv2.cvtColor(bgr, cv2.COLOR_GRAY2BGR)
         elif bgr.shape[2] == 4:
             bgr = cv2.cvtColor(bgr, cv2.COLOR_BGRA2BGR)
@@ -280,16 +290,16 @@ class Camera:
 
     def _run(self) -> None:
         cfg = self.config
-        cap: Capture | None = None
+        cap, self._initial = self._initial, None
         index = 0
         attempt = 0
         # File state: frames read in this pass, the time the file started playing, loops done.
         file_fps, pass_frames, file_offset, play_start = DEFAULT_FILE_FPS, 0, 0.0, 0.0
-        last_good = self._clock()
+        fresh = True  # cap was just opened
+        last_good = last_change = self._clock()
         last_sample: np.ndarray | None = None
-        last_change = last_good
-        try:
-            while not self._stop.is_set():
+        while not self._stop.is_set():
+            try:
                 if cap is None:
                     cap = self._open()
                     if cap is None:
@@ -299,6 +309,9 @@ class Camera:
                         self._set_status(CameraStatus.LOST, f"{what}; retrying in {delay:.1f} s")
                         self._stop.wait(delay)
                         continue
+                    fresh = True
+                if fresh:
+                    fresh = False
                     if self.is_file:
                         fps = cap.get(cv2.CAP_PROP_FPS)
                         file_fps = fps if fps and np.isfinite(fps) and 1.0 <= fps <= 1000.0 else DEFAULT_FILE_FPS
@@ -340,11 +353,11 @@ class Camera:
                 attempt = 0
                 self._deliver(image, t, index)
                 index += 1
-        except Exception as exc:  # noqa: BLE001 - report, never raise out of the thread
-            log.exception("camera %s: capture thread stopped", self.source)
-            self._set_status(CameraStatus.LOST, f"capture failed: {exc}")
-        finally:
-            self._release(cap)
+            except Exception as exc:  # noqa: BLE001 - report and reopen; never end the thread
+                log.exception("camera %s: capture failed", self.source)
+                self._lose(cap, f"capture failed: {exc}", attempt)
+                cap, attempt = None, attempt + 1
+        self._release(cap)
 
     def _lose(self, cap: Capture | None, why: str, attempt: int) -> None:
         """Releases ``cap``, reports the camera lost and waits the backoff."""
@@ -353,4 +366,3 @@ class Camera:
         self.reconnects += 1
         self._set_status(CameraStatus.LOST, f"{why}; retrying in {delay:.1f} s")
         self._stop.wait(delay)
-        return None
