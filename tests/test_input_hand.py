@@ -227,3 +227,49 @@ class TestOverlay:
         assert display.max() == 0  # no camera pixel reached the display
         draw_hand_overlay(display, view, picture=False)
         assert display.max() > 0 and np.median(display) == 0  # the skeleton only
+
+
+class TestHandInputFailures:
+    def test_a_failing_frame_is_logged_and_tracking_goes_on(self, monkeypatch):
+        from live.input import hand_input
+
+        calls = {"n": 0}
+        real = HandTracker.process
+
+        def flaky(self, image):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("one bad frame")
+            return real(self, image)
+
+        monkeypatch.setattr(HandTracker, "process", flaky)
+        frames = iter(range(10**6))
+
+        class Changing(FailingCapture):
+            def read(self):
+                time.sleep(0.01)
+                image = np.zeros((48, 64, 3), np.uint8)
+                image[0, 0, 0] = next(frames) % 256
+                return True, image
+
+        with hand_input.HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: Changing()) as hand:
+            assert wait_for(lambda: hand.frames >= 5, timeout=10)
+            assert hand.error == ""
+
+    def test_tracking_that_keeps_failing_stops_and_says_why(self, monkeypatch):
+        def broken(self, image):
+            raise RuntimeError("graph broke")
+
+        monkeypatch.setattr(HandTracker, "process", broken)
+        frames = iter(range(10**6))
+
+        class Changing(FailingCapture):
+            def read(self):
+                time.sleep(0.001)
+                image = np.zeros((48, 64, 3), np.uint8)
+                image[0, [0, 8], 0] = divmod(next(frames), 256)  # pixels the freeze check samples
+                return True, image
+
+        with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: Changing()) as hand:
+            assert wait_for(lambda: hand.error != "", timeout=10)
+            assert "graph broke" in hand.poll().view.message

@@ -32,6 +32,8 @@ from live.input.hand import Hand, HandTracker
 
 log = logging.getLogger(__name__)
 
+#: Frames in a row that may fail before hand tracking gives up (and the app goes on without it).
+MAX_FAILURES = 50
 #: Tracking times kept for ``tracking_ms`` (the median of the last this many frames).
 TIMING_WINDOW = 120
 
@@ -203,15 +205,25 @@ class HandInput:
     def _run(self) -> None:
         try:
             with HandTracker(self.hand_config) as tracker:
+                failures = 0
                 while not self._stop.is_set():
-                    self._step(tracker)
+                    try:
+                        if self._step(tracker):
+                            failures = 0
+                    except Exception:  # noqa: BLE001 - one bad frame: log it and go on
+                        failures += 1
+                        if failures >= MAX_FAILURES:
+                            raise
+                        log.exception("hand tracking failed on a frame (%d in a row)", failures)
+                        self._stop.wait(0.01)
         except Exception as exc:  # noqa: BLE001 - the app goes on with the mouse
             log.exception("hand tracking stopped")
             with self._lock:
                 self._error = f"hand tracking stopped: {exc}"
                 self._publish(message=self._error, pose=Pose.NONE, hand=None, tip=None, drawing=False)
 
-    def _step(self, tracker: HandTracker) -> None:
+    def _step(self, tracker: HandTracker) -> bool:
+        """Tracks the next camera frame; returns whether there was one."""
         frame = self._camera.next_frame(timeout=0.1)
         status, message = self._camera.status, self._camera.message
         if frame is None:
@@ -225,7 +237,7 @@ class HandInput:
                     )  # fmt: skip
             if status in (CameraStatus.ENDED, CameraStatus.CLOSED):
                 self._stop.wait(0.05)
-            return
+            return False
         start = time.perf_counter()
         hand = tracker.process(frame.image)
         ms = (time.perf_counter() - start) * 1000.0
@@ -244,3 +256,4 @@ class HandInput:
                 submit_progress=update.submit_progress, clear_progress=update.clear_progress,
                 camera=CameraStatus.OK, message="",
             )  # fmt: skip
+        return True
