@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hand_fixtures import synthetic
 
 from live.config import CameraConfig, HandConfig
 from live.input.camera import Camera, CameraStatus
@@ -273,3 +274,43 @@ class TestHandInputFailures:
         with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: Changing()) as hand:
             assert wait_for(lambda: hand.error != "", timeout=10)
             assert "graph broke" in hand.poll().view.message
+
+
+class TestHandInputStrokes:
+    """HandInput's bookkeeping of strokes between polls, driven by a scripted gesture stream."""
+
+    def make(self, monkeypatch, hands):
+        """A HandInput whose tracker returns ``hands`` in turn (then None), on a fake webcam."""
+        script = iter(hands)
+        monkeypatch.setattr(HandTracker, "process", lambda self, image: next(script, None))
+        count = iter(range(10**6))
+
+        class Changing(FailingCapture):
+            def read(self):
+                time.sleep(0.002)
+                image = np.zeros((480, 640, 3), np.uint8)
+                image[0, [0, 8], 0] = divmod(next(count), 256)
+                return True, image
+
+        config = HandConfig(release_s=0.0)
+        return HandInput(CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: Changing())
+
+    def test_added_rebuilds_the_strokes(self, monkeypatch):
+        hands = [synthetic("pointing", (200 + 10 * i, 200)) for i in range(20)]
+        hands += [None] * 3
+        hands += [synthetic("pointing", (250, 300 + 10 * i)) for i in range(20)]
+        drawn: list[list] = []
+
+        def merge(added):
+            for segment in added:
+                if drawn and drawn[-1][-1] == segment[0]:
+                    drawn[-1].extend(segment[1:])
+                else:
+                    drawn.append(list(segment))
+
+        with self.make(monkeypatch, hands) as hand:
+            assert wait_for(lambda: merge(hand.poll().added) or hand.frames >= len(hands) + 5, timeout=10)
+            got = hand.poll()
+            merge(got.added)
+        assert len(got.strokes) == 2
+        assert [tuple(s) for s in drawn] == list(got.strokes)

@@ -78,6 +78,10 @@ class HandPoll:
     """At least one stroke ended since the previous poll."""
     events: tuple[Event, ...]
     """Gestures completed since the previous poll, in order (submit, clear)."""
+    added: tuple[tuple[Point, ...], ...] = ()
+    """The ink added since the previous poll, as polylines to draw onto the previous mask (each
+    starts at a point already drawn, or is the start of a new stroke): a target can be updated
+    in O(new points) instead of redrawn. After a clear, only what came after it."""
     view: HandView = field(default_factory=HandView)
     """The latest frame and landmarks, for :func:`live.input.overlay.draw_hand_overlay`."""
 
@@ -123,6 +127,7 @@ class HandInput:
         self._polled_version = -1
         self._strokes: tuple[tuple[Point, ...], ...] = ()
         self._events: list[Event] = []
+        self._added: list[list[Point]] = []
         self._ended = False
         self._view = HandView(region=self.hand_config.region)
         self._times: collections.deque[float] = collections.deque(maxlen=TIMING_WINDOW)
@@ -149,8 +154,9 @@ class HandInput:
             self._polled_version = self._version
             events, self._events = tuple(self._events), []
             ended, self._ended = self._ended, False
+            added, self._added = tuple(tuple(a) for a in self._added), []
             view = self._view
-        return HandPoll(self._strokes, changed, view.drawing, ended, events, view)
+        return HandPoll(self._strokes, changed, view.drawing, ended, events, added, view)
 
     def ready(self, timeout: float = 10.0) -> bool:
         """Waits until the first frame has been tracked (for benchmarks and tests; the live loop
@@ -169,6 +175,7 @@ class HandInput:
         """Drops the hand's strokes (for a clear from the keyboard)."""
         with self._lock:
             self.gestures.clear()
+            self._added = []
             self._version += 1
 
     @property
@@ -246,9 +253,19 @@ class HandInput:
             self._times.append(ms)
             self.frames += 1
             self.found += hand is not None
+            previous = self.gestures.strokes[-1][-1] if self.gestures.builder.open else None
             update = self.gestures.update(hand, frame.time, (w, h))
-            if update.new_points or Event.CLEAR in update.events:
+            if Event.CLEAR in update.events:
+                self._added = []
                 self._version += 1
+            if update.new_points:
+                self._version += 1
+                if update.stroke_started or previous is None:
+                    self._added.append(list(update.new_points))
+                elif self._added and self._added[-1][-1] == previous:
+                    self._added[-1].extend(update.new_points)
+                else:
+                    self._added.append([previous, *update.new_points])
             self._events.extend(update.events)
             self._ended |= update.stroke_ended
             self._publish(
