@@ -4,14 +4,18 @@ The app loop must never wait for the hand: :class:`HandInput` reads the camera, 
 and the gesture logic in a thread of its own (the one thread that owns the MediaPipe graph), and
 ``poll()`` hands the loop whatever happened since its last call, without waiting::
 
-    with HandInput(config.camera, config.hand, canvas_size=224) as hand:
+    with contextlib.ExitStack() as stack:
+        hand = stack.enter_context(HandInput(config.camera, config.hand, canvas_size=224))
         while running:
-            got = hand.poll()
-            if got.changed:
+            got = hand.poll()                      # never waits
+            if got.changed:                        # or draw got.added onto the previous mask
                 target = stroke_mask(got.strokes, size, brush, canvas_size=224)
-            if Event.SUBMIT in got.events: ...
-            if Event.CLEAR in got.events: ...   # the hand's strokes are already cleared
-            draw_hand_overlay(display, got.view, rect, strokes=got.strokes, canvas_size=224)
+            if Event.SUBMIT in got.events: ...     # like the 's' key
+            if Event.CLEAR in got.events: ...      # the hand's strokes are already cleared
+            draw_hand_overlay(display, got.view, canvas_rect, strokes=got.strokes, canvas_size=224)
+
+``got.view.camera`` is ``CameraStatus.LOST`` while the webcam is gone (the overlay then says
+"camera lost"); the mouse keeps working, and the hand comes back by itself.
 """
 
 from __future__ import annotations
