@@ -242,6 +242,15 @@ class TestHandGestures:
         progress = [u.clear_progress for u in updates[10:]]
         assert progress == sorted(progress) and progress[0] == 0.0 and progress[-1] == 1.0
 
+    def test_open_palm_held_submits_once_with_progress(self):
+        seq = [(synthetic("open", (300 + i, 240)), i / 30) for i in range(60)]
+        g, updates = self.run(seq)
+        submitted = [u.time for u in updates if Event.SUBMIT in u.events]
+        assert submitted == [pytest.approx(CONFIG.submit_hold_s)]
+        progress = [u.submit_progress for u in updates]
+        assert progress[0] == 0.0 and progress[15] == pytest.approx(0.5) and progress[-1] == 1.0
+        assert g.strokes == [] and all(u.clear_progress == 0.0 for u in updates)
+
     def test_thresholds_come_from_config(self):
         import dataclasses
 
