@@ -15,7 +15,7 @@ from live.config import CameraConfig, HandConfig
 from live.input.camera import Camera, CameraStatus
 from live.input.gesture import Event, Pose
 from live.input.hand import HAND_CONNECTIONS, Hand, HandTracker, Landmark
-from live.input.hand_input import HandInput, HandView
+from live.input.hand_input import HandInput, HandPoll, HandView, StepKind
 from live.input.overlay import draw_hand_overlay
 
 HANDS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "hands"
@@ -292,25 +292,37 @@ class TestHandInputStrokes:
                 image[0, [0, 8], 0] = divmod(next(count), 256)
                 return True, image
 
-        config = HandConfig(release_s=0.0)
+        config = HandConfig(release_s=0.0, clear_hold_s=0.05)  # frames come every few ms
         return HandInput(CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: Changing())
 
-    def test_added_rebuilds_the_strokes(self, monkeypatch):
+    def collect(self, hand: HandInput, until) -> tuple[list, HandPoll]:
+        """Polls until ``until(hand)``; returns every step seen and the last poll."""
+        steps: list = []
+        assert wait_for(lambda: steps.extend(hand.poll().steps) or until(hand), timeout=10)
+        got = hand.poll()
+        return steps + list(got.steps), got
+
+    def test_steps_replay_the_strokes(self, monkeypatch):
         hands = [synthetic("pointing", (200 + 10 * i, 200)) for i in range(20)]
         hands += [None] * 3
         hands += [synthetic("pointing", (250, 300 + 10 * i)) for i in range(20)]
-        drawn: list[list] = []
-
-        def merge(added):
-            for segment in added:
-                if drawn and drawn[-1][-1] == segment[0]:
-                    drawn[-1].extend(segment[1:])
-                else:
-                    drawn.append(list(segment))
-
         with self.make(monkeypatch, hands) as hand:
-            assert wait_for(lambda: merge(hand.poll().added) or hand.frames >= len(hands) + 5, timeout=10)
-            got = hand.poll()
-            merge(got.added)
-        assert len(got.strokes) == 2
-        assert [tuple(s) for s in drawn] == list(got.strokes)
+            steps, got = self.collect(hand, lambda h: h.frames >= len(hands) + 5)
+        replay: list[list] = []
+        for step in steps:
+            if step.kind is StepKind.DOWN:
+                replay.append([(step.x, step.y)])
+            elif step.kind is StepKind.MOVE:
+                replay[-1].append((step.x, step.y))
+        assert [s.kind for s in steps].count(StepKind.DOWN) == 2
+        assert [s.kind for s in steps].count(StepKind.UP) == 2  # the hand vanished, then the script ran out
+        assert len(got.strokes) == 2 and [tuple(s) for s in replay] == list(got.strokes)
+
+    def test_fist_clears_in_order(self, monkeypatch):
+        hands = [synthetic("pointing", (200 + 10 * i, 200)) for i in range(10)]
+        hands += [synthetic("fist", (300, 200))] * 40
+        with self.make(monkeypatch, hands) as hand:
+            steps, got = self.collect(hand, lambda h: h.frames >= len(hands) + 2)
+        kinds = [s.kind for s in steps]
+        assert kinds[0] is StepKind.DOWN and kinds[-2:] == [StepKind.UP, StepKind.CLEAR]
+        assert got.strokes == ()

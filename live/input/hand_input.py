@@ -8,7 +8,7 @@ and the gesture logic in a thread of its own (the one thread that owns the Media
         hand = stack.enter_context(HandInput(config.camera, config.hand, canvas_size=224))
         while running:
             got = hand.poll()                      # never waits
-            if got.changed:                        # or draw got.added onto the previous mask
+            if got.changed:                        # or draw got.steps onto the previous mask
                 target = stroke_mask(got.strokes, size, brush, canvas_size=224)
             if Event.SUBMIT in got.events: ...     # like the 's' key
             if Event.CLEAR in got.events: ...      # the hand's strokes are already cleared
@@ -21,6 +21,7 @@ and the gesture logic in a thread of its own (the one thread that owns the Media
 from __future__ import annotations
 
 import collections
+import enum
 import logging
 import statistics
 import threading
@@ -31,7 +32,7 @@ from typing import Any, Callable
 
 from live.config import CameraConfig, HandConfig
 from live.input.camera import Camera, CameraStatus, Capture, Frame
-from live.input.gesture import Event, HandGestures, Point, Pose
+from live.input.gesture import Event, HandGestures, HandUpdate, Point, Pose
 from live.input.hand import Hand, HandTracker
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,25 @@ class HandView:
     """The part of the picture that maps onto the canvas (see ``hand.region``)."""
 
 
+class StepKind(enum.StrEnum):
+    """What a :class:`Step` is."""
+
+    DOWN = "down"  # a stroke starts at (x, y)
+    MOVE = "move"  # the stroke goes on to (x, y)
+    UP = "up"  # the stroke ends at (x, y), its last point
+    SUBMIT = "submit"  # an open palm was held (x, y: the pen's last point, or 0)
+    CLEAR = "clear"  # a fist was held; the hand's strokes are gone (x, y as for submit)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One pen step or command, in canvas pixels."""
+
+    kind: StepKind
+    x: float
+    y: float
+
+
 @dataclass(frozen=True)
 class HandPoll:
     """What happened since the previous ``poll()``; canvas points are in canvas pixels."""
@@ -82,10 +102,9 @@ class HandPoll:
     """At least one stroke ended since the previous poll."""
     events: tuple[Event, ...]
     """Gestures completed since the previous poll, in order (submit, clear)."""
-    added: tuple[tuple[Point, ...], ...] = ()
-    """The ink added since the previous poll, as polylines to draw onto the previous mask (each
-    starts at a point already drawn, or is the start of a new stroke): a target can be updated
-    in O(new points) instead of redrawn. After a clear, only what came after it."""
+    steps: tuple[Step, ...] = ()
+    """Everything since the previous poll, in order, as pen steps and commands: enough to replay
+    the hand as a pen (down, move, ..., up) and to update a target mask in O(new points)."""
     view: HandView = field(default_factory=HandView)
     """The latest frame and landmarks, for :func:`live.input.overlay.draw_hand_overlay`."""
 
@@ -131,7 +150,7 @@ class HandInput:
         self._polled_version = -1
         self._strokes: tuple[tuple[Point, ...], ...] = ()
         self._events: list[Event] = []
-        self._added: list[list[Point]] = []
+        self._steps: list[Step] = []
         self._ended = False
         self._view = HandView(region=self.hand_config.region)
         self._times: collections.deque[float] = collections.deque(maxlen=TIMING_WINDOW)
@@ -158,9 +177,9 @@ class HandInput:
             self._polled_version = self._version
             events, self._events = tuple(self._events), []
             ended, self._ended = self._ended, False
-            added, self._added = tuple(tuple(a) for a in self._added), []
+            steps, self._steps = tuple(self._steps), []
             view = self._view
-        return HandPoll(self._strokes, changed, view.drawing, ended, events, added, view)
+        return HandPoll(self._strokes, changed, view.drawing, ended, events, steps, view)
 
     def ready(self, timeout: float = 10.0) -> bool:
         """Waits until the first frame has been tracked (for benchmarks and tests; the live loop
@@ -178,8 +197,9 @@ class HandInput:
     def clear(self) -> None:
         """Drops the hand's strokes (for a clear from the keyboard)."""
         with self._lock:
+            if self.gestures.builder.open:
+                self._steps.append(Step(StepKind.UP, *self.gestures.strokes[-1][-1]))
             self.gestures.clear()
-            self._added = []
             self._version += 1
 
     @property
@@ -233,6 +253,19 @@ class HandInput:
                 self._error = f"hand tracking stopped: {exc}"
                 self._publish(message=self._error, pose=Pose.NONE, hand=None, tip=None, drawing=False)
 
+    def _record(self, update: HandUpdate, last: Point | None) -> None:
+        """Appends the frame's pen steps and commands to the queue (lock held)."""
+        if update.stroke_ended and last is not None:
+            self._steps.append(Step(StepKind.UP, *last))
+        for i, point in enumerate(update.new_points):
+            kind = StepKind.DOWN if i == 0 and update.stroke_started else StepKind.MOVE
+            self._steps.append(Step(kind, *point))
+        if update.new_points or update.stroke_ended or Event.CLEAR in update.events:
+            self._version += 1
+        where = update.canvas_tip or (0.0, 0.0)
+        for event in update.events:
+            self._steps.append(Step(StepKind(event.value), *where))
+
     def _step(self, tracker: HandTracker) -> bool:
         """Tracks the next camera frame; returns whether there was one."""
         frame = self._camera.next_frame(timeout=0.1)
@@ -240,8 +273,10 @@ class HandInput:
         if frame is None:
             with self._lock:
                 if status is not CameraStatus.OK and self._view.camera is not status:
-                    lost = self.gestures.lose()
-                    self._ended |= lost
+                    last = self.gestures.strokes[-1][-1] if self.gestures.builder.open else None
+                    if self.gestures.lose() and last is not None:
+                        self._steps.append(Step(StepKind.UP, *last))
+                        self._ended = True
                     self._publish(
                         camera=status, message=message, hand=None, pose=Pose.NONE, tip=None, drawing=False,
                         submit_progress=0.0, clear_progress=0.0,
@@ -257,19 +292,9 @@ class HandInput:
             self._times.append(ms)
             self.frames += 1
             self.found += hand is not None
-            previous = self.gestures.strokes[-1][-1] if self.gestures.builder.open else None
+            last = self.gestures.strokes[-1][-1] if self.gestures.builder.open else None
             update = self.gestures.update(hand, frame.time, (w, h))
-            if Event.CLEAR in update.events:
-                self._added = []
-                self._version += 1
-            if update.new_points:
-                self._version += 1
-                if update.stroke_started or previous is None:
-                    self._added.append(list(update.new_points))
-                elif self._added and self._added[-1][-1] == previous:
-                    self._added[-1].extend(update.new_points)
-                else:
-                    self._added.append([previous, *update.new_points])
+            self._record(update, last)
             self._events.extend(update.events)
             self._ended |= update.stroke_ended
             self._publish(
