@@ -188,9 +188,16 @@ def cmd_track(args: argparse.Namespace) -> int:
         args.set.append(f"camera.mirror={'on' if args.mirror else 'off'}")
     if args.max_frames is not None and args.max_frames < 1:
         raise ValueError(f"--max-frames must be at least 1, got {args.max_frames}")
+    truth = None
+    if args.truth is not None:
+        try:
+            truth = json.loads(Path(args.truth).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"cannot read --truth '{args.truth}': give a JSON list of [x, y] per frame ({exc})") from exc
     config = config_from_args(args)
     found = frames = 0
     times: list[float] = []
+    errors: list[float] = []
     last_status = None
     with Camera(config.camera.source, config.camera, loop=args.loop, realtime=False) as camera, HandTracker(
         config.hand
@@ -216,6 +223,9 @@ def cmd_track(args: argparse.Namespace) -> int:
             update = gestures.update(hand, frame.time, (w, h))
             found += hand is not None
             tip = None if update.tip is None else [round(update.tip[0], 2), round(update.tip[1], 2)]
+            if truth is not None and frame.index < len(truth):
+                true_x, true_y = truth[frame.index]
+                errors.append(float("inf") if tip is None else ((tip[0] - true_x) ** 2 + (tip[1] - true_y) ** 2) ** 0.5)
             row = {
                 "frame": frame.index,
                 "time": round(frame.time, 4),
@@ -246,6 +256,14 @@ def cmd_track(args: argparse.Namespace) -> int:
         )
     else:
         print("track: no frame was read", file=sys.stderr)
+    if errors:
+        ranked = sorted(errors)
+        p95 = ranked[min(len(ranked) - 1, round(0.95 * (len(ranked) - 1)))]
+        print(
+            f"track: fingertip error over {len(errors)} frames: median {statistics.median(errors):.2f} px, "
+            f"95th percentile {p95:.2f} px, max {ranked[-1]:.2f} px",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -306,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--mirror", action=argparse.BooleanOptionalAction, help="flip left-right (default: webcams yes, files no)"
     )
     p.add_argument("--loop", action="store_true", help="play a video file again when it ends (with --max-frames)")
+    p.add_argument("--truth", metavar="PATH.json", help="true fingertip [[x, y], ...] per frame: print the error at the end")
 
     p = add("config", cmd_config)
     p.add_argument("--config", metavar="FILE", help="TOML configuration (default: configs/default.toml)")

@@ -76,6 +76,13 @@ class TestTrackFlags:
         assert len(lines) == 5 and lines[0].split()[0] == "0" and "open" in lines[0]
         assert "model_complexity=1" in done.stderr and "5 frames" in done.stderr
 
+    def test_truth_prints_the_error(self):
+        truth = str(CIRCLE.with_name(CIRCLE.name + ".path.json"))
+        done = live("track", "--camera", str(CIRCLE), "--max-frames", "10", "--truth", truth)
+        assert done.returncode == 0, done.stderr
+        line = [x for x in done.stderr.splitlines() if "fingertip error over 10 frames" in x]
+        assert line and float(line[0].split("median ")[1].split(" px")[0]) < 6.0
+
     def test_mirror_flips_the_tip(self):
         plain = live("track", "--camera", str(CIRCLE), "--json", "--max-frames", "1", "--no-mirror")
         flipped = live("track", "--camera", str(CIRCLE), "--json", "--max-frames", "1", "--mirror")
@@ -95,6 +102,12 @@ class TestTrackErrors:
         f.write_text("not a video")
         done = live("track", "--camera", str(f))
         assert done.returncode == 2 and "cannot read video file" in done.stderr.strip().splitlines()[-1]
+
+    def test_bad_truth_file(self, tmp_path):
+        bad = tmp_path / "truth.json"
+        bad.write_text("{")
+        done = live("track", "--camera", "0", "--truth", str(bad))
+        assert done.returncode == 2 and "cannot read --truth" in done.stderr
 
     def test_bad_model_complexity(self):
         done = live("track", "--camera", "0", "--set", "hand.model_complexity=2")
