@@ -172,6 +172,13 @@ class TestStrokeBuilder:
         assert started and added == [(200.0, 200.0)]
         assert len(b.strokes) == 2 and b.strokes[1] == [(200.0, 200.0)]
 
+    def test_a_gap_in_time_ends_the_stroke(self):
+        b = StrokeBuilder(step=3.0, release_s=0.1)
+        b.update((10.0, 10.0), True, 0.0)
+        added, started, ended = b.update((100.0, 100.0), True, 2.0)  # no sample for 2 s
+        assert started and ended and added == [(100.0, 100.0)]
+        assert b.strokes == [[(10.0, 10.0)], [(100.0, 100.0)]]
+
     def test_short_break_goes_on(self):
         b = StrokeBuilder(step=3.0, release_s=0.2)
         b.update((10.0, 10.0), True, 0.0)

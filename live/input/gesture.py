@@ -27,6 +27,10 @@ FINGERS: tuple[tuple[Landmark, Landmark], ...] = (
 
 Point = tuple[float, float]
 
+#: Seconds without any sample after which a stroke ends even if the hand points on both sides
+#: of the gap (a slow machine's frame interval must stay below it).
+MAX_GAP_S = 0.5
+
 
 class Pose(enum.StrEnum):
     """What the hand is doing."""
@@ -232,8 +236,9 @@ class StrokeBuilder:
     """Strokes in canvas pixels from a gated stream of points.
 
     While ``drawing`` the point extends the open stroke (filled in every ``step`` pixels) or
-    starts one. When drawing stops for longer than ``release_s`` the stroke ends, and the next
-    point starts a new stroke: no line joins two strokes.
+    starts one. When drawing stops for longer than ``release_s``, or no sample comes at all for
+    :data:`MAX_GAP_S`, the stroke ends, and the next point starts a new stroke: no line joins two
+    strokes.
 
     Raises:
         ValueError: a non-positive step or a negative release time.
@@ -253,9 +258,15 @@ class StrokeBuilder:
         return self._open
 
     def update(self, point: Point | None, drawing: bool, t: float) -> tuple[list[Point], bool, bool]:
-        """Feeds one sample; returns (points added to the open stroke, stroke started, stroke ended)."""
+        """Feeds one sample; returns (points added to the open stroke, stroke started, stroke ended).
+
+        Started and ended may both be true: the previous stroke ended before this sample began a
+        new one.
+        """
         if drawing and point is not None:
-            if self._open:
+            # no sample at all for a while (frames dropped, camera lost) ends the stroke too
+            ended = self._open and t - self._last_t > max(self.release_s, MAX_GAP_S)
+            if self._open and not ended:
                 added = fill_in(self.strokes[-1][-1], point, self.step)
                 self.strokes[-1].extend(added)
                 started = False
@@ -264,7 +275,7 @@ class StrokeBuilder:
                 added, started = [point], True
                 self._open = True
             self._last_t = t
-            return added, started, False
+            return added, started, ended
         if self._open and t - self._last_t > self.release_s:
             self._open = False
             return [], False, True
@@ -302,7 +313,8 @@ class HandUpdate:
     stroke_started: bool
     """A new stroke began in this frame (its first point is ``new_points[0]``)."""
     stroke_ended: bool
-    """The open stroke ended in this frame."""
+    """The open stroke ended in this frame (before ``new_points``, when a new stroke started in
+    the same frame after a gap)."""
     events: tuple[Event, ...]
     """Commands completed in this frame (submit, clear)."""
     submit_progress: float
