@@ -1,4 +1,4 @@
-"""The ``live`` command: ``live run | demo | fit | render | bench | config`` (also ``python -m live``).
+"""The ``live`` command: ``live run | demo | fit | render | bench | track | config`` (also ``python -m live``).
 
 Every subcommand reads the configuration (``--config FILE``, default ``configs/default.toml``),
 then applies ``--set section.key=value`` and its own flags, and prints the effective settings
@@ -27,6 +27,8 @@ FLAG_KEYS = {
     "recordings": "paths.recordings",
     "font": "target.font",
     "threshold": "target.threshold",
+    "camera": "camera.source",
+    "model_complexity": "hand.model_complexity",
 }
 
 
@@ -211,6 +213,98 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_track(args: argparse.Namespace) -> int:
+    """Tracks the index fingertip in a webcam or video file and prints it for every frame."""
+    import statistics
+    import time
+
+    from live.input.camera import Camera, CameraStatus
+    from live.input.gesture import HandGestures
+    from live.input.hand import HandTracker
+
+    if args.mirror is not None:
+        args.set.append(f"camera.mirror={'on' if args.mirror else 'off'}")
+    if args.max_frames is not None and args.max_frames < 1:
+        raise ValueError(f"--max-frames must be at least 1, got {args.max_frames}")
+    truth = None
+    if args.truth is not None:
+        try:
+            truth = json.loads(Path(args.truth).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"cannot read --truth '{args.truth}': give a JSON list of [x, y] per frame ({exc})") from exc
+    config = config_from_args(args)
+    found = frames = 0
+    times: list[float] = []
+    errors: list[float] = []
+    last_status = None
+    with Camera(config.camera.source, config.camera, loop=args.loop, realtime=False) as camera, HandTracker(
+        config.hand
+    ) as tracker:
+        print(f"track: {camera.source} (mirror {'on' if camera.mirrored else 'off'})", file=sys.stderr)
+        gestures = HandGestures(config.hand)
+        while args.max_frames is None or frames < args.max_frames:
+            frame = camera.next_frame(timeout=0.5)
+            if camera.status is not last_status:
+                last_status = camera.status
+                if last_status is CameraStatus.LOST:
+                    print(f"track: camera lost: {camera.message}", file=sys.stderr)
+                elif last_status is CameraStatus.OK and frames:
+                    print("track: camera back", file=sys.stderr)
+            if frame is None:
+                if camera.status in (CameraStatus.ENDED, CameraStatus.CLOSED):
+                    break
+                continue
+            start = time.perf_counter()
+            hand = tracker.process(frame.image)
+            times.append((time.perf_counter() - start) * 1000.0)
+            h, w = frame.image.shape[:2]
+            update = gestures.update(hand, frame.time, (w, h))
+            found += hand is not None
+            tip = None if update.tip is None else [round(update.tip[0], 2), round(update.tip[1], 2)]
+            if truth is not None and frame.index < len(truth):
+                true_x, true_y = truth[frame.index]
+                errors.append(float("inf") if tip is None else ((tip[0] - true_x) ** 2 + (tip[1] - true_y) ** 2) ** 0.5)
+            row = {
+                "frame": frame.index,
+                "time": round(frame.time, 4),
+                "tip": tip,
+                "drawing": update.drawing,
+                "gesture": update.pose.value,
+                "submit": round(update.submit_progress, 3),
+                "clear": round(update.clear_progress, 3),
+                "events": [e.value for e in update.events],
+                "track_ms": round(times[-1], 2),
+            }
+            if args.json:
+                print(json.dumps(row), flush=True)
+            else:
+                where = "-" if tip is None else f"{tip[0]:7.1f} {tip[1]:7.1f}"
+                extra = "".join(f"  {e.upper()}" for e in row["events"])
+                print(
+                    f"{frame.index:6d}  tip {where:>15}  {'DRAW' if update.drawing else '    '}  "
+                    f"{update.pose.value:8s} submit {update.submit_progress:4.2f} clear {update.clear_progress:4.2f}{extra}",
+                    flush=True,
+                )
+            frames += 1
+    if frames:
+        print(
+            f"track: {frames} frames, hand in {found} ({100.0 * found / frames:.1f}%), "
+            f"tracking {statistics.median(times):.1f} ms per frame (median)",
+            file=sys.stderr,
+        )
+    else:
+        print("track: no frame was read", file=sys.stderr)
+    if errors:
+        ranked = sorted(errors)
+        p95 = ranked[min(len(ranked) - 1, round(0.95 * (len(ranked) - 1)))]
+        print(
+            f"track: fingertip error over {len(errors)} frames: median {statistics.median(errors):.2f} px, "
+            f"95th percentile {p95:.2f} px, max {ranked[-1]:.2f} px",
+            file=sys.stderr,
+        )
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------------
 def _int_list(text: str) -> list[int]:
     try:
@@ -269,6 +363,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frames", type=int, default=10000, help="--loop: frames timed after warm-up (default 10000)")
     p.add_argument("--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)")
     p.add_argument("--threads", type=int, help="--loop: torch CPU threads (default: app.threads; 0: torch's default)")
+
+    p = add("track", cmd_track)
+    _add_config_flags(p)
+    p.add_argument("--camera", metavar="SOURCE", help="webcam index (0, 1, ...) or video file (sets camera.source)")
+    p.add_argument("--json", action="store_true", help="one JSON object per frame: frame, time, tip, drawing, gesture, ...")
+    p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames")
+    p.add_argument("--model-complexity", type=int, choices=[0, 1], help="sets hand.model_complexity")
+    p.add_argument(
+        "--mirror", action=argparse.BooleanOptionalAction, help="flip left-right (default: webcams yes, files no)"
+    )
+    p.add_argument("--loop", action="store_true", help="play a video file again when it ends (with --max-frames)")
+    p.add_argument("--truth", metavar="PATH.json", help="true fingertip [[x, y], ...] per frame: print the error at the end")
+
     p = add("config", cmd_config)
     p.add_argument("--config", metavar="FILE", help="TOML configuration (default: configs/default.toml)")
     p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], help="override a key")

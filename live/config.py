@@ -174,6 +174,73 @@ class RecordConfig:
 
 
 @dataclass(frozen=True)
+class CameraConfig:
+    """The camera that watches the visitor's hand: a webcam or a video file standing in for one."""
+
+    source: str = "0"
+    """A webcam index ('0', '1', ...) or the path of a video file."""
+    mirror: Literal["auto", "on", "off"] = "auto"
+    """Flip the picture left-right: 'auto' mirrors a webcam (a selfie view: the trail follows the
+    hand like a mirror image) and leaves a video file as it is."""
+    width: int = _bounded(640, 64, 4096)
+    """Frame width asked of a webcam in pixels; the camera may give the nearest size it has."""
+    height: int = _bounded(360, 48, 4096)
+    """Frame height asked of a webcam in pixels."""
+    fps: int = _bounded(30, 1, 240)
+    """Frame rate asked of a webcam."""
+    loop_video: bool = True
+    """A video file starts again from its first frame when it ends (otherwise the source ends)."""
+    lost_after_s: float = _bounded(2.0, 0.1, 60.0)
+    """Seconds without a new frame (failed reads, or the same picture over and over as OpenCV
+    gives after a webcam is unplugged) before the camera counts as lost and is reopened."""
+    retry_s: float = _bounded(0.5, 0.01, 60.0)
+    """First wait before reopening a lost camera; each failed try doubles it."""
+    retry_max_s: float = _bounded(8.0, 0.01, 600.0)
+    """Longest wait between two tries to reopen a lost camera."""
+
+
+@dataclass(frozen=True)
+class HandConfig:
+    """Drawing in the air: MediaPipe hand tracking, the pointing gate, smoothing and gestures."""
+
+    model_complexity: int = _bounded(0, 0, 1)
+    """MediaPipe Hands model: 0 (lite) or 1 (full). On the test footage both find the hand in
+    every frame and keep the smoothed fingertip within 5 px of the truth (1 halves the error);
+    0 takes about 40% less CPU a frame, which a 2-core kiosk's render loop needs more."""
+    min_detection_confidence: float = _bounded(0.5, 0.0, 1.0)
+    """MediaPipe: palm detection score needed to report a new hand."""
+    min_tracking_confidence: float = _bounded(0.5, 0.0, 1.0)
+    """MediaPipe: landmark score below which the hand is searched for again."""
+    extended_ratio: float = _bounded(1.2, 0.5, 3.0)
+    """A finger is extended when its tip is at least this many times as far from the wrist as its
+    middle knuckle (an open hand measures about 1.35, a bent finger less)."""
+    curled_ratio: float = _bounded(0.9, 0.3, 2.0)
+    """A finger is curled when its tip is at most this many times as far from the wrist as its
+    middle knuckle (a fist measures about 0.7, a relaxed hanging hand about 1.0)."""
+    filter_min_cutoff: float = _bounded(1.0, 0.01, 100.0)
+    """One Euro filter on the fingertip: cutoff frequency in Hz when the tip is still (lower: less
+    jitter, more lag)."""
+    filter_beta: float = _bounded(0.05, 0.0, 10.0)
+    """One Euro filter: how fast the cutoff rises with the tip's speed in pixels per second
+    (higher: less lag in fast strokes)."""
+    filter_d_cutoff: float = _bounded(1.0, 0.01, 100.0)
+    """One Euro filter: cutoff frequency in Hz of the speed estimate."""
+    step: float = _bounded(6.0, 0.5, 100.0)
+    """Stroke points are filled in so that no two neighbours are farther apart than this, in
+    canvas pixels (fast strokes stay continuous)."""
+    release_s: float = _bounded(0.15, 0.0, 2.0)
+    """Seconds the hand may stop pointing (or vanish) before the stroke ends; a shorter break
+    goes on with the same stroke."""
+    region: float = _bounded(0.9, 0.1, 1.0)
+    """Side of the square of the camera picture, centred, that maps onto the canvas, as a
+    fraction of the picture's shorter side (a margin keeps the hand fully in view)."""
+    submit_hold_s: float = _bounded(1.0, 0.1, 10.0)
+    """Seconds an open palm must be held to submit the drawing (like the 's' key)."""
+    clear_hold_s: float = _bounded(1.0, 0.1, 10.0)
+    """Seconds a fist must be held to clear the drawing."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting of ``live``."""
 
@@ -184,6 +251,8 @@ class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     app: AppConfig = field(default_factory=AppConfig)
     record: RecordConfig = field(default_factory=RecordConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    hand: HandConfig = field(default_factory=HandConfig)
 
 
 def _describe(hint: Any) -> str:

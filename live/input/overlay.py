@@ -1,0 +1,141 @@
+"""The hand on screen: the camera picture (dimmed), the hand's skeleton, the trail, progress.
+
+Drawn with OpenCV on the display image, uint8 BGR: this is the display edge, where the core's
+RGB pictures become OpenCV's BGR.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+from live.input.camera import CameraStatus
+from live.input.gesture import CanvasMap, Point, Pose
+from live.input.hand import HAND_CONNECTIONS
+from live.input.hand_input import HandView
+
+#: BGR colours of the overlay.
+COLOURS = {
+    "bone": (200, 200, 200),
+    "joint": (60, 180, 255),
+    "tip": (80, 80, 255),
+    "tip_drawing": (80, 255, 80),
+    "trail": (255, 220, 120),
+    "submit": (80, 220, 80),
+    "clear": (80, 80, 240),
+    "lost": (40, 40, 220),
+    "text": (255, 255, 255),
+}
+Rect = tuple[int, int, int, int]
+
+
+def _check(image: np.ndarray, rect: Rect) -> None:
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError(f"the display image must be (H, W, 3) uint8 BGR, got {image.shape} {image.dtype}")
+    x, y, w, h = rect
+    if w < 2 or h < 2 or x < 0 or y < 0 or x + w > image.shape[1] or y + h > image.shape[0]:
+        raise ValueError(f"overlay rect {rect} must lie inside the {image.shape[1]}x{image.shape[0]} display image")
+
+
+def draw_hand_overlay(
+    image: np.ndarray,
+    view: HandView,
+    rect: Rect | None = None,
+    *,
+    strokes: Sequence[Sequence[Point]] = (),
+    canvas_size: int = 224,
+    dim: float = 0.4,
+    whole_picture: bool = False,
+    picture: bool = True,
+) -> None:
+    """Draws the hand view into ``rect`` of the display image, in place.
+
+    With ``whole_picture=False`` (the canvas view) the part of the camera picture that maps onto
+    the canvas fills ``rect``, so the skeleton, the fingertip and the trail line up with the
+    canvas drawn in the same rect. With ``whole_picture=True`` (a kiosk's picture-in-picture)
+    the whole camera picture is squeezed into ``rect`` and the trail is left out.
+
+    Args:
+        image: (H, W, 3) uint8 BGR display image.
+        view: ``HandInput.poll().view``.
+        rect: (x, y, width, height) in display pixels; the whole image by default.
+        strokes: the trail in canvas pixels (``HandInput.poll().strokes``).
+        canvas_size: side of the canvas the strokes are in.
+        dim: brightness of the camera picture, 0 (black) to 1.
+        whole_picture: see above.
+        picture: False leaves the camera picture out (skeleton, trail and progress only), for a
+            display that is being recorded without ``record.record_camera``.
+
+    Raises:
+        ValueError: a display image that is not uint8 BGR, or a rect outside it.
+    """
+    rect = rect or (0, 0, image.shape[1], image.shape[0])
+    _check(image, rect)
+    x0, y0, rw, rh = rect
+    out = image[y0 : y0 + rh, x0 : x0 + rw]
+    frame = view.frame
+    transform = None  # picture pixels -> rect pixels: (scale x, scale y, left, top) in picture pixels
+    if frame is not None:
+        fh, fw = frame.image.shape[:2]
+        if whole_picture:
+            left, top, sw, sh = 0.0, 0.0, float(fw), float(fh)
+        else:
+            left, top, side = CanvasMap((fw, fh), canvas_size, view.region).box
+            sw = sh = side
+        crop = frame.image[int(round(top)) : int(round(top + sh)), int(round(left)) : int(round(left + sw)), ::-1]
+        if crop.size and picture:
+            picture = cv2.resize(crop, (rw, rh), interpolation=cv2.INTER_AREA)
+            cv2.convertScaleAbs(picture, out, alpha=float(np.clip(dim, 0.0, 1.0)))
+        transform = (rw / sw, rh / sh, left, top)
+
+    def to_rect(p) -> tuple[int, int]:
+        kx, ky, left, top = transform
+        return (int(round((p[0] - left) * kx)), int(round((p[1] - top) * ky)))
+
+    if not whole_picture and strokes:
+        k = (rw / canvas_size, rh / canvas_size)
+        thickness = max(1, round(min(rw, rh) / 150))
+        for stroke in strokes:
+            pts = np.round(np.asarray(stroke, np.float64).reshape(-1, 2) * k).astype(np.int32)
+            if len(pts) == 1:
+                cv2.circle(out, tuple(int(v) for v in pts[0]), thickness, COLOURS["trail"], -1, cv2.LINE_AA)
+            elif len(pts) > 1:
+                cv2.polylines(out, [pts], False, COLOURS["trail"], thickness, cv2.LINE_AA)
+    if transform is not None and view.hand is not None:
+        pts = [to_rect(p) for p in view.hand.points]
+        for a, b in HAND_CONNECTIONS:
+            cv2.line(out, pts[a], pts[b], COLOURS["bone"], 1, cv2.LINE_AA)
+        for p in pts:
+            cv2.circle(out, p, 2, COLOURS["joint"], -1, cv2.LINE_AA)
+        if view.tip is not None:
+            colour = COLOURS["tip_drawing"] if view.drawing else COLOURS["tip"]
+            cv2.circle(out, to_rect(view.tip), 5, colour, -1 if view.drawing else 2, cv2.LINE_AA)
+    _draw_progress(out, view)
+    if view.camera is CameraStatus.LOST or view.message:
+        text = "camera lost" if view.camera is CameraStatus.LOST else view.message
+        scale = max(0.4, min(rw, rh) / 400)
+        (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
+        org = ((rw - tw) // 2, (rh + th) // 2)
+        cv2.rectangle(out, (org[0] - 6, org[1] - th - 6), (org[0] + tw + 6, org[1] + 6), COLOURS["lost"], -1)
+        cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, COLOURS["text"], 1, cv2.LINE_AA)
+
+
+def _draw_progress(out: np.ndarray, view: HandView) -> None:
+    """Two arcs in the top corners: submit (open palm) on the left, clear (fist) on the right."""
+    h, w = out.shape[:2]
+    radius = max(6, min(w, h) // 16)
+    for name, progress, centre, pose in (
+        ("submit", view.submit_progress, (radius + 6, radius + 6), Pose.OPEN),
+        ("clear", view.clear_progress, (w - radius - 6, radius + 6), Pose.FIST),
+    ):
+        if progress <= 0.0 and view.pose is not pose:
+            continue
+        cv2.circle(out, centre, radius, COLOURS["text"], 1, cv2.LINE_AA)
+        if progress > 0.0:
+            cv2.ellipse(out, centre, (radius, radius), -90, 0, 360 * progress, COLOURS[name], 3, cv2.LINE_AA)
+        scale = max(0.3, radius / 50)
+        (tw, th), _ = cv2.getTextSize(name, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
+        org = (min(max(2, centre[0] - tw // 2), w - tw - 2), centre[1] + radius + th + 4)
+        cv2.putText(out, name, org, cv2.FONT_HERSHEY_SIMPLEX, scale, COLOURS["text"], 1, cv2.LINE_AA)
