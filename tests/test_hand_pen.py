@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from hand_fixtures import synthetic
+from tests.hand_fixtures import synthetic
 
 try:
     from live.app.keys import KEYS, Action

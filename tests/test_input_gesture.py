@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hand_fixtures import FIXTURES, recorded, synthetic
+from tests.hand_fixtures import FIXTURES, recorded, synthetic
 
 from live.config import HandConfig
 from live.input.gesture import (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hand_fixtures import synthetic
+from tests.hand_fixtures import synthetic
 
 from live.config import CameraConfig, HandConfig
 from live.input.camera import Camera, CameraStatus
