@@ -92,13 +92,14 @@ class LossConfig:
     kind: Literal["shaped", "seed"] = "shaped"
     """'seed': the notebook's loss alone, sum over pixels of (silhouette - target)^2; 'shaped': the
     same plus the attraction and repulsion terms below (a weight of 0 switches a term off)."""
-    attraction: float = _bounded(0.05, 0.0, 100.0)
+    attraction: float = _bounded(1.0, 0.0, 100.0)
     """Weight of the pull of the target's distance transform on each creature's centre (1: moving a
     creature one body radius closer is worth its body's area in pixels). Gives a creature far from
     the drawing a gradient; zero once its centre lies on the target."""
-    repulsion: float = _bounded(1.0, 0.0, 100.0)
-    """Weight of the push between overlapping bodies (1: two bodies fully on top of each other cost
-    their area in pixels, quadratic in the overlap)."""
+    repulsion: float = _bounded(0.1, 0.0, 100.0)
+    """Weight of the push between overlapping bodies (1: two bodies on the same spot cost their
+    area in pixels; the push fades smoothly to 0 at the contact distance). Kept mild: on the eval
+    suite more repulsion lowers the IoU."""
     reach: float = _bounded(0.8, 0.1, 2.0)
     """Bodies repel while their centres are closer than this times the sum of their radii (below
     1, bodies may overlap a little without cost)."""

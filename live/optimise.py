@@ -52,6 +52,7 @@ class Arranger:
         self._low = -reach - swarm.start  # (N, 2) bounds on the offsets
         self._high = reach - swarm.start
         self._radii = swarm.radii[:, 0]  # (N,) body radius
+        self._mean_radius = float(self._radii.mean())
         # The body polygon's inner radius: a target pixel closer than this is surely covered.
         settings = renderer.settings
         inner = math.cos(math.pi / settings.segments) if settings.outline == "polygon" else 1.0
@@ -88,7 +89,7 @@ class Arranger:
         if config.attraction > 0:
             image = image + config.attraction * attraction(self.field, centers, self._radii)
         if config.repulsion > 0:
-            image = image + config.repulsion * repulsion(centers, self._radii, self.size, config.reach)
+            image = image + config.repulsion * repulsion(centers, self._radii, self.size, config.reach, self._mean_radius)
         return image
 
     def stranded(self) -> int:
