@@ -56,7 +56,8 @@ class FitResult:
     iou: float
     """IoU of silhouette > 0.5 against target > 0.5 at the final offsets."""
     loss: float
-    """Loss at the final offsets."""
+    """Loss at the final offsets (the configured loss: with kind "shaped" it includes the attraction
+    and repulsion terms, so compare it only between runs of the same loss)."""
     ms_per_step: float
     """Median wall time of one step (forward, backward, Adam), in milliseconds."""
     stranded: int
