@@ -10,12 +10,14 @@ a sum of log-sigmoids, accumulated pixel by pixel. By default (``corners = "fan"
 of the polygon also counts the next edge around it as a second face, as PyTorch3D's per-face
 blending of the fan does; this keeps the two silhouettes within a fraction of a pixel.
 
-Cost: only a band of pixels around each outline is evaluated softly (from ``DEEP_Z`` * sigma
-inside to the blur radius outside). Deeper inside, 1 - p is below exp(-DEEP_Z) = 1e-7, so those
+Cost: only a band of pixels around each outline is evaluated softly (from sqrt(``DEEP_Z`` *
+sigma) inside to the blur radius outside). Deeper inside, 1 - p is below exp(-DEEP_Z) = 1e-7, so those
 pixels are simply covered (alpha = 1, no gradient): they are filled as row spans of the inset
 outline, one scatter of two entries per row and one cumulative sum. A step therefore costs the
-outline length of the swarm, not pixels x creatures, nor even covered area. The gradient with
-respect to the centres is computed in closed form in the same pass (see ``_SoftUnion``).
+outline length of the swarm, not pixels x creatures, nor even covered area. The band is
+evaluated in chunks of creatures (``CHUNK_PIXELS``) so that its intermediates stay in cache. The
+gradient with respect to the centres is computed in closed form in the same pass (see
+``_SoftUnion``).
 
 Colour: the three discs of every creature with hard edges, pupils in front of eyes in front of
 bodies, lit by the ambient light alone, on black; each disc is scattered as row spans too.
@@ -123,7 +125,7 @@ class AnalyticRenderer:
         inner = (inner_edge * px - _SLACK).clamp_min(-1.0)  # (N,)
         band = (rho[None, :] <= outer[:, None]) & (rho[None, :] >= inner[:, None])  # (N, G)
         count = int(band.sum(dim=1).max())
-        # Band pixels first in every row, then padding far away (its pixels land in the border).
+        # Each creature's band pixels first, then padding up to the longest band.
         order = torch.argsort((~band).to(torch.int8), dim=1, stable=True)[:, :count]  # (N, K)
         valid = torch.gather(band, 1, order)  # (N, K)
         ox = torch.where(valid, dx.flatten()[order], float(_FAR))  # (N, K) column offsets
