@@ -4,8 +4,9 @@ The suite (:func:`suite`) is deterministic: letters and digits in several Hershe
 shapes (ring, heart, star, spiral, thick and thin strokes), large and small, centred and in a
 corner far from most start positions, and a few crowded cases (more creatures than fit). Each
 target gets its own creature count, ``fill`` times the number of average bodies its area holds,
-and its own swarm seed. Per target and loss: IoU after 50 and after the last step, ``stranded``
-(bodies not touching the target) at both, and the median milliseconds per step.
+and its own swarm seed (its place in the suite, also when run alone). Per target and loss: IoU
+after 50 and after the last step, ``stranded`` (bodies not touching the target) at both, and the
+median milliseconds per step.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class Case:
     """Creatures = round(fill * target area / average body area), at least 2."""
     sprites: int | None = None
     """A fixed creature count instead of ``fill`` (the seed's 'A' uses 16)."""
+    seed: int = 0
+    """Swarm seed (its place in :func:`suite`, so a subset reproduces the full run's rows)."""
 
 
 # -- drawing helpers: every coordinate in units of the frame (0..1, x right, y down) ------------
@@ -142,7 +145,7 @@ def _spiral(turns: float = 2.25, n: int = 200) -> list[tuple[float, float]]:
 def suite() -> list[Case]:
     """The fixed evaluation suite (20 targets)."""
     seed_a = lambda size: text_mask("A", size)  # noqa: E731 - the seed's own layout
-    return [
+    cases = [
         Case("A-seed", seed_a, sprites=16),
         Case("B-duplex", glyph("B", "duplex", 0.8, (0.5, 0.5))),
         Case("K-triplex", glyph("K", "triplex", 0.8, (0.5, 0.5))),
@@ -164,6 +167,7 @@ def suite() -> list[Case]:
         Case("crowded-star", polygon(_star(), 0.25, (0.3, 0.7)), fill=2.0),
         Case("crowded-disc", disc(0.16, (0.7, 0.7)), fill=2.5),
     ]
+    return [dataclasses.replace(case, seed=index) for index, case in enumerate(cases)]
 
 
 def mean_body_area(size: int, segments: int = 16) -> float:
@@ -196,13 +200,13 @@ class EvalRow:
     ms_per_step: float
 
 
-def run_case(config: Config, case: Case, index: int, loss: LossConfig, steps: int) -> EvalRow:
-    """Fits one target with one loss; swarm seed = ``index`` so both losses start alike."""
+def run_case(config: Config, case: Case, loss: LossConfig, steps: int) -> EvalRow:
+    """Fits one target with one loss, from the case's swarm seed (both losses start alike)."""
     size = config.render.size
     mask = case.draw(size)
     n = sprites_for(case, mask, config.render.segments)
     config = dataclasses.replace(
-        config, swarm=dataclasses.replace(config.swarm, sprites=n, seed=index), loss=loss
+        config, swarm=dataclasses.replace(config.swarm, sprites=n, seed=case.seed), loss=loss
     )
     scene = build(config)
     arranger = scene.arranger
@@ -254,9 +258,9 @@ def run_eval(
     cases = suite() if cases is None else list(cases)
     losses = [config.loss, LossConfig(kind="seed")] if config.loss.kind != "seed" else [config.loss]
     rows = []
-    for index, case in enumerate(cases):
+    for case in cases:
         for loss in losses:
-            row = run_case(config, case, index, loss, steps)
+            row = run_case(config, case, loss, steps)
             rows.append(row)
             if on_row is not None:
                 on_row(row)

@@ -44,6 +44,16 @@ class TestRun:
         means = summarise(first)
         assert set(means) == {"shaped", "seed"} and means["seed"]["targets"] == 2
 
+    def test_subset_reproduces_the_full_suite(self):
+        """A case run alone starts from the same swarm as in the whole suite."""
+        config = load_config(overrides=SMALL)
+        full = suite()
+        alone = run_eval(config, steps=2, cases=[full[12]])
+        assert full[12].seed == 12
+        pair = run_eval(config, steps=2, cases=[full[11], full[12]])
+        strip = lambda r: (r.target, r.loss, r.sprites, r.iou_final, r.stranded_final)  # noqa: E731
+        assert [strip(r) for r in alone] == [strip(r) for r in pair[2:]]
+
     def test_steps_checked(self):
         with pytest.raises(ValueError, match="steps"):
             run_eval(load_config(overrides=SMALL), steps=0)
