@@ -5,6 +5,12 @@ letter-A target. The baseline is the seed's own loop: creature meshes joined ane
 list at every step, all three discs in the silhouette with 3 faces per pixel (N=16 only: it is
 slow). Each row's speed-up is the baseline's time per step at the same render size and device
 divided by the row's.
+
+Steps use the configured loss (:class:`LossConfig` defaults: the seed's image loss plus
+attraction and repulsion), as the installation runs them. The PyTorch3D backend on the CPU is
+left out above ``P3D_CPU_MAX_SPRITES`` creatures or ``P3D_CPU_MAX_SIZE`` pixels (a single step
+there takes seconds, and the default run should end in a few minutes); ``live bench --full``
+times them too.
 """
 
 from __future__ import annotations
@@ -16,15 +22,18 @@ from typing import Callable, Iterable
 import numpy as np
 import torch
 
-from live.config import RenderConfig
+from live.config import LossConfig, RenderConfig
 from live.fit import sync
 from live.optimise import Arranger
 from live.render import make_renderer, pytorch3d_available
 from live.sprites import Swarm, make_swarm
 from live.target import text_mask
 
-SPRITES = (16, 64, 256)
-SIZES = (128, 256)
+SPRITES = (16, 20, 64, 256, 500, 2000)
+SIZES = (128, 256, 512)
+#: Largest PyTorch3D rows timed on the CPU unless ``full``: beyond them a step takes seconds.
+P3D_CPU_MAX_SPRITES = 256
+P3D_CPU_MAX_SIZE = 256
 BASELINE = "seed-loop"
 BASELINE_SPRITES = 16
 
@@ -99,7 +108,7 @@ def _time_row(backend: str, device: torch.device, sprites: int, size: int, budge
     if backend == BASELINE:
         step, color = _seed_loop(swarm, settings)
     else:
-        arranger = Arranger(make_renderer(swarm, settings, backend))
+        arranger = Arranger(make_renderer(swarm, settings, backend), loss=LossConfig())
         arranger.set_target(text_mask("A", size))
         step, color = arranger.step, arranger.color
     ms_step, runs = median_ms(step, device, budget_s)
@@ -115,12 +124,14 @@ def run_bench(
     budget_s: float = 2.0,
     baseline: bool = True,
     on_row: Callable[[BenchRow], None] | None = None,
+    full: bool = False,
 ) -> list[BenchRow]:
     """Times every available backend x device x sprites x size, plus the seed-loop baseline.
 
     Args:
         budget_s: seconds of timed steps per row, after one warm-up step (at least 2 are timed).
         on_row: called with each row as soon as it is timed.
+        full: also time PyTorch3D on the CPU beyond ``P3D_CPU_MAX_SPRITES``/``P3D_CPU_MAX_SIZE``.
     """
     if backends is None:
         backends = ["analytic"] + (["pytorch3d"] if pytorch3d_available() else [])
@@ -131,7 +142,13 @@ def run_bench(
     for dev in devices:
         if baseline and pytorch3d_available():
             plan += [(BASELINE, dev, BASELINE_SPRITES, s) for s in sizes]
-        plan += [(b, dev, n, s) for b in backends for n in sprites for s in sizes]
+        plan += [
+            (b, dev, n, s)
+            for b in backends
+            for n in sprites
+            for s in sizes
+            if full or b != "pytorch3d" or dev != "cpu" or (n <= P3D_CPU_MAX_SPRITES and s <= P3D_CPU_MAX_SIZE)
+        ]
     rows: list[BenchRow] = []
     base: dict[tuple[str, int], float] = {}
     for backend, dev, n, size in plan:

@@ -8,6 +8,7 @@ to stderr. Bad input ends the command with one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -198,9 +199,36 @@ def cmd_bench(args: argparse.Namespace) -> int:
         budget_s=args.budget,
         baseline=not args.no_baseline,
         on_row=None if args.json else lambda row: print(format_row(row), flush=True),
+        full=args.full,
     )
     if args.json:
         print(json.dumps(rows_as_dicts(rows), indent=1))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Fits the fixed target suite with the configured loss and the seed's; IoU, stranded, ms."""
+    from live.eval import HEADER, format_row, run_eval, suite, summarise
+
+    config = config_from_args(args)
+    cases = suite()
+    if args.only:
+        names = {c.name for c in cases}
+        unknown = [n for n in args.only if n not in names]
+        if unknown:
+            raise ValueError(f"unknown eval target(s) {', '.join(unknown)}: use some of {', '.join(sorted(names))}")
+        cases = [c for c in cases if c.name in args.only]
+    if not args.json:
+        print(HEADER, flush=True)
+    rows = run_eval(
+        config, args.steps, cases, on_row=None if args.json else lambda row: print(format_row(row), flush=True)
+    )
+    summary = summarise(rows)
+    if args.json:
+        print(json.dumps({"rows": [dataclasses.asdict(r) for r in rows], "mean": summary}, indent=1))
+    else:
+        for kind, figures in summary.items():
+            print(f"mean {kind}: " + " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
     return 0
 
 
@@ -352,8 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--png", metavar="PATH", help="also write colour | silhouette side by side")
 
     p = add("bench", cmd_bench)
-    p.add_argument("--sprites", type=_int_list, default=[16, 64, 256], help="swarm sizes (default 16,64,256)")
-    p.add_argument("--sizes", type=_int_list, default=[128, 256], help="render sizes (default 128,256)")
+    p.add_argument("--sprites", type=_int_list, default=[16, 20, 64, 256, 500, 2000], help="swarm sizes (default 16,20,64,256,500,2000)")
+    p.add_argument("--sizes", type=_int_list, default=[128, 256, 512], help="render sizes (default 128,256,512)")
     p.add_argument("--backends", type=lambda t: t.split(","), help="analytic,pytorch3d (default: all installed)")
     p.add_argument("--devices", type=lambda t: t.split(","), help="cpu,cuda (default: all present)")
     p.add_argument("--budget", type=float, default=2.0, help="seconds of timed steps per row (default 2)")
@@ -363,6 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frames", type=int, default=10000, help="--loop: frames timed after warm-up (default 10000)")
     p.add_argument("--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)")
     p.add_argument("--threads", type=int, help="--loop: torch CPU threads (default: app.threads; 0: torch's default)")
+    p.add_argument("--full", action="store_true", help="also time pytorch3d on CPU above 256 creatures or 256 px (slow)")
 
     p = add("track", cmd_track)
     _add_config_flags(p)
@@ -375,6 +404,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--loop", action="store_true", help="play a video file again when it ends (with --max-frames)")
     p.add_argument("--truth", metavar="PATH.json", help="true fingertip [[x, y], ...] per frame: print the error at the end")
+
+    p = add("eval", cmd_eval)
+    _add_config_flags(p, "size", "lr", "backend", "device")
+    p.add_argument("--steps", type=int, default=300, help="steps per target (default 300; IoU is also taken at 50)")
+    p.add_argument("--only", type=lambda t: t.split(","), help="comma-separated target names (default: the whole suite)")
+    p.add_argument("--json", action="store_true", help="print rows and means as JSON")
 
     p = add("config", cmd_config)
     p.add_argument("--config", metavar="FILE", help="TOML configuration (default: configs/default.toml)")

@@ -86,6 +86,26 @@ class OptimConfig:
 
 
 @dataclass(frozen=True)
+class LossConfig:
+    """What the arranger minimises: the seed's image loss, plus terms that involve every creature."""
+
+    kind: Literal["shaped", "seed"] = "shaped"
+    """'seed': the notebook's loss alone, sum over pixels of (silhouette - target)^2; 'shaped': the
+    same plus the attraction and repulsion terms below (a weight of 0 switches a term off)."""
+    attraction: float = _bounded(1.0, 0.0, 100.0)
+    """Weight of the pull of the target's distance transform on each creature's centre (1: moving a
+    creature one body radius closer is worth its body's area in pixels). Gives a creature far from
+    the drawing a gradient; zero once its centre lies on the target."""
+    repulsion: float = _bounded(0.1, 0.0, 100.0)
+    """Weight of the push between overlapping bodies (1: two bodies on the same spot cost their
+    area in pixels; the push fades smoothly to 0 at the contact distance). Kept mild: on the eval
+    suite more repulsion lowers the IoU."""
+    reach: float = _bounded(0.8, 0.1, 2.0)
+    """Bodies repel while their centres are closer than this times the sum of their radii (below
+    1, bodies may overlap a little without cost)."""
+
+
+@dataclass(frozen=True)
 class TargetConfig:
     """How targets are turned into masks."""
 
@@ -247,6 +267,7 @@ class Config:
     swarm: SwarmConfig = field(default_factory=SwarmConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
     target: TargetConfig = field(default_factory=TargetConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     app: AppConfig = field(default_factory=AppConfig)

@@ -40,7 +40,7 @@ def build(config: Config) -> Scene:
     backend = resolve_backend(config.render.backend, device)
     swarm = make_swarm(config.swarm.sprites, config.swarm.seed, device)
     renderer = make_renderer(swarm, config.render, backend)
-    return Scene(renderer, Arranger(renderer, config.optim.lr), backend, device)
+    return Scene(renderer, Arranger(renderer, config.optim.lr, config.loss), backend, device)
 
 
 def sync(device: torch.device) -> None:
@@ -56,9 +56,12 @@ class FitResult:
     iou: float
     """IoU of silhouette > 0.5 against target > 0.5 at the final offsets."""
     loss: float
-    """Loss at the final offsets."""
+    """Loss at the final offsets (the configured loss: with kind "shaped" it includes the attraction
+    and repulsion terms, so compare it only between runs of the same loss)."""
     ms_per_step: float
     """Median wall time of one step (forward, backward, Adam), in milliseconds."""
+    stranded: int
+    """Creatures whose body does not overlap the target at the final offsets."""
     backend: str
     device: str
     sprites: int
@@ -69,7 +72,7 @@ class FitResult:
 
     def summary(self) -> dict:
         """The JSON-able figures (no frames)."""
-        keys = ("iou", "loss", "ms_per_step", "backend", "device", "sprites", "size", "steps")
+        keys = ("iou", "loss", "ms_per_step", "stranded", "backend", "device", "sprites", "size", "steps")
         return {k: getattr(self, k) for k in keys}
 
 
@@ -118,6 +121,7 @@ def fit(config: Config, target: np.ndarray, steps: int, record: bool = False, pr
         iou=iou(silhouette, target),
         loss=final_loss,
         ms_per_step=float(np.median(times) * 1e3),
+        stranded=arranger.stranded(),
         backend=scene.backend,
         device=str(scene.device),
         sprites=config.swarm.sprites,

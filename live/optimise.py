@@ -1,16 +1,25 @@
 """The arranger: one Adam step on the creatures' offsets per call.
 
-loss = sum over pixels of (silhouette - target)^2, as in the seed. The target can be replaced at
-any step: it is copied into a buffer made once, so nothing is rebuilt. A step neither syncs the
-device nor reads a value back; the loss it returns is a device tensor.
+loss = sum over pixels of (silhouette - target)^2, as in the seed, plus (``LossConfig.kind =
+"shaped"``) the attraction and repulsion terms of :mod:`live.loss`. The target can be replaced at
+any step: it and its distance transform are copied into buffers made once, so nothing is
+rebuilt. A step neither syncs the device nor reads a value back; the loss it returns is a device
+tensor.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
+from live.config import LossConfig
+from live.loss import attraction, distance_field, repulsion, stranded
 from live.render import Renderer
+
+#: The bare Arranger's loss: the seed's image loss alone (``build`` passes the configured one).
+SEED_LOSS = LossConfig(kind="seed")
 
 
 class Arranger:
@@ -19,14 +28,19 @@ class Arranger:
     Args:
         renderer: renders the swarm it was built for (its ``swarm`` attribute).
         lr: Adam learning rate.
+        loss: the loss terms; default the seed's image loss alone (:data:`SEED_LOSS`).
 
     Attributes:
         offsets: (N, 2) leaf tensor in NDC, the only thing that moves.
+
+    Raises:
+        ValueError: a learning rate that is not positive.
     """
 
-    def __init__(self, renderer: Renderer, lr: float = 0.05):
+    def __init__(self, renderer: Renderer, lr: float = 0.05, loss: LossConfig | None = None):
         if lr <= 0:
             raise ValueError(f"learning rate must be positive, got {lr}")
+        self.loss_config = loss if loss is not None else SEED_LOSS
         swarm = renderer.swarm
         self.renderer = renderer
         size = renderer.settings.size
@@ -37,6 +51,13 @@ class Arranger:
         reach = 1.0 - swarm.radii[:, :1]  # (N, 1)
         self._low = -reach - swarm.start  # (N, 2) bounds on the offsets
         self._high = reach - swarm.start
+        self._radii = swarm.radii[:, 0]  # (N,) body radius
+        self._mean_radius = float(self._radii.mean())
+        # The body polygon's inner radius: a target pixel closer than this is surely covered.
+        settings = renderer.settings
+        inner = math.cos(math.pi / settings.segments) if settings.outline == "polygon" else 1.0
+        self._inner = self._radii * inner  # (N,)
+        self.field = torch.zeros_like(self.target)  # distance to the target in pixels
 
     @property
     def size(self) -> int:
@@ -55,10 +76,26 @@ class Arranger:
             raise ValueError(f"target of shape {tuple(mask.shape)} does not match the render size {self.size}")
         source = torch.from_numpy(np.ascontiguousarray(mask)) if isinstance(mask, np.ndarray) else mask
         self.target.copy_(source)
+        # Once per target, on the CPU: the distance transform the attraction reads.
+        self.field.copy_(torch.from_numpy(distance_field(self.target.cpu().numpy())))
 
     def loss(self) -> torch.Tensor:
         """The loss at the current offsets, with its graph (scalar tensor)."""
-        return torch.sum((self.renderer.silhouette(self.offsets) - self.target) ** 2)
+        image = torch.sum((self.renderer.silhouette(self.offsets) - self.target) ** 2)
+        config = self.loss_config
+        if config.kind == "seed":
+            return image
+        centers = self.renderer.swarm.start + self.offsets  # (N, 2)
+        if config.attraction > 0:
+            image = image + config.attraction * attraction(self.field, centers, self._radii)
+        if config.repulsion > 0:
+            image = image + config.repulsion * repulsion(centers, self._radii, self.size, config.reach, self._mean_radius)
+        return image
+
+    def stranded(self) -> int:
+        """Number of creatures whose body does not overlap the target now (reads back: not per frame)."""
+        centers = self.renderer.swarm.start + self.offsets.detach()
+        return stranded(self.field, centers, self._inner)
 
     def step(self) -> torch.Tensor:
         """One Adam step; returns the loss before the step as a detached device scalar."""

@@ -10,12 +10,17 @@ a sum of log-sigmoids, accumulated pixel by pixel. By default (``corners = "fan"
 of the polygon also counts the next edge around it as a second face, as PyTorch3D's per-face
 blending of the fan does; this keeps the two silhouettes within a fraction of a pixel.
 
-Cost: each creature is evaluated only on a square patch of pixels around it (its body plus the
-blur margin), so a step costs covered area, not pixels x creatures. The gradient with respect to
-the centres is computed in closed form in the same pass (see ``_SoftUnion``).
+Cost: only a band of pixels around each outline is evaluated softly (from sqrt(``DEEP_Z`` *
+sigma) inside to the blur radius outside). Deeper inside, 1 - p is below exp(-DEEP_Z) = 1e-7, so those
+pixels are simply covered (alpha = 1, no gradient): they are filled as row spans of the inset
+outline, one scatter of two entries per row and one cumulative sum. A step therefore costs the
+outline length of the swarm, not pixels x creatures, nor even covered area. The band is
+evaluated in chunks of creatures (``CHUNK_PIXELS``) so that its intermediates stay in cache. The
+gradient with respect to the centres is computed in closed form in the same pass (see
+``_SoftUnion``).
 
 Colour: the three discs of every creature with hard edges, pupils in front of eyes in front of
-bodies, lit by the ambient light alone, on black.
+bodies, lit by the ambient light alone, on black; each disc is scattered as row spans too.
 """
 
 from __future__ import annotations
@@ -35,6 +40,28 @@ from live.render.geometry import (
 )
 from live.sprites import LAYER_RGB, Layer, Swarm
 
+#: Pixels deeper inside a body than sqrt(DEEP_Z * sigma) count as covered: their 1 - p is below
+#: exp(-DEEP_Z) = 1e-7, so alpha differs from the exact product by less than that.
+DEEP_Z = math.log(1e7)
+#: Slack in pixels for where the centre lies inside its anchor pixel (half the pixel diagonal).
+_SLACK = 0.7072
+#: Band pixels evaluated at once (creatures per chunk = this // band size): keeps them in cache.
+CHUNK_PIXELS = 1 << 17
+#: Large enough that (d - cut) * _HUGE saturates for any representable gap, and sigmoid(_HUGE) = 1.
+_HUGE = 1e30
+#: Offset (in pixels) given to the padding entries of the band tables: far outside any image.
+_FAR = 100_000
+
+
+def _drop_beyond(d: torch.Tensor, cut: float) -> torch.Tensor:
+    """``d`` where ``d < cut``, else a value so large that sigmoid(d) is exactly 1 (in place).
+
+    PyTorch3D drops faces beyond the blur radius; this does the same without ``torch.where``
+    (several times slower on the CPU than these three elementwise passes).
+    """
+    beyond = torch.sub(d, cut).mul_(_HUGE).clamp_(0.0, 1.0)  # 1 beyond the cut, 0 before it
+    return d.add_(beyond, alpha=_HUGE)
+
 
 class AnalyticRenderer:
     """Closed-form silhouette and colour of a swarm; no mesh, no PyTorch3D.
@@ -49,97 +76,212 @@ class AnalyticRenderer:
         self.settings = settings
         size = settings.size
         dtype, device = swarm.radii.dtype, swarm.device
-        # Patch side: the largest body plus the blur margin, in pixels, with room for rounding.
-        reach = float(swarm.radii[:, Layer.BODY].max()) + math.sqrt(settings.blur_radius)
-        self._half = int(reach * size / 2.0) + 2
-        self._steps = torch.arange(2 * self._half, device=device)  # (P,)
-        self._dump = size * size  # flat index that collects pixels outside the image
-        radii = swarm.radii.view(-1, 3, 1, 1)  # (N, 3, 1, 1)
-        if settings.outline == "polygon":
-            self._edge = polygon_apothem(radii, settings.segments)  # (N, 3, 1, 1)
-            self._half_edge = polygon_half_edge(radii[:, Layer.BODY], settings.segments)  # (N, 1, 1)
-            step = 2.0 * math.pi / settings.segments
-            self._turn = (math.cos(step), math.sin(step))
-        else:
-            self._edge = radii
-            self._half_edge = None
+        radii = swarm.radii.view(-1, 3, 1)  # (N, 3, 1)
+        polygon = settings.outline == "polygon"
+        self._edge = polygon_apothem(radii, settings.segments) if polygon else radii  # (N, 3, 1)
+        self._half_edge = polygon_half_edge(radii[:, Layer.BODY], settings.segments) if polygon else None  # (N, 1)
+        step = 2.0 * math.pi / settings.segments
+        self._turn = (math.cos(step), math.sin(step))
+        self._sin = torch.tensor(math.sin(step), dtype=dtype, device=device)
+        self._deep = math.sqrt(DEEP_Z * settings.sigma)  # NDC depth below which a pixel is covered
+        # The soft band works in units of sqrt(sigma): there z = d / sigma is the squared distance.
+        self._unit = 1.0 / math.sqrt(settings.sigma)
+        self._cut = settings.blur_radius / settings.sigma
+        self._grad_scale = 2.0 * self._unit  # d term / d centre = dterm * this
+        self._edge_s = self._edge[:, Layer.BODY] * self._unit  # (N, 1)
+        self._half_edge_s = None if self._half_edge is None else self._half_edge * self._unit  # (N, 1)
+        # Normals of the polygon edges, for the row spans: edge k faces (k + 1/2) * step.
+        beta = (torch.arange(settings.segments, dtype=torch.float64) + 0.5) * step
+        self._normals = torch.stack([beta.cos(), beta.sin()]).to(dtype=dtype, device=device)  # (2, M)
+        # Added to the per-edge bounds on x: keeps the upper (nx > 0) or the lower (nx < 0) ones.
+        self._upper_only = torch.where(self._normals[0] > 0, 0.0, math.inf)  # (M,)
+        self._lower_only = torch.where(self._normals[0] < 0, 0.0, -math.inf)  # (M,)
         palette = [[0.0, 0.0, 0.0]] + [list(rgb) for rgb in LAYER_RGB]
         self._palette = torch.tensor(palette, dtype=dtype, device=device)
         self._palette[1:] *= settings.ambient
+        self._build_band()
 
-    # -- pixels near each creature ---------------------------------------------------------
-    def _patches(self, centers: torch.Tensor):
-        """Lays a square patch of pixels around each creature.
+    # -- static tables ----------------------------------------------------------------------
+    def _build_band(self) -> None:
+        """Tables, made once, of the pixels each creature evaluates softly and of its spans.
+
+        Pixel offsets are relative to the anchor pixel, the one whose corner is just before the
+        centre; the centre lies within one pixel of it, so a band drawn around the anchor with
+        half a pixel diagonal of slack on both sides holds every pixel that can matter.
+        """
+        size, swarm = self.settings.size, self.swarm
+        device, dtype = swarm.device, swarm.radii.dtype
+        px = size / 2.0  # pixels per NDC unit
+        body = swarm.radii[:, Layer.BODY].double().cpu()  # (N,)
+        inner_edge = self._edge[:, Layer.BODY, 0].double().cpu() - self._deep  # (N,) inset outline
+        reach = float(body.max()) + math.sqrt(self.settings.blur_radius)
+        half = int(math.ceil(reach * px + 2 * _SLACK)) + 1
+        self._margin = 2 * half  # canvas border that holds pixels outside the image
+        self._width = size + 2 * self._margin
+        grid = torch.arange(-half, half + 1, dtype=torch.float64)
+        dy, dx = torch.meshgrid(grid, grid, indexing="ij")
+        rho = torch.sqrt((dx - 0.5) ** 2 + (dy - 0.5) ** 2).flatten()  # (G,) distance to the cell's middle
+        outer = (body + math.sqrt(self.settings.blur_radius)) * px + _SLACK  # (N,)
+        inner = (inner_edge * px - _SLACK).clamp_min(-1.0)  # (N,)
+        band = (rho[None, :] <= outer[:, None]) & (rho[None, :] >= inner[:, None])  # (N, G)
+        count = int(band.sum(dim=1).max())
+        # Each creature's band pixels first, then padding up to the longest band.
+        order = torch.argsort((~band).to(torch.int8), dim=1, stable=True)[:, :count]  # (N, K)
+        valid = torch.gather(band, 1, order)  # (N, K)
+        ox = torch.where(valid, dx.flatten()[order], float(_FAR))  # (N, K) column offsets
+        oy = torch.where(valid, dy.flatten()[order], 0.0)  # (N, K) row offsets
+        unit = self._unit
+        self._band_x = (ox * (-2.0 * unit / size)).to(dtype=dtype, device=device)  # (N, K) x step
+        self._band_y = (oy * (-2.0 * unit / size)).to(dtype=dtype, device=device)  # (N, K) y step
+        # Padding adds an exact zero to the anchor pixel: it lies too far from the centre to count.
+        self._band_flat = torch.where(valid, oy * self._width + ox, 0.0).long().to(device)  # (N, K)
+        # Rows of the covered spans: every row the inset body can reach from the anchor.
+        rows = int(math.ceil(max(float(inner_edge.max()), 0.0) * px)) + 1
+        self._span_rows = torch.arange(-rows, rows + 2, device=device)  # (L,)
+        color_rows = int(math.ceil(float(body.max()) * px)) + 1
+        self._color_rows = torch.arange(-color_rows, color_rows + 2, device=device)  # (L,)
+
+    # -- spans: the hard part of both images --------------------------------------------------
+    def _span_counts(self, centers: torch.Tensor, edges: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+        """How many of the given outlines cover each pixel centre, by row spans.
+
+        Args:
+            centers: (N, 2) in NDC.
+            edges: (N, D) apothem (polygon) or radius (circle) of D concentric outlines, in NDC.
+            rows: (L,) row offsets from each centre's anchor row to consider.
+
+        Returns:
+            (D, S, S) int32, the number of outlines of each kind that hold each pixel centre.
+        """
+        size = self.settings.size
+        n, depth = edges.shape
+        anchor = torch.floor(ndc_to_pixel(centers, size)).long()  # (N, 2): column, row
+        row = anchor[:, 1:2] + rows  # (N, L)
+        qy = pixel_to_ndc(row.to(centers.dtype), size) - centers[:, 1:2]  # (N, L)
+        qy = qy[:, None, :, None]  # (N, 1, L, 1)
+        e = edges[:, :, None, None]  # (N, D, 1, 1)
+        if self.settings.outline == "polygon":
+            nx, ny = self._normals[0], self._normals[1]  # (M,), nx never exactly 0 in floating point
+            # Every edge k bounds x on the row: qx * nx_k <= e - qy * ny_k.
+            ratio = (e - qy * ny) / nx  # (N, D, L, M)
+            hi = (ratio + self._upper_only).amin(dim=3)  # (N, D, L): the edges with nx > 0
+            lo = (ratio + self._lower_only).amax(dim=3)  # (N, D, L): the edges with nx < 0
+        else:
+            half = torch.sqrt((e * e - qy * qy).clamp_min(0.0))[..., 0]  # (N, D, L)
+            hi = torch.where((e * e - qy * qy)[..., 0] > 0, half, -1.0 - half)
+            lo = -half
+        # Pixel column j sits at x = 1 - (2j + 1) / S; qx in [lo, hi] for j in [first, last].
+        cx = centers[:, 0, None, None]  # (N, 1, 1)
+        first = torch.ceil(((1.0 - hi - cx) * size - 1.0) / 2.0).clamp(0, size)  # (N, D, L)
+        last = torch.floor(((1.0 - lo - cx) * size - 1.0) / 2.0).clamp(-1, size - 1) + 1
+        last = torch.maximum(first, last).long()
+        first = first.long()
+        on_image = ((row >= 0) & (row < size))[:, None, :]  # (N, 1, L)
+        layer = torch.arange(depth, device=centers.device).view(1, depth, 1) * (size * (size + 1))
+        base = layer + row[:, None, :] * (size + 1)  # (N, D, L)
+        dump = depth * size * (size + 1)  # rows off the image mark this cell
+        index = torch.stack([base + first, base + last]).masked_fill_(~on_image, dump)  # (2, N, D, L)
+        marks = torch.zeros(dump + 1, dtype=torch.int32, device=centers.device)
+        sign = torch.tensor([1, -1], dtype=torch.int32, device=centers.device).view(2, 1, 1, 1)
+        marks.index_add_(0, index.flatten(), sign.expand(index.shape).flatten())
+        counts = marks[:-1].view(depth, size, size + 1).cumsum(dim=2, dtype=torch.int32)  # (D, S, S + 1)
+        return counts[:, :, :size]
+
+    # -- the soft band ----------------------------------------------------------------------
+    def _band(self, centers: torch.Tensor):
+        """Canvas index and position relative to the centre of every band pixel.
 
         Args:
             centers: (N, 2) in NDC.
 
         Returns:
-            flat: (N, P, P) index of each patch pixel in the flattened image (``size**2`` when
-                the pixel falls outside the image).
-            qx: (N, 1, P) x of the patch columns relative to each centre, in NDC.
-            qy: (N, P, 1) y of the patch rows relative to each centre, in NDC.
+            flat: (N, K) index into the bordered canvas (``width**2`` cells).
+            qx, qy: (N, K) pixel position minus centre, in units of sqrt(sigma), differentiable.
         """
-        size = self.settings.size
+        size, margin = self.settings.size, self._margin
         with torch.no_grad():
-            first = torch.floor(ndc_to_pixel(centers, size)).long() - (self._half - 1)  # (N, 2)
-            cols = first[:, 0:1] + self._steps  # (N, P)
-            rows = first[:, 1:2] + self._steps  # (N, P)
-            inside = ((cols >= 0) & (cols < size))[:, None, :] & ((rows >= 0) & (rows < size))[:, :, None]
-            flat = torch.where(inside, rows[:, :, None] * size + cols[:, None, :], self._dump)  # (N, P, P)
-        qx = (pixel_to_ndc(cols.to(centers.dtype), size) - centers[:, 0:1]).unsqueeze(1)  # (N, 1, P)
-        qy = (pixel_to_ndc(rows.to(centers.dtype), size) - centers[:, 1:2]).unsqueeze(2)  # (N, P, 1)
+            anchor = torch.floor(ndc_to_pixel(centers, size))  # (N, 2): column, row
+            # A creature far off the image is pinned to the border, where its pixels are dropped.
+            anchor = anchor.clamp(-margin // 2, size - 1 + margin // 2).long()
+            base = (anchor[:, 1:2] + margin) * self._width + anchor[:, 0:1] + margin  # (N, 1)
+            flat = base + self._band_flat  # (N, K)
+        origin = (pixel_to_ndc(anchor.to(centers.dtype), size) - centers) * self._unit  # (N, 2)
+        qx = origin[:, 0:1] + self._band_x  # (N, K)
+        qy = origin[:, 1:2] + self._band_y  # (N, K)
         return flat, qx, qy
 
-    def _body_distances(self, qx: torch.Tensor, qy: torch.Tensor, with_grad: bool):
-        """Squared distances from each patch pixel to the body outline, as PyTorch3D blends them.
+    def _soft_terms(self, centers: torch.Tensor, with_grad: bool):
+        """Per band pixel: log(1 - p) summed over the body's faces, and its gradient.
 
-        The first is the signed squared distance to the outline (negative inside). With
-        ``corners = "fan"`` a second follows: the squared distance to the next outline edge
-        around the nearest corner. PyTorch3D blends the two fan faces that meet at a corner one
-        by one, which grows its silhouette by about a pixel there; counting that edge as a
-        second, independent face does the same, and leaves the interior free of ridges.
-
-        Args:
-            qx: (N, 1, P), qy: (N, P, 1) pixel positions relative to each centre.
+        Works in units of sqrt(sigma), so that z = d / sigma is the squared distance itself, and
+        in chunks of creatures so that the intermediates stay in cache.
 
         Returns:
-            list of (d, grad): d (N, P, P); grad = (gx, gy), d d / d q, each (N, P, P), or
-            ``None`` when ``with_grad`` is false.
+            flat: (N, K) canvas indices.
+            term: (N, K), sum of log(1 - sigmoid(-d / sigma)) over faces within the blur radius.
+            dterm: (N, 2, K), d term / d centre divided by ``self._grad_scale``; ``None`` when
+                ``with_grad`` is false.
         """
-        edge = self._edge[:, Layer.BODY]  # (N, 1, 1)
-        if self._half_edge is None:  # circle
-            rho = torch.sqrt(qx * qx + qy * qy)  # (N, P, P)
-            d = rho - edge
-            scale = 2.0 * d.abs() / rho.clamp_min(1e-12)
-            return [(d * d.abs(), (scale * qx, scale * qy) if with_grad else None)]
-        nx, ny = polygon_sector_frame(qx, qy, self.settings.segments)  # (N, P, P) each
-        out = [self._edge_distance(qx, qy, nx, ny, edge, signed=True, with_grad=with_grad)]
+        flat, qx, qy = self._band(centers)
+        n, k = qx.shape
+        term = torch.empty_like(qx)
+        dterm = qx.new_empty(n, 2, k) if with_grad else None
+        chunk = max(1, CHUNK_PIXELS // k)
+        for lo in range(0, n, chunk):
+            hi = min(n, lo + chunk)
+            grad = None if dterm is None else (dterm[lo:hi, 0], dterm[lo:hi, 1])
+            self._soft_chunk(qx[lo:hi], qy[lo:hi], slice(lo, hi), term[lo:hi], grad)
+        return flat, term, dterm
+
+    def _soft_chunk(self, qx, qy, rows: slice, term, grad) -> None:
+        """Fills ``term`` (C, K) and, unless ``grad`` is None, its two (C, K) gradient rows.
+
+        qx, qy: (C, K) band pixel minus centre in units of sqrt(sigma), for creatures ``rows``.
+        """
+        cut = self._cut
+        edge = self._edge_s[rows]  # (C, 1)
+        if self._half_edge is None:  # circle: the radial distance, nothing past an end
+            rho = torch.sqrt(qx * qx + qy * qy).clamp_min_(1e-12)  # (C, K)
+            u = rho - edge
+            keep = torch.sigmoid(_drop_beyond(u * u.abs(), cut))  # 1 - p
+            torch.log(keep, out=term)
+            if grad is not None:
+                a = keep.sub_(1.0).mul_(u.abs()).div_(rho)  # (keep - 1) |u| / rho
+                torch.mul(a, qx, out=grad[0])
+                torch.mul(a, qy, out=grad[1])
+            return
+        half = self._half_edge_s[rows]  # (C, 1)
+        nx, ny = polygon_sector_frame(qx, qy, self.settings.segments)  # (C, K): the facing edge's normal
+        u = (qx * nx).addcmul_(qy, ny).sub_(edge)  # across the edge's line, outward positive
+        v = (qy * nx).addcmul_(qx, ny, value=-1.0)  # along the edge, from its midpoint
+        w = v - torch.clamp(v, -half, half)  # past the edge's ends
+        d = (u * u.abs()).addcmul_(w, w)  # signed squared distance / sigma
+        keep = torch.sigmoid(_drop_beyond(d, cut))  # 1 - p
+        torch.log(keep, out=term)
+        if grad is not None:
+            keep.sub_(1.0)
+            p_n, q_t = keep * u.abs(), keep * w  # d term / d q along the normal and the edge, / 2
         if self.settings.corners == "fan":
-            # The neighbouring edge on the side of the nearest corner: the normal turned by one step.
-            side = torch.where(qy * nx - qx * ny >= 0, 1.0, -1.0)  # (N, P, P)
+            # The neighbouring edge on the side of the nearest corner: the frame turned by one
+            # step, (n2, t2) = (cos n + s t, cos t - s n) with s = +-sin.
             cos, sin = self._turn
-            nx, ny = nx * cos - side * ny * sin, ny * cos + side * nx * sin
-            out.append(self._edge_distance(qx, qy, nx, ny, edge, signed=False, with_grad=with_grad))
-        return out
-
-    def _edge_distance(self, qx, qy, nx, ny, edge, signed: bool, with_grad: bool):
-        """Squared distance from q to the polygon edge with outward normal (nx, ny).
-
-        Signed (negative on the inner side of the edge's line) when ``signed``; the inner-side
-        value is right for the edge facing q, which is the nearest one.
-
-        Returns:
-            (d, grad) as in :meth:`_body_distances`.
-        """
-        u = qx * nx + qy * ny - edge  # across the edge's line, outward positive
-        v = qy * nx - qx * ny  # along the edge, from its midpoint
-        e = (v.abs() - self._half_edge).clamp_min(0.0)  # past the edge's ends
-        across = u * u.abs() if signed else u * u
-        if not with_grad:
-            return across + e * e, None
-        a, b = 2.0 * (u.abs() if signed else u), 2.0 * e * torch.sign(v)
-        return across + e * e, (a * nx - b * ny, a * ny + b * nx)
+            s = torch.copysign(self._sin, v)  # (C, K): +sin where v >= 0
+            along = u.add_(edge)  # q . n (u is not needed any more)
+            u2 = (along * cos).addcmul_(s, v).sub_(edge)
+            v2 = (v * cos).addcmul_(s, along, value=-1.0)
+            w2 = v2 - torch.clamp(v2, -half, half)
+            d2 = (u2 * u2).addcmul_(w2, w2)
+            keep2 = torch.sigmoid(_drop_beyond(d2, cut))
+            term.add_(torch.log(keep2))
+            if grad is not None:
+                keep2.sub_(1.0)
+                b2 = w2.mul_(keep2)
+                a2 = keep2.mul_(u2)
+                p_n.add_(a2, alpha=cos).addcmul_(s, b2, value=-1.0)
+                q_t.addcmul_(s, a2).add_(b2, alpha=cos)
+        if grad is not None:
+            torch.mul(p_n, nx, out=grad[0]).addcmul_(q_t, ny, value=-1.0)
+            torch.mul(p_n, ny, out=grad[1]).addcmul_(q_t, nx)
 
     # -- the two images -------------------------------------------------------------------
     def silhouette(self, offsets: torch.Tensor) -> torch.Tensor:
@@ -164,41 +306,16 @@ class AnalyticRenderer:
             (H, W, 3) RGB in [0, 1].
         """
         size = self.settings.size
-        flat, qx, qy = self._patches(self.swarm.start + offsets)
-        if self._half_edge is None:
-            reach = torch.sqrt(qx * qx + qy * qy).unsqueeze(1)  # (N, 1, P, P)
-        else:
-            nx, ny = polygon_sector_frame(qx, qy, self.settings.segments)
-            reach = (qx * nx + qy * ny).unsqueeze(1)  # (N, 1, P, P): distance along the facing normal
-        # Concentric discs: the layer a pixel shows is the number of discs it lies inside.
-        level = (reach < self._edge).sum(dim=1)  # (N, P, P) in 0..3
-        shown = torch.zeros(size * size + 1, dtype=level.dtype, device=level.device)
-        shown.scatter_reduce_(0, flat.reshape(-1), level.reshape(-1), reduce="amax")
-        return self._palette[shown[:-1]].view(size, size, 3)
+        counts = self._span_counts(self.swarm.start + offsets, self._edge[..., 0], self._color_rows)  # (3, S, S)
+        # The nearest layer wins: a pixel shows the frontmost layer any creature covers it with.
+        level = torch.arange(1, 4, dtype=torch.int32, device=counts.device).view(3, 1, 1)
+        shown = ((counts > 0).to(torch.int32) * level).amax(dim=0)  # (S, S) in 0..3
+        return self._palette[shown].view(size, size, 3)
 
-    # -- used by _SoftUnion ---------------------------------------------------------------
-    def _soft_terms(self, centers: torch.Tensor, with_grad: bool):
-        """Per-patch log(1 - p) and its gradient with respect to the centre.
-
-        Returns:
-            flat: (N, P, P) pixel indices.
-            term: (N, P, P), log(1 - sigmoid(-sd / sigma)), zero beyond the blur radius.
-            dterm: (N, P*P, 2), d term / d centre; ``None`` when ``with_grad`` is false.
-        """
-        sigma, blur = self.settings.sigma, self.settings.blur_radius
-        flat, qx, qy = self._patches(centers)
-        term = torch.zeros_like(qx * qy)  # (N, P, P)
-        dterm = torch.zeros(term.shape + (2,), dtype=term.dtype, device=term.device) if with_grad else None
-        for dist, grad_q in self._body_distances(qx, qy, with_grad):
-            near = dist < blur  # PyTorch3D drops faces beyond the blur radius
-            z = dist / sigma
-            term += torch.where(near, torch.nn.functional.logsigmoid(z), 0.0)
-            if with_grad:
-                # d term / d dist = sigmoid(-z) / sigma, and d q / d centre = -1.
-                slope = torch.where(near, torch.sigmoid(-z), 0.0) * (-1.0 / sigma)  # (N, P, P)
-                dterm[..., 0] += slope * grad_q[0]
-                dterm[..., 1] += slope * grad_q[1]
-        return flat, term, None if dterm is None else dterm.flatten(1, 2)
+    def _covered(self, centers: torch.Tensor) -> torch.Tensor:
+        """(S, S) bool: pixels deep inside some body, where alpha is 1 to within 1e-7."""
+        inset = self._edge[:, Layer.BODY] - self._deep  # (N, 1)
+        return self._span_counts(centers, inset, self._span_rows)[0] > 0
 
 
 class _SoftUnion(torch.autograd.Function):
@@ -206,20 +323,24 @@ class _SoftUnion(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, centers: torch.Tensor, renderer: AnalyticRenderer) -> torch.Tensor:
-        size = renderer.settings.size
+        size, margin, width = renderer.settings.size, renderer._margin, renderer._width
         flat, term, dterm = renderer._soft_terms(centers, ctx.needs_input_grad[0])
-        log_keep = centers.new_zeros(size * size + 1).index_add_(0, flat.reshape(-1), term.reshape(-1))
-        keep = torch.exp(log_keep)  # (H*W + 1,): probability that no creature covers the pixel
-        keep[-1] = 0.0  # the pixels outside the image pass no gradient back
+        canvas = centers.new_zeros(width * width).index_add_(0, flat.flatten(), term.flatten())
+        log_keep = canvas.view(width, width)[margin : margin + size, margin : margin + size]  # (S, S)
+        keep = torch.exp(log_keep).masked_fill_(renderer._covered(centers), 0.0)  # no creature covers it
         if ctx.needs_input_grad[0]:
             ctx.save_for_backward(flat, dterm, keep)
-        return (1.0 - keep[:-1]).view(size, size)
+            ctx.shape = (size, margin, width)
+            ctx.grad_scale = renderer._grad_scale
+        return 1.0 - keep
 
     @staticmethod
     @once_differentiable
     def backward(ctx, grad_alpha: torch.Tensor):
         flat, dterm, keep = ctx.saved_tensors
-        # d alpha / d log_keep = -keep; then each patch pixel pulls on its creature's centre.
-        grad_log = torch.cat([grad_alpha.reshape(-1), grad_alpha.new_zeros(1)]) * -keep  # (H*W + 1,)
-        per_pixel = grad_log[flat].flatten(1).unsqueeze(1)  # (N, 1, P*P)
-        return torch.bmm(per_pixel, dterm).squeeze(1), None  # (N, 2)
+        size, margin, width = ctx.shape
+        # d alpha / d log_keep = -keep; then each band pixel pulls on its creature's centre.
+        grad_log = keep.new_zeros(width, width)
+        grad_log[margin : margin + size, margin : margin + size] = grad_alpha * -keep
+        per_pixel = grad_log.view(-1)[flat].unsqueeze(2)  # (N, K, 1)
+        return torch.bmm(dterm, per_pixel).squeeze(2) * ctx.grad_scale, None  # (N, 2)
