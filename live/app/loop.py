@@ -223,10 +223,10 @@ class Installation:
         if status is not None and status.at > self._recorder_status_at:
             self._recorder_status_at = status.at
             self.say(status.text, status.ok, now)
-        if self.input_status is not None:
-            self._show_input_status(now)
         if self.hud.status and now - self._status_at > STATUS_SECONDS:
             self.hud.status = ""
+        if self.input_status is not None:
+            self._show_input_status(now)
         picture = self.canvas.image if self.overlay is None else self.overlay(self.canvas.image)
         self.display.show(picture, self.view.image, self.hud, wait_ms)
 
