@@ -196,3 +196,25 @@ class TestHandWindow:
         check_run(proc, tmp_path, finish(proc))
         err = (tmp_path / "stderr.txt").read_text()
         assert ("camera 9: lost" in err) == (camera == "lost")
+
+    def test_kiosk_with_the_hand(self, xserver, tmp_path):
+        """``--input hand --kiosk``: the fullscreen window comes up with the camera in a corner,
+        the mouse draws, the chord quits."""
+        pytest.importorskip("mediapipe")
+        if not CIRCLE_VIDEO.is_file():
+            pytest.skip("no hand footage in ../shared/data/hands")
+        env = xserver
+        proc = start_live(env, tmp_path, "--input", "hand", "--camera", str(CIRCLE_VIDEO), "--kiosk")
+        wid = wait_window(env, proc, "live", SCREEN)
+        xdo(env, "windowactivate", "--sync", wid)
+        time.sleep(2.0)  # fitted to the screen; the video's open palm has submitted (nothing drawn)
+        scale = SCREEN[0] / (3 * 512)
+        top = (SCREEN[1] - 512 * scale) / 2
+        drag(env, wid, [(round(x * scale), round(top + y * scale)) for x, y in SHAPE])
+        time.sleep(0.5)
+        xdo(env, "key", "--window", wid, "s")
+        wait_for_gif(tmp_path)
+        for _ in range(3):
+            xdo(env, "key", "--window", wid, "q")
+            time.sleep(0.3)
+        check_run(proc, tmp_path, finish(proc))

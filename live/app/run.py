@@ -211,7 +211,8 @@ def run_live(
         now = clock()
         install = Installation(
             config, scene, display, recorder, kiosk=display_kind == "kiosk", start=now,
-            overlay=getattr(source, "overlay", None), status=getattr(source, "status", None),
+            overlay=getattr(source, "overlay", None) if display_kind != "none" else None,  # nothing shown
+            status=getattr(source, "status", None),
             on_clear=getattr(source, "clear", None),
         )  # fmt: skip
         finished = getattr(source, "finished", None)
