@@ -374,3 +374,21 @@ class TestHandOverlay:
         assert kiosk[pip].mean() > 5  # the camera in the picture-in-picture
         elsewhere = (kiosk != canvas).any(axis=2) & ~pip
         assert elsewhere.mean() < 0.1  # the rest is the canvas (with the skeleton and progress arcs)
+
+
+class TestLoopBenchWithHand:
+    def test_needs_a_camera(self):
+        from live.bench import run_loop_bench
+
+        with pytest.raises(ValueError, match="needs --camera"):
+            run_loop_bench(frames=1, warmup=0, input="hand")
+
+    @needs_footage
+    def test_reports_hand_tracking(self):
+        needs_mediapipe()
+        from live.bench import format_loop, run_loop_bench
+
+        figures = run_loop_bench(frames=60, warmup=10, input="hand", camera=str(TURNING))
+        assert figures["input"] == "hand" and figures["frames"] == 60 and figures["fps"] > 0
+        assert figures["hand_frames"] > 0 and figures["hand_ms"] > 0
+        assert "hand input:" in format_loop(figures)
