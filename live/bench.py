@@ -219,9 +219,19 @@ def loop_script(frames: int, fps: float = 30.0, cycle: int = LOOP_CYCLE_FRAMES) 
     return {"fps": fps, "canvas": 224, "end": frames / fps, "events": events}
 
 
-def run_loop_bench(frames: int = 10000, warmup: int = 500, threads: int | None = None) -> dict:
+def run_loop_bench(
+    frames: int = 10000,
+    warmup: int = 500,
+    threads: int | None = None,
+    input: str = "mouse",
+    camera: str | None = None,
+) -> dict:
     """Runs the headless loop (composing the display frames and HUD, showing nothing) on a
     script that draws and submits a new shape every :data:`LOOP_CYCLE_FRAMES` frames.
+
+    With ``input="hand"`` the hand input runs alongside the script, tracking ``camera`` (a
+    webcam index or a video file, played in real time and looped as ``[camera]`` says) in its
+    own thread, and its canvas view (camera picture, skeleton) is drawn every frame.
 
     RSS is read at two quiet points, with no export running and the recorder's buffers still
     held: after the warm-up and after the last frame (the loop waits for the exporter there,
@@ -230,23 +240,32 @@ def run_loop_bench(frames: int = 10000, warmup: int = 500, threads: int | None =
     Returns:
         ``fps`` (1 / median frame time after warm-up), ``fps_mean``, ``ms_p90``, ``frames``
         (timed), ``warmup``, ``rss_start_mb``, ``rss_end_mb``, ``rss_growth_pct``,
-        ``rss_peak_mb``, ``recordings`` written, and the scene.
+        ``rss_peak_mb``, ``recordings`` written, and the scene; with hand input also
+        ``hand_frames`` (camera frames tracked), ``hand_found`` (with a hand), ``hand_ms``
+        (median MediaPipe ms per tracked frame) and ``hand_fps`` (frames tracked per second).
 
     Args:
         threads: torch CPU threads (default: ``app.threads`` of the default config; 0 is
             torch's own default).
 
     Raises:
-        ValueError: fewer than 1 frame.
+        ValueError: fewer than 1 frame, an unknown input, hand input without a camera, or a bad
+            camera source.
+        ImportError: hand input without mediapipe.
     """
     import json
     import tempfile
+    import time
 
     from live.app import run_live
     from live.config import load_config
 
     if frames < 1 or warmup < 0:
         raise ValueError(f"--frames must be at least 1 and --warmup at least 0, got {frames}, {warmup}")
+    if input not in ("mouse", "hand"):
+        raise ValueError(f"--input {input!r} is not allowed: use mouse or hand")
+    if input == "hand" and camera is None:
+        raise ValueError("--input hand needs --camera SOURCE (a webcam index or a video file)")
     total = warmup + frames
     marks: dict[str, float] = {"peak": 0.0}
 
@@ -259,17 +278,21 @@ def run_loop_bench(frames: int = 10000, warmup: int = 500, threads: int | None =
 
     with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
         extra = {} if threads is None else {"app.threads": threads}
+        if input == "hand":
+            extra.update({"app.input": "hand", "camera.source": str(camera)})
         config = load_config(None, {**LOOP_SETTINGS, **extra, "paths.recordings": folder})
         script = f"{folder}/script.json"
         with open(script, "w") as f:
             json.dump(loop_script(total), f)
         times = np.zeros(total)
         marks["launch"] = rss_mb()
+        began = time.perf_counter()
         result = run_live(config, "offscreen", script, max_frames=total, frame_times=times, on_frame=probe)
+        wall = time.perf_counter() - began
     rss_end = marks.get("end") or rss_mb()  # no "end" when the run was stopped early
     timed = times[warmup:]
     rss_start = marks.get("start", marks["launch"])
-    return {
+    figures = {
         "fps": float(1.0 / np.median(timed)),
         "fps_mean": float(len(timed) / timed.sum()),
         "ms_p90": float(np.percentile(timed, 90) * 1e3),
@@ -286,7 +309,18 @@ def run_loop_bench(frames: int = 10000, warmup: int = 500, threads: int | None =
         "backend": LOOP_SETTINGS["render.backend"],
         "device": LOOP_SETTINGS["render.device"],
         "threads": config.app.threads or torch.get_num_threads(),
+        "input": input,
     }
+    if input == "hand":
+        stats = result.input_stats
+        figures.update(
+            camera=str(camera),
+            hand_frames=stats.get("hand_frames"),
+            hand_found=stats.get("hand_found"),
+            hand_ms=stats.get("hand_ms"),
+            hand_fps=round(stats.get("hand_frames", 0) / wall, 1) if wall > 0 else None,
+        )
+    return figures
 
 
 def format_loop(figures: dict) -> str:
@@ -295,4 +329,10 @@ def format_loop(figures: dict) -> str:
         f"median {figures['fps']:.1f} fps, mean {figures['fps_mean']:.1f} fps, p90 {figures['ms_p90']:.2f} ms/frame "
         f"over {figures['frames']} frames; RSS {figures['rss_start_mb']} -> {figures['rss_end_mb']} MiB "
         f"({figures['rss_growth_pct']}%); {figures['recordings']} recordings"
+        + (
+            f"; hand input: {figures['hand_frames']} frames tracked ({figures['hand_fps']} per s), "
+            f"hand in {figures['hand_found']}, {figures['hand_ms']} ms per frame (median)"
+            if figures.get("input") == "hand"
+            else ""
+        )
     )

@@ -29,6 +29,7 @@ FLAG_KEYS = {
     "font": "target.font",
     "threshold": "target.threshold",
     "camera": "camera.source",
+    "input": "app.input",
     "model_complexity": "hand.model_complexity",
 }
 
@@ -88,19 +89,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     """The installation: draw in the canvas window, press s, the creatures form the drawing."""
     import logging
 
-    from live.app import run_live
-
     import os
+
+    from live.app import run_live
+    from live.app.run import ends_by_itself
 
     level = os.environ.get("LIVE_LOG", "INFO").upper()
     logging.basicConfig(level=getattr(logging, level, logging.INFO), format="live: %(message)s", stream=sys.stderr)
     if args.kiosk:
         args.set.append("app.kiosk=true")
-    if args.headless and args.script is None and args.max_frames is None:
-        raise ValueError("--headless needs --script FILE (see docs/script-format.md) or --max-frames N")
     if args.script is not None and not args.headless:
         raise ValueError("--script replays strokes without a window: add --headless")
     config = config_from_args(args)
+    if args.headless and args.script is None and args.max_frames is None and not ends_by_itself(config):
+        raise ValueError(
+            "--headless needs --script FILE (see docs/script-format.md) or --max-frames N "
+            "(or --input hand with a video file and camera.loop_video=false)"
+        )
     try:
         result = run_live(config, "none" if args.headless else "window", args.script, args.max_frames)
     except RuntimeError as exc:
@@ -186,7 +191,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.loop:
         from live.bench import format_loop, run_loop_bench
 
-        figures = run_loop_bench(frames=args.frames, warmup=args.warmup, threads=args.threads)
+        figures = run_loop_bench(
+            frames=args.frames, warmup=args.warmup, threads=args.threads, input=args.input, camera=args.camera
+        )
         print(json.dumps(figures) if args.json else format_loop(figures))
         return 0
     if not args.json:
@@ -355,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("run", cmd_run)
-    _add_config_flags(p, "sprites", "seed", "size", "backend", "device", "recordings")
+    _add_config_flags(p, "sprites", "seed", "size", "backend", "device", "recordings", "input", "camera")
     p.add_argument("--kiosk", action="store_true", help="one fullscreen window; quit with the chord (app.quit_*)")
     p.add_argument("--headless", action="store_true", help="no window: replay --script, then exit")
     p.add_argument("--script", metavar="FILE", help="timed strokes and keys to replay (docs/script-format.md)")
@@ -392,6 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)")
     p.add_argument("--threads", type=int, help="--loop: torch CPU threads (default: app.threads; 0: torch's default)")
     p.add_argument("--full", action="store_true", help="also time pytorch3d on CPU above 256 creatures or 256 px (slow)")
+    p.add_argument("--input", choices=["mouse", "hand"], default="mouse", help="--loop: 'hand' tracks --camera alongside")
+    p.add_argument("--camera", metavar="SOURCE", help="--loop --input hand: webcam index or video file (looped)")
 
     p = add("track", cmd_track)
     _add_config_flags(p)

@@ -131,8 +131,10 @@ class PathsConfig:
 class AppConfig:
     """The live installation (``live run``): windows, keys, kiosk and attract mode."""
 
-    input: Literal["mouse"] = "mouse"
-    """Where strokes come from: 'mouse' (draw with the left button in the canvas)."""
+    input: Literal["mouse", "hand"] = "mouse"
+    """Where strokes come from: 'mouse' (draw with the left button in the canvas) or 'hand' (draw
+    in the air with the index fingertip, seen by ``[camera]``; see docs/hand.md). With a window,
+    the mouse draws too while the hand input runs."""
     steps_per_frame: int = _bounded(1, 1, 100)
     """Adam steps per displayed frame; the optimiser runs all the time, between submissions too."""
     window: int = _bounded(512, 64, 4096)

@@ -168,3 +168,53 @@ class TestKiosk:
         assert proc.poll() is None, "the chord counted presses more than 2 s apart"
         xdo(env, "key", "--window", wid, "q")
         check_run(proc, tmp_path, finish(proc))
+
+
+CIRCLE_VIDEO = ROOT.parent / "shared" / "data" / "hands" / "fingertip_circle.mp4"
+
+
+class TestHandWindow:
+    @pytest.mark.parametrize("camera", ["video", "lost"])
+    def test_mouse_draws_beside_the_hand(self, xserver, tmp_path, camera):
+        """``--input hand``: the mouse draws too, whether the camera gives frames (a video file
+        standing in for a webcam) or is lost (a webcam index with no webcam behind it)."""
+        pytest.importorskip("mediapipe")
+        if camera == "video" and not CIRCLE_VIDEO.is_file():
+            pytest.skip("no hand footage in ../shared/data/hands")
+        env = xserver
+        source = str(CIRCLE_VIDEO) if camera == "video" else "9"
+        proc = start_live(env, tmp_path, "--input", "hand", "--camera", source)
+        canvas = wait_window(env, proc, "canvas", (512, 512))
+        wait_window(env, proc, "result", (1024, 512))
+        xdo(env, "windowactivate", "--sync", canvas)
+        time.sleep(2.0)  # the hand's open palm in the video submits (nothing drawn yet) in its first second
+        drag(env, canvas, SHAPE)
+        time.sleep(0.5)
+        xdo(env, "key", "--window", canvas, "s")
+        wait_for_gif(tmp_path)
+        xdo(env, "key", "--window", canvas, "q")
+        check_run(proc, tmp_path, finish(proc))
+        err = (tmp_path / "stderr.txt").read_text()
+        assert ("camera 9: lost" in err) == (camera == "lost")
+
+    def test_kiosk_with_the_hand(self, xserver, tmp_path):
+        """``--input hand --kiosk``: the fullscreen window comes up with the camera in a corner,
+        the mouse draws, the chord quits."""
+        pytest.importorskip("mediapipe")
+        if not CIRCLE_VIDEO.is_file():
+            pytest.skip("no hand footage in ../shared/data/hands")
+        env = xserver
+        proc = start_live(env, tmp_path, "--input", "hand", "--camera", str(CIRCLE_VIDEO), "--kiosk")
+        wid = wait_window(env, proc, "live", SCREEN)
+        xdo(env, "windowactivate", "--sync", wid)
+        time.sleep(2.0)  # fitted to the screen; the video's open palm has submitted (nothing drawn)
+        scale = SCREEN[0] / (3 * 512)
+        top = (SCREEN[1] - 512 * scale) / 2
+        drag(env, wid, [(round(x * scale), round(top + y * scale)) for x, y in SHAPE])
+        time.sleep(0.5)
+        xdo(env, "key", "--window", wid, "s")
+        wait_for_gif(tmp_path)
+        for _ in range(3):
+            xdo(env, "key", "--window", wid, "q")
+            time.sleep(0.3)
+        check_run(proc, tmp_path, finish(proc))

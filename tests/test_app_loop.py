@@ -350,7 +350,7 @@ class TestAppConfig:
             ("app.attract_text", " ", "one-line text"),
             ("app.steps_per_frame", 0, "out of range"),
             ("record.stride", 0, "out of range"),
-            ("app.input", "hand", "one of 'mouse'"),
+            ("app.input", "pen", "one of 'mouse', 'hand'"),
         ],
     )
     def test_bad_values(self, key, value, message):

@@ -47,6 +47,10 @@ class Installation:
         start: the clock at start, in seconds.
         overlay: the input's ``overlay(canvas image) -> picture`` (see :mod:`live.input`), or
             None to show the canvas as it is.
+        status: the input's ``status() -> str``: a problem to keep on the HUD's status line
+            while it lasts (e.g. "camera lost"), '' when all is well; None for an input without.
+        on_clear: the input's ``clear()``, called whenever the loop clears its canvas (submit,
+            clear, attract mode), for an input that keeps strokes of its own (the hand).
     """
 
     def __init__(
@@ -58,6 +62,8 @@ class Installation:
         kiosk: bool,
         start: float,
         overlay: Callable[[np.ndarray], np.ndarray] | None = None,
+        status: Callable[[], str] | None = None,
+        on_clear: Callable[[], None] | None = None,
     ):
         app = config.app
         self.config = config
@@ -73,6 +79,9 @@ class Installation:
         self.plateau = Plateau(config.record.plateau_frames, config.record.plateau_tolerance)
         self.hud = HudState(backend=scene.backend, device=str(scene.device), stats=app.hud)
         self.overlay = overlay
+        self.input_status = status
+        self.on_clear = on_clear
+        self._input_said = ""  # the input's problem now on the status line
         self.quit = False
         self.frames = 0
         self.failed_frames = 0
@@ -102,7 +111,7 @@ class Installation:
             self.say("draw something first", False, now)
             return False
         self._set_target(mask)
-        self.canvas.clear()
+        self._clear_canvas()
         self.attract.active = False
         self.hud.mode = ""
         if self.config.record.auto:
@@ -112,17 +121,22 @@ class Installation:
     def enter_attract(self, now: float) -> None:
         """Idle too long: clear the canvas, form the attract text, end the recording."""
         log.info("attract mode")
-        self.canvas.clear()
+        self._clear_canvas()
         self.recorder.stop()
         self._auto_recording = False
         self._set_target(self._attract_mask)
         self.hud.mode = "attract"
 
+    def _clear_canvas(self) -> None:
+        self.canvas.clear()
+        if self.on_clear is not None:
+            self.on_clear()
+
     def act(self, action: Action, now: float) -> None:
         if action is Action.SUBMIT:
             self.submit(now)
         elif action is Action.CLEAR:
-            self.canvas.clear()
+            self._clear_canvas()
         elif action is Action.UNDO:
             self.canvas.undo()
         elif action is Action.RECORD:
@@ -153,7 +167,8 @@ class Installation:
                 self.canvas.extend(event.x, event.y)
             else:
                 self.attract.touch(now)
-                self.canvas.extend(event.x, event.y)
+                if self.canvas.drawing:  # an input may lift a pen whose stroke the canvas dropped
+                    self.canvas.extend(event.x, event.y)
                 self.canvas.end()
             return
         self.attract.touch(now)
@@ -210,8 +225,20 @@ class Installation:
             self.say(status.text, status.ok, now)
         if self.hud.status and now - self._status_at > STATUS_SECONDS:
             self.hud.status = ""
+        if self.input_status is not None:
+            self._show_input_status(now)
         picture = self.canvas.image if self.overlay is None else self.overlay(self.canvas.image)
         self.display.show(picture, self.view.image, self.hud, wait_ms)
+
+    def _show_input_status(self, now: float) -> None:
+        """Keeps the input's problem on the status line while it lasts; says when it is over."""
+        text = self.input_status()
+        if text:
+            if text != self._input_said or not self.hud.status or self.hud.status == text:
+                self.say(text, False, now)  # new, or kept fresh; another message has its turn first
+        elif self._input_said and self.hud.status == self._input_said:
+            self.say("camera back" if "camera" in self._input_said else "", True, now)
+        self._input_said = text
 
     def _record(self, loss_value: float, now: float) -> None:
         """Offers the result view to the recorder; a failure ends that recording, not the frame."""

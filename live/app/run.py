@@ -47,6 +47,8 @@ class RunResult:
     failed_frames: int = 0
     quit: bool = False
     """True when the visitor (or the script) quit."""
+    input_stats: dict = field(default_factory=dict)
+    """The input's figures at the end (hand input: frames tracked, found, ms per frame)."""
 
 
 @contextlib.contextmanager
@@ -84,24 +86,67 @@ def _quit_on_sigterm(install: Installation):
         signal.signal(signal.SIGTERM, previous)
 
 
+def _hand_input(config: Config, display_kind: str) -> Input:
+    """The hand seen by ``config.camera`` as the loop's pen, tracking in its own thread.
+
+    Raises:
+        ValueError: a bad camera source (e.g. a video file that does not exist).
+        ImportError: mediapipe is missing.
+    """
+    from live.input.hand_input import HandInput
+    from live.input.hand_pen import HandPenInput
+
+    hand = HandInput(config.camera, config.hand, config.app.window)
+    return HandPenInput(hand, pip=display_kind == "kiosk")
+
+
+def ends_by_itself(config: Config) -> bool:
+    """True when ``config``'s input ends without a script: a hand seen in a video file that does
+    not loop."""
+    from live.input.camera import parse_source
+
+    if config.app.input != "hand" or config.camera.loop_video:
+        return False
+    try:
+        return not isinstance(parse_source(config.camera.source), int)
+    except ValueError:
+        return False
+
+
 def open_input(config: Config, display_kind: str, script=None) -> tuple[Input, Callable | None]:
     """The input source ``config.app.input`` names, and the mouse handler for the display.
 
+    With hand input the mouse draws too in a window, and a headless script plays along with the
+    hand (:class:`~live.input.combine.CombinedInput`).
+
     Raises:
-        ValueError: an input that cannot run in this mode.
+        ValueError: an input that cannot run in this mode, or a bad camera source.
+        ImportError: hand input without mediapipe.
     """
+    from live.input.combine import CombinedInput
+
+    windowed = display_kind in ("window", "kiosk")
+    if config.app.input not in ("mouse", "hand"):
+        raise ValueError(f"unknown input '{config.app.input}': use mouse or hand")
     if script is not None:
         from live.input.script import ScriptInput
 
+        if config.app.input == "hand":
+            hand = _hand_input(config, display_kind)
+            return CombinedInput(hand, ScriptInput(script)), None
         return ScriptInput(script), None
-    if config.app.input == "mouse":
-        if display_kind not in ("window", "kiosk"):
-            raise ValueError("mouse input needs a window: drop --headless, or give --script FILE")
-        from live.input.mouse import MouseInput
+    if config.app.input == "mouse" and not windowed:
+        raise ValueError("mouse input needs a window: drop --headless, or give --script FILE")
+    from live.input.mouse import MouseInput
 
+    if config.app.input == "hand":
+        hand = _hand_input(config, display_kind)
+        if not windowed:
+            return hand, None
         mouse = MouseInput()
-        return mouse, mouse.on_mouse
-    raise ValueError(f"unknown input '{config.app.input}': use mouse")
+        return CombinedInput(hand, mouse), mouse.on_mouse
+    mouse = MouseInput()
+    return mouse, mouse.on_mouse
 
 
 def run_live(
@@ -145,8 +190,11 @@ def run_live(
     script = load_script(script_path, app.window) if script_path is not None else None
     if clock is None:
         clock = FrameClock(script.fps) if script is not None else time.monotonic
-    if script is None and display_kind in ("offscreen", "none") and max_frames is None:
-        raise ValueError("a headless run needs --script FILE or --max-frames N to know when to stop")
+    if script is None and display_kind in ("offscreen", "none") and max_frames is None and not ends_by_itself(config):
+        raise ValueError(
+            "a headless run needs --script FILE or --max-frames N to know when to stop "
+            "(or hand input from a video file with camera.loop_video=false)"
+        )
     scene = scene or build(config)
     result = RunResult()
     headless = display_kind in ("offscreen", "none")
@@ -162,8 +210,11 @@ def run_live(
         display = stack.enter_context(open_display(display_kind, app.window, on_mouse))
         now = clock()
         install = Installation(
-            config, scene, display, recorder, kiosk=display_kind == "kiosk", start=now, overlay=getattr(source, "overlay", None)
-        )
+            config, scene, display, recorder, kiosk=display_kind == "kiosk", start=now,
+            overlay=getattr(source, "overlay", None) if display_kind != "none" else None,  # nothing shown
+            status=getattr(source, "status", None),
+            on_clear=getattr(source, "clear", None),
+        )  # fmt: skip
         finished = getattr(source, "finished", None)
         stack.enter_context(_quit_on_sigterm(install))
         failed_polls = 0
@@ -196,6 +247,8 @@ def run_live(
                 break
         result.frames = install.frames
         result.failed_frames = install.failed_frames
+        if hasattr(source, "stats"):
+            result.input_stats = source.stats()
         recorder.close()  # export what is recorded and wait, before the summary below
         result.exported = list(recorder.exported)
         result.failed_exports = recorder.failures

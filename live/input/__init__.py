@@ -10,11 +10,21 @@ call. The loop does not know where an event came from:
 
 Mirroring and coordinate changes happen in the input, once, before the event is made.
 
-An input may also have ``overlay(canvas) -> picture``: given the canvas picture (W, W, 3) uint8
-BGR, it returns what the canvas window shows (e.g. a hand input drawing the fingertip over it).
-The loop calls it once per frame when present. Recordings never see it: they keep the result view
-only, and a camera frame can enter a recording only through
-:class:`~live.record.Recorder` with ``record.record_camera = true``.
+An input may also have these hooks, each used when present:
+
+- ``overlay(canvas) -> picture``: given the canvas picture (W, W, 3) uint8 BGR, it returns what
+  the canvas window shows (the hand input: the camera picture dimmed, the skeleton, the ink).
+  The loop calls it once per frame. Recordings never see it: they keep the result view only, and
+  a camera frame can enter a recording only through :class:`~live.record.Recorder` with
+  ``record.record_camera = true``;
+- ``status() -> str``: a problem the visitor should see on the HUD's status line while it lasts
+  ("camera lost ..."), '' when all is well; called once per frame;
+- ``finished(now) -> bool``: the input has ended (a script, a video file that does not loop);
+- ``clear()``: the loop cleared its canvas (an input that keeps strokes of its own drops them);
+- ``stats() -> dict``: figures for the end of a run (tracking time, frames).
+
+Several inputs run as one through :class:`~live.input.combine.CombinedInput` (the hand and the
+mouse in a window).
 """
 
 from __future__ import annotations

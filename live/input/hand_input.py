@@ -272,7 +272,7 @@ class HandInput:
         status, message = self._camera.status, self._camera.message
         if frame is None:
             with self._lock:
-                if status is not CameraStatus.OK and self._view.camera is not status:
+                if status is not CameraStatus.OK and (self._view.camera is not status or self._view.message != message):
                     last = self.gestures.strokes[-1][-1] if self.gestures.builder.open else None
                     if self.gestures.lose() and last is not None:
                         self._steps.append(Step(StepKind.UP, *last))

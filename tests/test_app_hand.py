@@ -1,0 +1,394 @@
+"""Hand input in the live loop: inputs combined (hand + mouse or script), the overlay and status
+hooks, camera lost, and whole headless runs over real footage with nothing of the camera written."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+from tests.conftest import SHARED_DATA
+from tests.test_app_loop import SQUARE, small_config, write_script
+
+from live.app import Installation, run_live
+from live.app.loop import STATUS_SECONDS
+from live.display import OffscreenDisplay
+from live.fit import build
+from live.input import Key, Pen, Phase
+from live.input.combine import CombinedInput
+from live.record import Recorder, Source
+
+HANDS = SHARED_DATA / "hands"
+CIRCLE = HANDS / "fingertip_circle.mp4"
+TURNING = HANDS / "open_hand_turning.mp4"
+needs_footage = pytest.mark.skipif(not CIRCLE.is_file(), reason="no hand footage in ../shared/data/hands")
+
+
+def needs_mediapipe():
+    pytest.importorskip("mediapipe")
+
+
+class Scripted:
+    """An input that returns one list of events per poll, then nothing."""
+
+    def __init__(self, *polls, fail_at=None):
+        self.polls = list(polls)
+        self.fail_at = fail_at
+        self.calls = 0
+        self.closed = False
+
+    def poll(self, now):
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise OSError("camera unplugged")
+        return self.polls.pop(0) if self.polls else []
+
+    def close(self):
+        self.closed = True
+
+
+def down(x, y):
+    return Pen(Phase.DOWN, x, y)
+
+
+def move(x, y):
+    return Pen(Phase.MOVE, x, y)
+
+
+def up(x, y):
+    return Pen(Phase.UP, x, y)
+
+
+class TestCombinedInput:
+    def test_keys_from_every_input_in_order(self):
+        combined = CombinedInput(Scripted([Key(1)]), Scripted([Key(2), Key(3)]))
+        assert combined.poll(0.0) == [Key(1), Key(2), Key(3)]
+        assert combined.poll(0.1) == []
+
+    def test_one_pen_at_a_time(self):
+        hand = Scripted([down(10, 10), move(20, 10)], [move(30, 10)], [up(40, 10)], [move(50, 50)])
+        mouse = Scripted([down(90, 90)], [move(95, 90), Key(7)], [move(99, 90)], [up(99, 99)])
+        combined = CombinedInput(hand, mouse)
+        assert combined.poll(0.0) == [down(10, 10), move(20, 10)]  # the mouse's down is dropped
+        assert combined.poll(0.1) == [move(30, 10), Key(7)]  # keys pass while the hand draws
+        # the hand lifts; the mouse, still dragging, picks the pen up with its next move
+        assert combined.poll(0.2) == [up(40, 10), down(99, 90)]
+        assert combined.poll(0.3) == [up(99, 99)]  # the hand's move while the mouse owned it is gone
+        assert combined.poll(0.4) == []
+
+    def test_a_lone_pen_up_is_dropped(self):
+        assert CombinedInput(Scripted([up(1, 1)])).poll(0.0) == []
+
+    def test_a_failing_input_does_not_silence_the_others(self, caplog):
+        hand = Scripted([], fail_at=1)
+        mouse = Scripted([down(5, 5)])
+        combined = CombinedInput(hand, mouse)
+        with caplog.at_level(logging.ERROR):
+            assert combined.poll(0.0) == [down(5, 5)]
+        assert "camera unplugged" in caplog.text
+
+    def test_hooks_come_from_the_inputs(self):
+        class Hooked(Scripted):
+            def __init__(self):
+                super().__init__()
+                self.cleared = 0
+
+            def overlay(self, canvas):
+                return canvas + 1
+
+            def status(self):
+                return "camera lost"
+
+            def finished(self, now):
+                return now > 1.0
+
+            def stats(self):
+                return {"hand_frames": 3}
+
+            def clear(self):
+                self.cleared += 1
+
+        hooked, plain = Hooked(), Scripted()
+        combined = CombinedInput(plain, hooked)
+        canvas = np.zeros((4, 4, 3), np.uint8)
+        assert (combined.overlay(canvas) == 1).all()
+        assert combined.status() == "camera lost" and combined.stats() == {"hand_frames": 3}
+        assert not combined.finished(0.5) and combined.finished(2.0)
+        combined.clear()
+        assert hooked.cleared == 1
+        assert CombinedInput(plain).overlay(canvas) is canvas and CombinedInput(plain).status() == ""
+
+    def test_close_closes_every_input_even_when_one_fails(self):
+        class Bad(Scripted):
+            def close(self):
+                raise RuntimeError("stuck")
+
+        good = Scripted()
+        CombinedInput(Bad(), good).close()
+        assert good.closed
+
+    def test_needs_an_input(self):
+        with pytest.raises(ValueError, match="at least one input"):
+            CombinedInput()
+
+
+@pytest.fixture(scope="module")
+def scene():
+    from live.config import load_config
+    from tests.test_app_loop import SMALL
+
+    return build(load_config(None, SMALL))
+
+
+class TestInstallationHooks:
+    def make(self, tmp_path, scene, **hooks):
+        config = small_config(tmp_path)
+        recorder = Recorder(config.record, config.paths.recordings, (64, 128))
+        shown = []
+
+        class Display(OffscreenDisplay):
+            def show(self, canvas, result, hud, wait_ms=1):
+                shown.append((canvas, hud.status))
+
+        install = Installation(config, scene, Display(128), recorder, kiosk=False, start=0.0, **hooks)
+        return install, recorder, shown
+
+    def test_overlay_gets_the_canvas_every_frame(self, tmp_path, scene):
+        seen = []
+        marked = np.full((128, 128, 3), 9, np.uint8)
+        install, rec, shown = self.make(tmp_path, scene, overlay=lambda c: seen.append(c.copy()) or marked)
+        with rec:
+            install.frame([down(30, 30), move(90, 30), up(90, 30)], 0.0)
+            install.frame([], 0.1)
+        assert len(seen) == 2 and seen[0][30, 60, 2] == 255  # the ink reaches the overlay
+        assert all(canvas is marked for canvas, _ in shown)
+
+    def test_camera_lost_stays_on_the_status_line_then_clears(self, tmp_path, scene):
+        state = {"text": "camera lost: no frame for 2.0 s"}
+        install, rec, shown = self.make(tmp_path, scene, status=lambda: state["text"])
+        with rec:
+            for i in range(5):
+                install.frame([], i * STATUS_SECONDS)  # far past a status line's life
+            assert install.hud.status == state["text"] and not install.hud.status_ok
+            install.say("saved x.gif", True, 5 * STATUS_SECONDS)  # another message has its turn
+            install.frame([], 5 * STATUS_SECONDS)
+            assert install.hud.status == "saved x.gif"
+            install.frame([], 7 * STATUS_SECONDS)
+            assert install.hud.status == state["text"]
+            state["text"] = ""
+            install.frame([], 8 * STATUS_SECONDS)
+            assert install.hud.status == "camera back" and install.hud.status_ok
+        assert shown[0][1] == "camera lost: no frame for 2.0 s"
+
+    def test_clearing_the_canvas_tells_the_input(self, tmp_path, scene):
+        cleared = []
+        install, rec, _ = self.make(tmp_path, scene, on_clear=lambda: cleared.append(1))
+        with rec:
+            install.frame([down(30, 30), move(90, 90), up(90, 90), Key(ord("c"))], 0.0)
+            assert len(cleared) == 1 and install.canvas.empty
+            install.frame([down(30, 30), move(90, 90), up(90, 90), Key(ord("s"))], 0.1)
+            assert len(cleared) == 2 and install.canvas.empty
+
+    def test_a_pen_up_without_a_stroke_draws_nothing(self, tmp_path, scene):
+        install, rec, _ = self.make(tmp_path, scene)
+        with rec:
+            install.frame([up(60, 60)], 0.0)
+        assert install.canvas.empty and not install.canvas.image.any()
+
+
+class FakeInput(Scripted):
+    """An input with every hook, counting the overlay calls."""
+
+    def __init__(self, *polls):
+        super().__init__(*polls)
+        self.overlays = 0
+
+    def overlay(self, canvas):
+        self.overlays += 1
+        return canvas
+
+    def status(self):
+        return "camera lost"
+
+
+class TestRunWithHooks:
+    def test_the_run_calls_the_overlay_and_shows_the_status(self, tmp_path, monkeypatch):
+        import live.app.run as run
+
+        fake = FakeInput([down(30, 30), move(90, 90), up(90, 90)])
+        monkeypatch.setattr(run, "open_input", lambda config, kind, script=None: (fake, None))
+        statuses = []
+        result = run_live(small_config(tmp_path), "offscreen", max_frames=5, on_frame=lambda i: statuses.append(i.hud.status))
+        assert result.frames == 5 and fake.overlays == 5 and fake.closed
+        assert statuses == ["camera lost"] * 5
+
+
+class SpyRecorder(Recorder):
+    """The recorder, noting every source it is made for or given."""
+
+    sources: list = []
+
+    def __init__(self, settings, folder, shape, source=Source.RESULT, **kwargs):
+        SpyRecorder.sources.append(source)
+        super().__init__(settings, folder, shape, source, **kwargs)
+
+    def add(self, frame, source=Source.RESULT):
+        SpyRecorder.sources.append(source)
+        return super().add(frame, source)
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+@needs_footage
+class TestHeadlessHandRun:
+    def test_whole_loop_over_a_video_writes_only_the_result_view(self, tmp_path, monkeypatch):
+        """The hand in fingertip_circle.mp4 holds an open palm (submit) while a script draws a
+        square; the run ends with the video. Only a GIF of render | target is written."""
+        needs_mediapipe()
+        import live.app.run as run
+
+        scratch = tmp_path / "tmp"
+        scratch.mkdir()
+        monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+        monkeypatch.setenv("TMPDIR", str(scratch))
+        SpyRecorder.sources = []
+        monkeypatch.setattr(run, "Recorder", SpyRecorder)
+        config = small_config(
+            tmp_path,
+            **{"app.input": "hand", "camera.source": str(CIRCLE), "camera.loop_video": False, "app.idle_seconds": 0.0,
+               "record.plateau_frames": 10000},
+        )  # fmt: skip
+        script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.3}], end=10000.0)
+        seen = {}
+
+        def probe(install):
+            seen["target"] = install.scene.arranger.target.detach().cpu().numpy().copy()
+            time.sleep(0.02)  # a kiosk-like pace: the 4.8 s video takes a few hundred frames
+
+        result = run_live(config, "none", script, max_frames=600, on_frame=probe)
+        assert result.frames < 600, "the run should end with the video (camera.loop_video=false)"
+        assert result.failed_frames == 0 and result.input_stats["hand_found"] > 0
+        target = seen["target"]
+        assert target.sum() > 0 and target[32, 32] == 0 and target[15, 32] > 0  # the square, not the attract text
+        # nothing of the camera: only the result view went to the recorder, and only GIFs were written
+        assert SpyRecorder.sources and set(SpyRecorder.sources) == {Source.RESULT}
+        gifs = [p for p in files_under(tmp_path) if p.suffix == ".gif"]
+        assert len(gifs) == 1 and gifs[0].parent == tmp_path / "rec"
+        assert files_under(tmp_path) == sorted([*gifs, tmp_path / "script.json"])
+        frames = iio.imread(gifs[0], index=None)
+        assert frames.ndim == 4 and frames.shape[1:3] == (64, 128)  # render size x 2 render size
+
+    def test_cli_headless_hand_run_ends_with_the_video(self, tmp_path, capsys):
+        needs_mediapipe()
+        from live.cli import main
+        from tests.test_app_loop import SMALL
+
+        args = ["run", "--headless", "--input", "hand", "--camera", str(CIRCLE), "--recordings", str(tmp_path / "rec")]
+        args += [f"--set={k}={v}" for k, v in SMALL.items()] + ["--set=camera.loop_video=false"]
+        assert main(args) == 0
+        err = capsys.readouterr().err
+        assert "0 failed frame(s)" in err and "0 recording(s) written" in err  # an open palm with nothing drawn
+        assert not (tmp_path / "rec").exists()
+
+
+class NeverOpens:
+    """A webcam that is not there."""
+
+    def isOpened(self):
+        return False
+
+    def release(self):
+        pass
+
+    def read(self):
+        return False, None
+
+    def get(self, prop):
+        return 0.0
+
+
+class TestCameraLost:
+    def test_hand_input_says_camera_lost_and_the_script_still_draws(self, tmp_path, monkeypatch):
+        needs_mediapipe()
+        import live.input.camera as camera
+
+        monkeypatch.setattr(camera, "open_capture", lambda source, config: NeverOpens())
+        config = small_config(tmp_path, **{"app.input": "hand", "camera.source": "0", "app.idle_seconds": 0.0})
+        script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.3}, {"t": 0.5, "key": "s"}], end=3.0)
+        statuses = []
+
+        def probe(install):
+            statuses.append(install.hud.status)
+            if not any(s.startswith("camera lost") for s in statuses):
+                time.sleep(0.2)  # the frame clock waits for the tracking thread to start
+
+        result = run_live(config, "none", script, on_frame=probe)
+        assert result.frames == 31 and result.failed_frames == 0 and len(result.exported) == 1
+        assert any(s.startswith("camera lost") for s in statuses)
+
+    def test_pen_input_status_and_banner(self):
+        needs_mediapipe()
+        from live.config import CameraConfig, HandConfig
+        from live.input.hand_input import HandInput
+        from live.input.hand_pen import HandPenInput
+
+        hand = HandInput(CameraConfig(), HandConfig(), 128, source=0, opener=lambda src: NeverOpens())
+        with HandPenInput(hand) as pen:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not pen.status():
+                pen.poll(time.monotonic())
+                time.sleep(0.02)
+            assert pen.status().startswith("camera lost")
+            picture = pen.overlay(np.zeros((128, 128, 3), np.uint8))
+        assert picture[60:70, :, 2].max() > 150  # the red "camera lost" banner across the middle
+
+
+@needs_footage
+class TestHandOverlay:
+    def test_camera_behind_the_ink_in_a_window_and_a_corner_in_a_kiosk(self):
+        needs_mediapipe()
+        from live.config import CameraConfig, HandConfig
+        from live.input.hand_input import HandInput
+        from live.input.hand_pen import HandPenInput
+
+        canvas = np.zeros((128, 128, 3), np.uint8)
+        canvas[60:68, 20:100] = (0, 0, 255)  # a red stroke
+        hand = HandInput(CameraConfig(), HandConfig(), 128, source=TURNING)
+        with HandPenInput(hand) as pen:
+            assert hand.ready(30.0)
+            pen.poll(time.monotonic())
+            window = pen.overlay(canvas).copy()
+            pen.pip = True
+            kiosk = pen.overlay(canvas).copy()
+        changed = (window != canvas).any(axis=2)
+        assert window.shape == canvas.shape and changed.mean() > 0.5  # the camera picture behind
+        assert (window[60:68, 20:100, 2] == 255).all()  # the ink on top
+        pip = np.zeros((128, 128), bool)
+        pip[128 - 8 - 21 : 128 - 8, 128 - 8 - 38 : 128 - 8] = True  # 30% of the side, 16:9, 8 px margin
+        assert kiosk[pip].mean() > 5  # the camera in the picture-in-picture
+        elsewhere = (kiosk != canvas).any(axis=2) & ~pip
+        assert elsewhere.mean() < 0.1  # the rest is the canvas (with the skeleton and progress arcs)
+
+
+class TestLoopBenchWithHand:
+    def test_needs_a_camera(self):
+        from live.bench import run_loop_bench
+
+        with pytest.raises(ValueError, match="needs --camera"):
+            run_loop_bench(frames=1, warmup=0, input="hand")
+
+    @needs_footage
+    def test_reports_hand_tracking(self):
+        needs_mediapipe()
+        from live.bench import format_loop, run_loop_bench
+
+        figures = run_loop_bench(frames=60, warmup=10, input="hand", camera=str(TURNING))
+        assert figures["input"] == "hand" and figures["frames"] == 60 and figures["fps"] > 0
+        assert figures["hand_frames"] > 0 and figures["hand_ms"] > 0
+        assert "hand input:" in format_loop(figures)
