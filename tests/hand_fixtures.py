@@ -8,6 +8,7 @@ recorded open hand into pointing, a fist or a half-closed hand.
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 import numpy as np
@@ -70,3 +71,34 @@ def synthetic(pose: str, tip: tuple[float, float] = (320.0, 240.0)) -> Hand:
             world = curl(world, finger, (25.0, 25.0, 15.0))
     points = points - points[Landmark.INDEX_TIP] + np.asarray(tip)
     return Hand(points, world, "Right", 1.0)
+
+
+class FakeWebcam:
+    """A cv2.VideoCapture stand-in whose every frame differs where the camera's freeze check looks.
+
+    Args:
+        frames: good reads before every read fails (None: never fails).
+        shape: (H, W, 3) of the BGR frames.
+        delay: seconds each read takes, like a device's frame interval.
+    """
+
+    def __init__(self, frames: int | None = None, shape: tuple[int, int, int] = (48, 64, 3), delay: float = 0.002):
+        self.frames, self.shape, self.delay, self.count = frames, shape, delay, 0
+
+    def isOpened(self) -> bool:
+        return True
+
+    def get(self, prop: int) -> float:
+        return 0.0
+
+    def release(self) -> None:
+        pass
+
+    def read(self):
+        time.sleep(self.delay)
+        self.count += 1
+        if self.frames is not None and self.count > self.frames:
+            return False, None
+        image = np.zeros(self.shape, np.uint8)
+        image[0, [0, 8], 0] = divmod(self.count, 256)  # pixels the freeze check samples
+        return True, image

@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from tests.hand_fixtures import synthetic
+from tests.hand_fixtures import FakeWebcam, synthetic
 
 try:
     from live.app.keys import KEYS, Action
@@ -22,29 +22,6 @@ from live.input.hand_input import HandInput  # noqa: E402
 from live.input.hand_pen import HandPenInput  # noqa: E402
 
 
-class Changing:
-    """A webcam whose every frame differs (the tracker is scripted, the picture does not matter)."""
-
-    def __init__(self):
-        self.n = 0
-
-    def isOpened(self):
-        return True
-
-    def get(self, prop):
-        return 0.0
-
-    def release(self):
-        pass
-
-    def read(self):
-        time.sleep(0.002)
-        self.n += 1
-        image = np.zeros((480, 640, 3), np.uint8)
-        image[0, [0, 8], 0] = divmod(self.n, 256)
-        return True, image
-
-
 class TestHandPenInput:
     def test_pointing_then_palm_then_fist(self, monkeypatch):
         hands = [synthetic("pointing", (200 + 10 * i, 200)) for i in range(10)]
@@ -54,7 +31,7 @@ class TestHandPenInput:
         script = iter(hands)
         monkeypatch.setattr(HandTracker, "process", lambda self, image: next(script, None))
         config = HandConfig(release_s=0.0, submit_hold_s=0.05, clear_hold_s=0.05)
-        hand = HandInput(CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: Changing())
+        hand = HandInput(CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: FakeWebcam(shape=(480, 640, 3)))
         events = []
         with HandPenInput(hand) as pen:
             deadline = time.monotonic() + 10

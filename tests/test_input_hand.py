@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.hand_fixtures import synthetic
+from tests.hand_fixtures import FakeWebcam, synthetic
 
 from live.config import CameraConfig, HandConfig
 from live.input.camera import Camera, CameraStatus
@@ -113,31 +113,6 @@ class TestPosesOnPhotos:
         assert classify(hand, HandConfig()) is expected  # a thumbs-up is a fist: the thumb is not looked at
 
 
-class FailingCapture:
-    """A webcam that gives a few frames, then fails every read."""
-
-    def __init__(self):
-        self.count = 0
-
-    def isOpened(self):
-        return True
-
-    def get(self, prop):
-        return 0.0
-
-    def release(self):
-        pass
-
-    def read(self):
-        time.sleep(0.005)
-        self.count += 1
-        if self.count > 3:
-            return False, None
-        image = np.zeros((48, 64, 3), np.uint8)
-        image[0, 0, 0] = self.count
-        return True, image
-
-
 class TestHandInput:
     @needs_footage
     def test_video_file_gives_submit_and_a_view(self):
@@ -172,7 +147,7 @@ class TestHandInput:
 
     def test_lost_camera_is_reported_not_raised(self):
         cfg = CameraConfig(lost_after_s=0.1, retry_s=0.05, retry_max_s=0.1)
-        with HandInput(cfg, HandConfig(), 224, source=0, opener=lambda src: FailingCapture()) as hand:
+        with HandInput(cfg, HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(frames=3, delay=0.005)) as hand:
             assert wait_for(lambda: hand.poll().view.camera is CameraStatus.LOST, timeout=5)
             got = hand.poll()
             assert got.view.hand is None and got.view.pose is Pose.NONE
@@ -180,7 +155,7 @@ class TestHandInput:
             assert wait_for(lambda: hand.poll().view.camera is CameraStatus.OK, timeout=5)
 
     def test_clear_from_keyboard(self):
-        with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: FailingCapture()) as hand:
+        with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(frames=3, delay=0.005)) as hand:
             hand.gestures.builder.strokes.append([(1.0, 1.0)])
             hand.clear()
             got = hand.poll()
@@ -244,16 +219,7 @@ class TestHandInputFailures:
             return real(self, image)
 
         monkeypatch.setattr(HandTracker, "process", flaky)
-        frames = iter(range(10**6))
-
-        class Changing(FailingCapture):
-            def read(self):
-                time.sleep(0.01)
-                image = np.zeros((48, 64, 3), np.uint8)
-                image[0, 0, 0] = next(frames) % 256
-                return True, image
-
-        with hand_input.HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: Changing()) as hand:
+        with hand_input.HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(delay=0.01)) as hand:
             assert wait_for(lambda: hand.frames >= 5, timeout=10)
             assert hand.error == ""
 
@@ -262,16 +228,7 @@ class TestHandInputFailures:
             raise RuntimeError("graph broke")
 
         monkeypatch.setattr(HandTracker, "process", broken)
-        frames = iter(range(10**6))
-
-        class Changing(FailingCapture):
-            def read(self):
-                time.sleep(0.001)
-                image = np.zeros((48, 64, 3), np.uint8)
-                image[0, [0, 8], 0] = divmod(next(frames), 256)  # pixels the freeze check samples
-                return True, image
-
-        with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: Changing()) as hand:
+        with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(delay=0.001)) as hand:
             assert wait_for(lambda: hand.error != "", timeout=10)
             assert "graph broke" in hand.poll().view.message
 
@@ -283,17 +240,8 @@ class TestHandInputStrokes:
         """A HandInput whose tracker returns ``hands`` in turn (then None), on a fake webcam."""
         script = iter(hands)
         monkeypatch.setattr(HandTracker, "process", lambda self, image: next(script, None))
-        count = iter(range(10**6))
-
-        class Changing(FailingCapture):
-            def read(self):
-                time.sleep(0.002)
-                image = np.zeros((480, 640, 3), np.uint8)
-                image[0, [0, 8], 0] = divmod(next(count), 256)
-                return True, image
-
         config = HandConfig(release_s=0.0, clear_hold_s=0.05)  # frames come every few ms
-        return HandInput(CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: Changing())
+        return HandInput(CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: FakeWebcam(shape=(480, 640, 3)))
 
     def collect(self, hand: HandInput, until) -> tuple[list, HandPoll]:
         """Polls until ``until(hand)``; returns every step seen and the last poll."""
