@@ -250,12 +250,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 def cmd_track(args: argparse.Namespace) -> int:
     """Tracks the index fingertip in a webcam or video file and prints it for every frame."""
-    import statistics
-    import time
-
-    from live.input.camera import Camera, CameraStatus
-    from live.input.gesture import HandGestures
-    from live.input.hand import HandTracker
+    from live.input.track import format_row, summary, tip_errors, track
 
     if args.mirror is not None:
         args.set.append(f"camera.mirror={'on' if args.mirror else 'off'}")
@@ -268,75 +263,13 @@ def cmd_track(args: argparse.Namespace) -> int:
         except (OSError, json.JSONDecodeError) as exc:
             raise ValueError(f"cannot read --truth '{args.truth}': give a JSON list of [x, y] per frame ({exc})") from exc
     config = config_from_args(args)
-    found = frames = 0
-    times: list[float] = []
-    errors: list[float] = []
-    last_status = None
-    with Camera(config.camera.source, config.camera, loop=args.loop, realtime=False) as camera, HandTracker(
-        config.hand
-    ) as tracker:
-        print(f"track: {camera.source} (mirror {'on' if camera.mirrored else 'off'})", file=sys.stderr)
-        gestures = HandGestures(config.hand)
-        while args.max_frames is None or frames < args.max_frames:
-            frame = camera.next_frame(timeout=0.5)
-            if camera.status is not last_status:
-                last_status = camera.status
-                if last_status is CameraStatus.LOST:
-                    print(f"track: camera lost: {camera.message}", file=sys.stderr)
-                elif last_status is CameraStatus.OK and frames:
-                    print("track: camera back", file=sys.stderr)
-            if frame is None:
-                if camera.status in (CameraStatus.ENDED, CameraStatus.CLOSED):
-                    break
-                continue
-            start = time.perf_counter()
-            hand = tracker.process(frame.image)
-            times.append((time.perf_counter() - start) * 1000.0)
-            h, w = frame.image.shape[:2]
-            update = gestures.update(hand, frame.time, (w, h))
-            found += hand is not None
-            tip = None if update.tip is None else [round(update.tip[0], 2), round(update.tip[1], 2)]
-            if truth is not None and frame.index < len(truth):
-                true_x, true_y = truth[frame.index]
-                errors.append(float("inf") if tip is None else ((tip[0] - true_x) ** 2 + (tip[1] - true_y) ** 2) ** 0.5)
-            row = {
-                "frame": frame.index,
-                "time": round(frame.time, 4),
-                "tip": tip,
-                "drawing": update.drawing,
-                "gesture": update.pose.value,
-                "submit": round(update.submit_progress, 3),
-                "clear": round(update.clear_progress, 3),
-                "events": [e.value for e in update.events],
-                "track_ms": round(times[-1], 2),
-            }
-            if args.json:
-                print(json.dumps(row), flush=True)
-            else:
-                where = "-" if tip is None else f"{tip[0]:7.1f} {tip[1]:7.1f}"
-                extra = "".join(f"  {e.upper()}" for e in row["events"])
-                print(
-                    f"{frame.index:6d}  tip {where:>15}  {'DRAW' if update.drawing else '    '}  "
-                    f"{update.pose.value:8s} submit {update.submit_progress:4.2f} clear {update.clear_progress:4.2f}{extra}",
-                    flush=True,
-                )
-            frames += 1
-    if frames:
-        print(
-            f"track: {frames} frames, hand in {found} ({100.0 * found / frames:.1f}%), "
-            f"tracking {statistics.median(times):.1f} ms per frame (median)",
-            file=sys.stderr,
-        )
-    else:
-        print("track: no frame was read", file=sys.stderr)
-    if errors:
-        ranked = sorted(errors)
-        p95 = ranked[min(len(ranked) - 1, round(0.95 * (len(ranked) - 1)))]
-        print(
-            f"track: fingertip error over {len(errors)} frames: median {statistics.median(errors):.2f} px, "
-            f"95th percentile {p95:.2f} px, max {ranked[-1]:.2f} px",
-            file=sys.stderr,
-        )
+    rows = []
+    for row in track(config, args.loop, args.max_frames, on_status=lambda line: print(line, file=sys.stderr)):
+        rows.append(row)
+        shown = {k: v for k, v in row.items() if k != "found"}
+        print(json.dumps(shown) if args.json else format_row(row), flush=True)
+    for line in summary(rows, tip_errors(rows, truth) if truth is not None else ()):
+        print(line, file=sys.stderr)
     return 0
 
 
