@@ -192,6 +192,15 @@ class TestOverlay:
         draw_hand_overlay(b, HandView(pose=Pose.OPEN, submit_progress=0.5))
         assert (a != b).any()
 
+    def test_picture_in_picture_leaves_banner_and_progress_to_the_canvas(self):
+        """In a kiosk the canvas shows them full size; the corner picture must not repeat them."""
+        display = np.zeros((200, 200, 3), np.uint8)
+        view = HandView(camera=CameraStatus.LOST, pose=Pose.OPEN, submit_progress=0.5)
+        draw_hand_overlay(display, view, (100, 100, 100, 100), whole_picture=True)
+        assert display.max() == 0
+        draw_hand_overlay(display, view, (100, 100, 100, 100))
+        assert display.max() > 0
+
     def test_bad_rect(self):
         with pytest.raises(ValueError, match="must lie inside"):
             draw_hand_overlay(np.zeros((100, 100, 3), np.uint8), HandView(), (50, 50, 100, 100))

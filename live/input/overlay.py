@@ -55,7 +55,8 @@ def draw_hand_overlay(
     With ``whole_picture=False`` (the canvas view) the part of the camera picture that maps onto
     the canvas fills ``rect``, so the skeleton, the fingertip and the trail line up with the
     canvas drawn in the same rect. With ``whole_picture=True`` (a kiosk's picture-in-picture)
-    the whole camera picture is squeezed into ``rect`` and the trail is left out.
+    the whole camera picture is squeezed into ``rect`` with the skeleton only: the trail, the
+    gesture progress and the camera-lost banner are left to the canvas view beside it.
 
     Args:
         image: (H, W, 3) uint8 BGR display image.
@@ -112,6 +113,8 @@ def draw_hand_overlay(
         if view.tip is not None:
             colour = COLOURS["tip_drawing"] if view.drawing else COLOURS["tip"]
             cv2.circle(out, to_rect(view.tip), 5, colour, -1 if view.drawing else 2, cv2.LINE_AA)
+    if whole_picture:
+        return  # a picture-in-picture: the canvas beside it already shows the progress and the banner
     _draw_progress(out, view)
     if view.camera is CameraStatus.LOST or view.message:
         text = "camera lost" if view.camera is CameraStatus.LOST else view.message
