@@ -169,6 +169,35 @@ class TestKiosk:
         xdo(env, "key", "--window", wid, "q")
         check_run(proc, tmp_path, finish(proc))
 
+    def test_closed_kiosk_window_comes_back_fullscreen(self, xserver, tmp_path):
+        """Nobody is at a kiosk to reopen it: a window closed through the window manager returns."""
+        env = xserver
+        proc = start_live(env, tmp_path, "--kiosk")
+        wid = wait_window(env, proc, "live", SCREEN)
+        xdo(env, "windowactivate", "--sync", wid)
+        time.sleep(1.0)
+        xdo(env, "key", "--window", wid, "alt+F4")  # openbox closes the active window
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and wid in xdo(env, "search", "--onlyvisible", "--name", "^live$").split():
+            time.sleep(0.2)
+        assert wid not in xdo(env, "search", "--onlyvisible", "--name", "^live$").split(), "Alt+F4 did not close it"
+        again = None
+        deadline = time.monotonic() + 30
+        while again is None and time.monotonic() < deadline and proc.poll() is None:
+            for candidate in xdo(env, "search", "--onlyvisible", "--name", "^live$").split():
+                if f"{SCREEN[0]}x{SCREEN[1]}" in xdo(env, "getwindowgeometry", candidate):
+                    again = candidate
+            time.sleep(0.5)
+        assert proc.poll() is None, "closing the window ended the kiosk"
+        assert again is not None, "the kiosk window did not come back fullscreen"
+        assert "Position: 0,0" in xdo(env, "getwindowgeometry", again)
+        xdo(env, "windowactivate", "--sync", again)
+        for _ in range(3):
+            xdo(env, "key", "--window", again, "q")
+            time.sleep(0.4)
+        finish(proc)
+        assert proc.returncode == 0
+
 
 CIRCLE_VIDEO = ROOT.parent / "shared" / "data" / "hands" / "fingertip_circle.mp4"
 
