@@ -191,10 +191,7 @@ class TestKiosk:
         assert proc.poll() is None, "closing the window ended the kiosk"
         assert again is not None, "the kiosk window did not come back fullscreen"
         assert "Position: 0,0" in xdo(env, "getwindowgeometry", again)
-        xdo(env, "windowactivate", "--sync", again)
-        for _ in range(3):
-            xdo(env, "key", "--window", again, "q")
-            time.sleep(0.4)
+        proc.terminate()  # the quit chord has its own test; SIGTERM quits a kiosk cleanly too
         finish(proc)
         assert proc.returncode == 0
 
