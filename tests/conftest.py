@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 #: Real footage and photos, beside the checkout; absent on a user's machine.
 SHARED_DATA = ROOT.parent / "shared" / "data"
+#: Real hand footage and photos (``../shared/data/hands/README.md``).
+HANDS = SHARED_DATA / "hands"
 
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device"))]
 
@@ -23,3 +26,13 @@ def needs_pytorch3d():
 @pytest.fixture(params=DEVICES)
 def device(request) -> torch.device:
     return torch.device(request.param)
+
+
+def wait_for(predicate, timeout: float = 5.0) -> bool:
+    """Polls ``predicate`` until it holds or ``timeout`` seconds pass; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return predicate()

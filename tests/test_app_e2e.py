@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from live.target import iou
+from tests.conftest import HANDS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREEN = (1600, 900)
@@ -127,19 +128,24 @@ def check_run(proc, folder, out):
     assert score >= 0.3
 
 
+def draw_submit_quit(env, proc, folder, settle: float = 0.0) -> None:
+    """Windowed run: drag SHAPE in the canvas, press s, wait for the GIF, press q, check the run."""
+    canvas = wait_window(env, proc, "canvas", (512, 512))
+    wait_window(env, proc, "result", (1024, 512))
+    xdo(env, "windowactivate", "--sync", canvas)
+    time.sleep(settle)
+    drag(env, canvas, SHAPE)
+    time.sleep(0.5)
+    xdo(env, "key", "--window", canvas, "s")
+    wait_for_gif(folder)
+    xdo(env, "key", "--window", canvas, "q")
+    check_run(proc, folder, finish(proc))
+
+
 class TestWindowed:
     def test_draw_submit_record_quit(self, xserver, tmp_path):
-        env = xserver
-        proc = start_live(env, tmp_path)
-        canvas = wait_window(env, proc, "canvas", (512, 512))
-        wait_window(env, proc, "result", (1024, 512))
-        xdo(env, "windowactivate", "--sync", canvas)
-        drag(env, canvas, SHAPE)
-        time.sleep(0.5)
-        xdo(env, "key", "--window", canvas, "s")
-        wait_for_gif(tmp_path)
-        xdo(env, "key", "--window", canvas, "q")
-        check_run(proc, tmp_path, finish(proc))
+        proc = start_live(xserver, tmp_path)
+        draw_submit_quit(xserver, proc, tmp_path)
 
 
 class TestKiosk:
@@ -196,7 +202,7 @@ class TestKiosk:
         assert proc.returncode == 0
 
 
-CIRCLE_VIDEO = ROOT.parent / "shared" / "data" / "hands" / "fingertip_circle.mp4"
+CIRCLE_VIDEO = HANDS / "fingertip_circle.mp4"
 
 
 class TestHandWindow:
@@ -210,16 +216,8 @@ class TestHandWindow:
         env = xserver
         source = str(CIRCLE_VIDEO) if camera == "video" else "9"
         proc = start_live(env, tmp_path, "--input", "hand", "--camera", source)
-        canvas = wait_window(env, proc, "canvas", (512, 512))
-        wait_window(env, proc, "result", (1024, 512))
-        xdo(env, "windowactivate", "--sync", canvas)
-        time.sleep(2.0)  # the hand's open palm in the video submits (nothing drawn yet) in its first second
-        drag(env, canvas, SHAPE)
-        time.sleep(0.5)
-        xdo(env, "key", "--window", canvas, "s")
-        wait_for_gif(tmp_path)
-        xdo(env, "key", "--window", canvas, "q")
-        check_run(proc, tmp_path, finish(proc))
+        # the hand's open palm in the video submits (nothing drawn yet) in its first second
+        draw_submit_quit(env, proc, tmp_path, settle=2.0)
         err = (tmp_path / "stderr.txt").read_text()
         assert ("camera 9: lost" in err) == (camera == "lost")
 

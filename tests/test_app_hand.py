@@ -11,7 +11,7 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from tests.conftest import SHARED_DATA
+from tests.conftest import HANDS
 from tests.test_app_loop import SQUARE, small_config, write_script
 
 from live.app import Installation, run_live
@@ -22,7 +22,6 @@ from live.input import Key, Pen, Phase
 from live.input.combine import CombinedInput
 from live.record import Recorder, Source
 
-HANDS = SHARED_DATA / "hands"
 CIRCLE = HANDS / "fingertip_circle.mp4"
 TURNING = HANDS / "open_hand_turning.mp4"
 needs_footage = pytest.mark.skipif(not CIRCLE.is_file(), reason="no hand footage in ../shared/data/hands")

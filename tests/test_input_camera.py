@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from live.config import CameraConfig
 from live.input.camera import Camera, CameraStatus, mirrors, parse_source
+from tests.conftest import HANDS, wait_for
 
-HANDS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "hands"
 CIRCLE = HANDS / "fingertip_circle.mp4"
 needs_footage = pytest.mark.skipif(not CIRCLE.is_file(), reason="../shared/data/hands/ is absent")
 FAST = CameraConfig(lost_after_s=0.15, retry_s=0.02, retry_max_s=0.1)
 
-
-def wait_for(predicate, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return predicate()
 
 
 class FakeCapture:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.conftest import HANDS, wait_for
 from tests.hand_fixtures import FakeWebcam, synthetic
 
 from live.config import CameraConfig, HandConfig
@@ -18,20 +18,11 @@ from live.input.hand import HAND_CONNECTIONS, Hand, HandTracker, Landmark
 from live.input.hand_input import HandInput, HandPoll, HandView, StepKind
 from live.input.overlay import draw_hand_overlay
 
-HANDS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "hands"
 TURNING = HANDS / "open_hand_turning.mp4"
 CIRCLE = HANDS / "fingertip_circle.mp4"
 needs_footage = pytest.mark.skipif(not TURNING.is_file(), reason="../shared/data/hands/ is absent")
 mediapipe = pytest.importorskip("mediapipe")
 
-
-def wait_for(predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
 
 
 class TestLandmark:

@@ -14,9 +14,9 @@ import pytest
 from live.config import DEFAULT_CONFIG_PATH, Config, ConfigError, format_config, load_config
 from live.input.gesture import CanvasMap
 from live.target import stroke_mask
+from tests.conftest import HANDS
 
 ROOT = Path(__file__).resolve().parents[1]
-HANDS = ROOT.parent / "shared" / "data" / "hands"
 CIRCLE = HANDS / "fingertip_circle.mp4"
 needs_footage = pytest.mark.skipif(not CIRCLE.is_file(), reason="../shared/data/hands/ is absent")
 
