@@ -19,7 +19,6 @@ from typing import Callable, Iterable, Sequence
 
 import cv2
 import numpy as np
-import torch
 
 from live.config import Config, LossConfig
 from live.fit import build, sync

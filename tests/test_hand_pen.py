@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import pytest
 from tests.hand_fixtures import FakeWebcam, synthetic
 

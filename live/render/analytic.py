@@ -74,7 +74,6 @@ class AnalyticRenderer:
     def __init__(self, swarm: Swarm, settings: RenderConfig):
         self.swarm = swarm
         self.settings = settings
-        size = settings.size
         dtype, device = swarm.radii.dtype, swarm.device
         radii = swarm.radii.view(-1, 3, 1)  # (N, 3, 1)
         polygon = settings.outline == "polygon"
