@@ -1,6 +1,6 @@
 # Two commands for a fresh Linux machine with Python 3.11:
 #   make run    - install into .venv when needed, then start the installation
-#   make test   - install into .venv when needed, then run the tests
+#   make test   - install into .venv when needed, then lint (ruff) and run the tests
 # The venv is rebuilt only when pyproject.toml changes (the stamp file below).
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -8,13 +8,16 @@ VENV   := .venv
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: run test install clean
+.PHONY: run test lint install clean
 
 run: $(STAMP)
 	$(VENV)/bin/live run $(ARGS)
 
-test: $(STAMP)
+test: lint
 	$(VENV)/bin/python -m pytest $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 install: $(STAMP)
 

@@ -16,8 +16,8 @@ times them too.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
-from typing import Callable, Iterable
 
 import numpy as np
 import torch
@@ -84,7 +84,7 @@ def _seed_loop(swarm: Swarm, settings: RenderConfig):
 
     def scene():
         moved = []
-        for offset, mesh in zip(offsets, meshes):
+        for offset, mesh in zip(offsets, meshes, strict=True):
             n = mesh.verts_packed().shape[0]
             moved.append(mesh.offset_verts(torch.nn.functional.pad(offset.expand(n, 2), (0, 1))))
         return join_meshes_as_scene(moved)
@@ -211,7 +211,8 @@ def loop_script(frames: int, fps: float = 30.0, cycle: int = LOOP_CYCLE_FRAMES) 
     for n, start in enumerate(range(0, frames, cycle)):
         t = start / fps
         if n % 2 == 0:
-            points = [[112 + 60 * math.cos(a / 12 * math.tau), 112 + 60 * math.sin(a / 12 * math.tau)] for a in range(13)]
+            angles = [a / 12 * math.tau for a in range(13)]
+            points = [[112 + 60 * math.cos(a), 112 + 60 * math.sin(a)] for a in angles]
         else:
             points = [[50, 50], [174, 50], [174, 174], [50, 174], [50, 50]]
         events.append({"t": t, "stroke": points, "duration": 0.3})

@@ -11,8 +11,8 @@ import argparse
 import dataclasses
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from live.config import Config, ConfigError, load_config, parse_override
 
@@ -37,7 +37,11 @@ FLAG_KEYS = {
 def _add_config_flags(parser: argparse.ArgumentParser, *flags: str) -> None:
     parser.add_argument("--config", metavar="FILE", help="TOML configuration (default: configs/default.toml)")
     parser.add_argument(
-        "--set", metavar="KEY=VALUE", action="append", default=[], help="override any config key, e.g. render.sigma=1e-4"
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override any config key, e.g. render.sigma=1e-4",
     )
     kinds = {"sprites": int, "seed": int, "size": int, "steps": int, "lr": float, "threshold": float}
     for flag in flags:
@@ -88,7 +92,6 @@ def _save_gif(path: Path, frames) -> Path:
 def cmd_run(args: argparse.Namespace) -> int:
     """The installation: draw in the canvas window, press s, the creatures form the drawing."""
     import logging
-
     import os
 
     from live.app import run_live
@@ -131,7 +134,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     target = text_mask("A", config.render.size, config.target.font)
     result = fit(config, target, config.optim.steps, record=True, progress=True)
     gif = _save_gif(Path(args.gif) if args.gif else timestamped(config.paths.recordings, "demo-"), result.frames)
-    print(f"IoU {result.iou:.3f}, {result.ms_per_step:.1f} ms per step ({result.backend}, {result.device})", file=sys.stderr)
+    print(
+        f"IoU {result.iou:.3f}, {result.ms_per_step:.1f} ms per step ({result.backend}, {result.device})",
+        file=sys.stderr,
+    )
     print(gif)
     return 0
 
@@ -159,8 +165,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     import numpy as np
     import torch
 
+    from live.display.views import to_uint8
     from live.fit import build
-    from live.record import to_uint8
 
     config = config_from_args(args)
     scene = build(config)
@@ -235,7 +241,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(json.dumps({"rows": [dataclasses.asdict(r) for r in rows], "mean": summary}, indent=1))
     else:
         for kind, figures in summary.items():
-            print(f"mean {kind}: " + " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+            print(
+                f"mean {kind}: "
+                + " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items())
+            )
     return 0
 
 
@@ -261,7 +270,9 @@ def cmd_track(args: argparse.Namespace) -> int:
         try:
             truth = json.loads(Path(args.truth).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            raise ValueError(f"cannot read --truth '{args.truth}': give a JSON list of [x, y] per frame ({exc})") from exc
+            raise ValueError(
+                f"cannot read --truth '{args.truth}': give a JSON list of [x, y] per frame ({exc})"
+            ) from exc
     config = config_from_args(args)
     rows = []
     for row in track(config, args.loop, args.max_frames, on_status=lambda line: print(line, file=sys.stderr)):
@@ -282,9 +293,7 @@ def _int_list(text: str) -> list[int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="live", description="A swarm of one-eyed creatures fills in what you draw."
-    )
+    parser = argparse.ArgumentParser(prog="live", description="A swarm of one-eyed creatures fills in what you draw.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands: list[tuple[str, Callable[[argparse.Namespace], int]]] = []
 
@@ -320,37 +329,56 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--png", metavar="PATH", help="also write colour | silhouette side by side")
 
     p = add("bench", cmd_bench)
-    p.add_argument("--sprites", type=_int_list, default=[16, 20, 64, 256, 500, 2000], help="swarm sizes (default 16,20,64,256,500,2000)")
+    p.add_argument(
+        "--sprites",
+        type=_int_list,
+        default=[16, 20, 64, 256, 500, 2000],
+        help="swarm sizes (default 16,20,64,256,500,2000)",
+    )
     p.add_argument("--sizes", type=_int_list, default=[128, 256, 512], help="render sizes (default 128,256,512)")
     p.add_argument("--backends", type=lambda t: t.split(","), help="analytic,pytorch3d (default: all installed)")
     p.add_argument("--devices", type=lambda t: t.split(","), help="cpu,cuda (default: all present)")
     p.add_argument("--budget", type=float, default=2.0, help="seconds of timed steps per row (default 2)")
     p.add_argument("--no-baseline", action="store_true", help="skip the seed-loop baseline rows")
     p.add_argument("--json", action="store_true", help="print a JSON list of rows (one object with --loop)")
-    p.add_argument("--loop", action="store_true", help="time the headless frame loop instead (N=20, 256, analytic, CPU)")
+    p.add_argument(
+        "--loop", action="store_true", help="time the headless frame loop instead (N=20, 256, analytic, CPU)"
+    )
     p.add_argument("--frames", type=int, default=10000, help="--loop: frames timed after warm-up (default 10000)")
-    p.add_argument("--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)")
+    p.add_argument(
+        "--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)"
+    )
     p.add_argument("--threads", type=int, help="--loop: torch CPU threads (default: app.threads; 0: torch's default)")
-    p.add_argument("--full", action="store_true", help="also time pytorch3d on CPU above 256 creatures or 256 px (slow)")
-    p.add_argument("--input", choices=["mouse", "hand"], default="mouse", help="--loop: 'hand' tracks --camera alongside")
+    p.add_argument(
+        "--full", action="store_true", help="also time pytorch3d on CPU above 256 creatures or 256 px (slow)"
+    )
+    p.add_argument(
+        "--input", choices=["mouse", "hand"], default="mouse", help="--loop: 'hand' tracks --camera alongside"
+    )
     p.add_argument("--camera", metavar="SOURCE", help="--loop --input hand: webcam index or video file (looped)")
 
     p = add("track", cmd_track)
     _add_config_flags(p)
     p.add_argument("--camera", metavar="SOURCE", help="webcam index (0, 1, ...) or video file (sets camera.source)")
-    p.add_argument("--json", action="store_true", help="one JSON object per frame: frame, time, tip, drawing, gesture, ...")
+    p.add_argument(
+        "--json", action="store_true", help="one JSON object per frame: frame, time, tip, drawing, gesture, ..."
+    )
     p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames")
     p.add_argument("--model-complexity", type=int, choices=[0, 1], help="sets hand.model_complexity")
     p.add_argument(
         "--mirror", action=argparse.BooleanOptionalAction, help="flip left-right (default: webcams yes, files no)"
     )
     p.add_argument("--loop", action="store_true", help="play a video file again when it ends (with --max-frames)")
-    p.add_argument("--truth", metavar="PATH.json", help="true fingertip [[x, y], ...] per frame: print the error at the end")
+    p.add_argument(
+        "--truth", metavar="PATH.json", help="true fingertip [[x, y], ...] per frame: print the error at the end"
+    )
 
     p = add("eval", cmd_eval)
     _add_config_flags(p, "size", "lr", "backend", "device")
     p.add_argument("--steps", type=int, default=300, help="steps per target (default 300; IoU is also taken at 50)")
-    p.add_argument("--only", type=lambda t: t.split(","), help="comma-separated target names (default: the whole suite)")
+    p.add_argument(
+        "--only", type=lambda t: t.split(","), help="comma-separated target names (default: the whole suite)"
+    )
     p.add_argument("--json", action="store_true", help="print rows and means as JSON")
 
     p = add("config", cmd_config)

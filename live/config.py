@@ -9,6 +9,7 @@ names the key and what is allowed.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import tomllib
 import typing
@@ -165,9 +166,14 @@ class AppConfig:
 
     def __post_init__(self) -> None:
         if len(self.quit_key) != 1 or not self.quit_key.isprintable() or self.quit_key.isspace():
-            raise ConfigError(f"config key 'app.quit_key' = {self.quit_key!r} is not allowed: use one printable character, e.g. \"q\"")
+            raise ConfigError(
+                f"config key 'app.quit_key' = {self.quit_key!r} is not allowed: use one printable character, e.g. \"q\""
+            )
         if not self.attract_text.strip() or "\n" in self.attract_text:
-            raise ConfigError(f"config key 'app.attract_text' = {self.attract_text!r} is not allowed: use a short one-line text, e.g. \"DRAW!\"")
+            raise ConfigError(
+                f"config key 'app.attract_text' = {self.attract_text!r} is not allowed: "
+                "use a short one-line text, e.g. \"DRAW!\""
+            )
 
 
 @dataclass(frozen=True)
@@ -281,9 +287,7 @@ class Config:
 def _describe(hint: Any) -> str:
     if typing.get_origin(hint) is Literal:
         return "one of " + ", ".join(repr(c) for c in typing.get_args(hint))
-    return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(
-        hint, str(hint)
-    )
+    return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(hint, str(hint))
 
 
 def _check_value(key: str, hint: Any, meta: typing.Mapping[str, Any], value: Any) -> Any:
@@ -362,9 +366,7 @@ def _nest(flat: typing.Mapping[str, Any]) -> dict[str, Any]:
     return nested
 
 
-def load_config(
-    path: str | Path | None = None, overrides: typing.Mapping[str, Any] | None = None
-) -> Config:
+def load_config(path: str | Path | None = None, overrides: typing.Mapping[str, Any] | None = None) -> Config:
     """Loads the configuration: defaults, then the TOML file, then ``overrides``.
 
     Args:
@@ -400,7 +402,7 @@ def _field_docs() -> dict[tuple[str, str], str]:
     for node in ast.parse(inspect.getsource(sys.modules[__name__])).body:
         if not isinstance(node, ast.ClassDef):
             continue
-        for stmt, following in zip(node.body, node.body[1:]):
+        for stmt, following in itertools.pairwise(node.body):
             if isinstance(stmt, ast.AnnAssign) and isinstance(following, ast.Expr):
                 if isinstance(following.value, ast.Constant) and isinstance(following.value.value, str):
                     docs[(node.name, stmt.target.id)] = " ".join(following.value.value.split())

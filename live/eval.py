@@ -12,10 +12,11 @@ median milliseconds per step.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 import cv2
 import numpy as np
@@ -92,7 +93,9 @@ def disc(radius: float, centre: tuple[float, float]) -> Callable[[int], np.ndarr
     return draw
 
 
-def polygon(points: Sequence[tuple[float, float]], scale: float, centre: tuple[float, float]) -> Callable[[int], np.ndarray]:
+def polygon(
+    points: Sequence[tuple[float, float]], scale: float, centre: tuple[float, float]
+) -> Callable[[int], np.ndarray]:
     """A filled polygon given in [-1, 1] coordinates, scaled to ``scale`` of the frame (half-width)."""
 
     def draw(size: int) -> np.ndarray:
@@ -123,7 +126,7 @@ def _heart(n: int = 64) -> list[tuple[float, float]]:
     t = np.linspace(0, 2 * np.pi, n, endpoint=False)
     x = 16 * np.sin(t) ** 3
     y = -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))
-    return list(zip(x / 17.0, (y + 2.5) / 17.0))
+    return list(zip(x / 17.0, (y + 2.5) / 17.0, strict=True))
 
 
 def _star(points: int = 5, inner: float = 0.45) -> list[tuple[float, float]]:
@@ -138,12 +141,12 @@ def _star(points: int = 5, inner: float = 0.45) -> list[tuple[float, float]]:
 def _spiral(turns: float = 2.25, n: int = 200) -> list[tuple[float, float]]:
     t = np.linspace(0.15, 1.0, n)
     a = 2 * np.pi * turns * t
-    return [(0.5 + 0.4 * s * np.cos(x), 0.5 + 0.4 * s * np.sin(x)) for s, x in zip(t, a)]
+    return [(0.5 + 0.4 * s * np.cos(x), 0.5 + 0.4 * s * np.sin(x)) for s, x in zip(t, a, strict=True)]
 
 
 def suite() -> list[Case]:
     """The fixed evaluation suite (20 targets)."""
-    seed_a = lambda size: text_mask("A", size)  # noqa: E731 - the seed's own layout
+    seed_a = functools.partial(text_mask, "A")  # the seed's own layout
     cases = [
         Case("A-seed", seed_a, sprites=16),
         Case("B-duplex", glyph("B", "duplex", 0.8, (0.5, 0.5))),
@@ -204,9 +207,7 @@ def run_case(config: Config, case: Case, loss: LossConfig, steps: int) -> EvalRo
     size = config.render.size
     mask = case.draw(size)
     n = sprites_for(case, mask, config.render.segments)
-    config = dataclasses.replace(
-        config, swarm=dataclasses.replace(config.swarm, sprites=n, seed=case.seed), loss=loss
-    )
+    config = dataclasses.replace(config, swarm=dataclasses.replace(config.swarm, sprites=n, seed=case.seed), loss=loss)
     scene = build(config)
     arranger = scene.arranger
     arranger.set_target(mask)

@@ -13,8 +13,8 @@ import numpy as np
 import torch
 
 from live.config import Config
+from live.display.views import side_by_side
 from live.optimise import Arranger
-from live.record import side_by_side
 from live.render import Renderer, make_renderer, resolve_backend, resolve_device
 from live.sprites import make_swarm
 from live.target import iou

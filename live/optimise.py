@@ -89,7 +89,9 @@ class Arranger:
         if config.attraction > 0:
             image = image + config.attraction * attraction(self.field, centers, self._radii)
         if config.repulsion > 0:
-            image = image + config.repulsion * repulsion(centers, self._radii, self.size, config.reach, self._mean_radius)
+            image = image + config.repulsion * repulsion(
+                centers, self._radii, self.size, config.reach, self._mean_radius
+            )
         return image
 
     def stranded(self) -> int:

@@ -54,7 +54,7 @@ class Swarm:
     def device(self) -> torch.device:
         return self.radii.device
 
-    def to(self, device: torch.device | str | None = None, dtype: torch.dtype | None = None) -> "Swarm":
+    def to(self, device: torch.device | str | None = None, dtype: torch.dtype | None = None) -> Swarm:
         """Returns the swarm on ``device`` and/or in ``dtype``."""
         return Swarm(self.radii.to(device=device, dtype=dtype), self.start.to(device=device, dtype=dtype))
 

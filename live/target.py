@@ -6,8 +6,8 @@ the same orientation as the rendered silhouette.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import cv2
 import numpy as np

@@ -14,7 +14,10 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 #: Real hand footage and photos (``../shared/data/hands/README.md``).
 HANDS = SHARED_DATA / "hands"
 
-DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device"))]
+DEVICES = [
+    "cpu",
+    pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")),
+]
 
 
 def needs_pytorch3d():

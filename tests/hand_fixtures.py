@@ -22,8 +22,10 @@ def recorded(name: str) -> list[tuple[Hand | None, float]]:
     """The landmark sequence recorded from ``../shared/data/hands/<name>.mp4`` (tests/data fixture)."""
     data = np.load(FIXTURES)
     out = []
-    for points, world, t in zip(data[f"{name}_points"], data[f"{name}_world"], data[f"{name}_time"]):
-        hand = None if np.isnan(points).any() else Hand(points.astype(np.float64), world.astype(np.float64), "Right", 1.0)
+    for points, world, t in zip(data[f"{name}_points"], data[f"{name}_world"], data[f"{name}_time"], strict=True):
+        hand = (
+            None if np.isnan(points).any() else Hand(points.astype(np.float64), world.astype(np.float64), "Right", 1.0)
+        )
         out.append((hand, float(t)))
     return out
 
@@ -46,7 +48,9 @@ def curl(world: np.ndarray, finger: str, degrees: tuple[float, float, float]) ->
     """Bends one finger of a real hand towards the palm at its three joints (MCP, PIP, DIP)."""
     world = world.copy()
     chain = list(FINGER_CHAINS[finger])
-    normal = np.cross(world[Landmark.INDEX_MCP] - world[Landmark.WRIST], world[Landmark.PINKY_MCP] - world[Landmark.WRIST])
+    normal = np.cross(
+        world[Landmark.INDEX_MCP] - world[Landmark.WRIST], world[Landmark.PINKY_MCP] - world[Landmark.WRIST]
+    )
     axis = np.cross(world[chain[1]] - world[chain[0]], normal)
     for i, angle in enumerate(degrees):
         joint = world[chain[i]].copy()

@@ -55,7 +55,7 @@ def triangle_dist2(p, v0, v1, v2) -> float:
 
 def _fans(radii: np.ndarray, centres: np.ndarray, segments: int, layers: int):
     """Yields (layer, creature, v0, v1, centre) for every fan triangle."""
-    for n, (r, c) in enumerate(zip(radii, centres)):
+    for n, (r, c) in enumerate(zip(radii, centres, strict=True)):
         for layer in range(layers):
             ring = polygon(c[0], c[1], r[layer], segments)
             for k in range(segments):
@@ -97,7 +97,7 @@ def outline_silhouette(radii, centres, size: int, sigma: float, segments: int = 
         for j in range(size):
             p = pixel_centre(i, j, size)
             log_keep = 0.0
-            for r, c in zip(radii, centres):
+            for r, c in zip(radii, centres, strict=True):
                 ring = polygon(c[0], c[1], r[0], segments)
                 edges = [(ring[k], ring[(k + 1) % segments]) for k in range(segments)]
                 inside = all(edge_function(p, a, b) <= 0 for a, b in edges)  # counter-clockwise ring

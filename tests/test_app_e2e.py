@@ -3,6 +3,7 @@
 Skipped (not failed) where Xvfb, xdotool or openbox are missing; ``.ci/run`` installs them.
 """
 
+import itertools
 import os
 import shutil
 import subprocess
@@ -55,7 +56,9 @@ def xserver():
 
 
 def xdo(env, *args) -> str:
-    return subprocess.run(["xdotool", *map(str, args)], env=env, capture_output=True, text=True, timeout=30).stdout.strip()
+    return subprocess.run(
+        ["xdotool", *map(str, args)], env=env, capture_output=True, text=True, timeout=30
+    ).stdout.strip()
 
 
 def start_live(env, tmp_path, *extra):
@@ -83,7 +86,7 @@ def drag(env, wid, points, pause=0.12):
     x, y = points[0]
     xdo(env, "mousemove", "--window", wid, x, y)
     xdo(env, "mousedown", 1)
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         for k in range(1, 6):  # small steps, so a slow frame loses no corner
             xdo(env, "mousemove", "--window", wid, round(x0 + (x1 - x0) * k / 5), round(y0 + (y1 - y0) * k / 5))
             time.sleep(pause)

@@ -11,8 +11,6 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from tests.conftest import HANDS
-from tests.test_app_loop import SQUARE, small_config, write_script
 
 from live.app import Installation, run_live
 from live.app.loop import STATUS_SECONDS
@@ -21,6 +19,8 @@ from live.fit import build
 from live.input import Key, Pen, Phase
 from live.input.combine import CombinedInput
 from live.record import Recorder, Source
+from tests.conftest import HANDS
+from tests.test_app_loop import SQUARE, small_config, write_script
 
 CIRCLE = HANDS / "fingertip_circle.mp4"
 TURNING = HANDS / "open_hand_turning.mp4"
@@ -221,7 +221,9 @@ class TestRunWithHooks:
         fake = FakeInput([down(30, 30), move(90, 90), up(90, 90)])
         monkeypatch.setattr(run, "open_input", lambda config, kind, script=None: (fake, None))
         statuses = []
-        result = run_live(small_config(tmp_path), "offscreen", max_frames=5, on_frame=lambda i: statuses.append(i.hud.status))
+        result = run_live(
+            small_config(tmp_path), "offscreen", max_frames=5, on_frame=lambda i: statuses.append(i.hud.status)
+        )
         assert result.frames == 5 and fake.overlays == 5 and fake.closed
         assert statuses == ["camera lost"] * 5
 
@@ -319,7 +321,9 @@ class TestCameraLost:
 
         monkeypatch.setattr(camera, "open_capture", lambda source, config: NeverOpens())
         config = small_config(tmp_path, **{"app.input": "hand", "camera.source": "0", "app.idle_seconds": 0.0})
-        script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.3}, {"t": 0.5, "key": "s"}], end=3.0)
+        script = write_script(
+            tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.3}, {"t": 0.5, "key": "s"}], end=3.0
+        )
         statuses = []
 
         def probe(install):

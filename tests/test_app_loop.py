@@ -259,7 +259,8 @@ SQUARE = [[30, 30], [98, 30], [98, 98], [30, 98], [30, 30]]
 class TestHeadlessRun:
     def test_script_run_writes_the_gif(self, tmp_path):
         config = small_config(tmp_path, **{"record.plateau_frames": 1000})
-        script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.3}, {"t": 0.5, "key": "s"}], end=3.0)
+        events = [{"t": 0.0, "stroke": SQUARE, "duration": 0.3}, {"t": 0.5, "key": "s"}]
+        script = write_script(tmp_path, events, end=3.0)
         result = run_live(config, "none", script)
         assert result.frames == 31 and not result.quit  # frames 0 .. 30 at 10 fps
         assert len(result.exported) == 1 and result.failed_exports == 0
@@ -281,9 +282,10 @@ class TestHeadlessRun:
         import os
         import signal
 
-
         config = small_config(tmp_path, **{"record.plateau_frames": 1000})
-        script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.2}, {"t": 0.3, "key": "s"}], end=100.0)
+        script = write_script(
+            tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.2}, {"t": 0.3, "key": "s"}], end=100.0
+        )
 
         def probe(install):
             if install.frames == 10:
@@ -303,7 +305,9 @@ class TestCli:
     def test_headless_run(self, tmp_path, capsys):
         from live.cli import main
 
-        script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.2}, {"t": 0.3, "key": "s"}, {"t": 1.0, "key": "g"}])
+        script = write_script(
+            tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.2}, {"t": 0.3, "key": "s"}, {"t": 1.0, "key": "g"}]
+        )
         args = ["run", "--headless", "--script", str(script), "--recordings", str(tmp_path / "out")]
         args += [f"--set={k}={v}" for k, v in SMALL.items()]
         assert main(args) == 0

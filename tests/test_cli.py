@@ -64,7 +64,9 @@ class TestFit:
         cv2.circle(image, (30, 30), 20, (255, 255, 255), 12)
         cv2.imwrite(str(tmp_path / "ring.png"), image)
         gif = tmp_path / "out" / "ring.gif"
-        out = live("fit", "--target", str(tmp_path / "ring.png"), "--size", "64", "--steps", "5", "--gif", str(gif), "--json")
+        out = live(
+            "fit", "--target", str(tmp_path / "ring.png"), "--size", "64", "--steps", "5", "--gif", str(gif), "--json"
+        )
         assert json.loads(out.stdout)["gif"] == str(gif)
         assert iio.imread(gif, index=None).shape == (6, 64, 128, 3)
 
@@ -94,7 +96,21 @@ class TestRender:
     def test_arrays_and_png(self, tmp_path, backend):
         out = tmp_path / "r.npz"
         png = tmp_path / "r.png"
-        live("render", "--backend", backend, "--sprites", "6", "--seed", "1", "--size", "64", "--out", str(out), "--png", str(png))
+        live(
+            "render",
+            "--backend",
+            backend,
+            "--sprites",
+            "6",
+            "--seed",
+            "1",
+            "--size",
+            "64",
+            "--out",
+            str(out),
+            "--png",
+            str(png),
+        )
         arrays = np.load(out)
         assert arrays["silhouette"].shape == (64, 64) and arrays["color"].shape == (64, 64, 3)
         assert 0 < arrays["silhouette"].mean() < 1
@@ -109,7 +125,19 @@ class TestRender:
 
 class TestBench:
     def test_json_rows(self):
-        out = live("bench", "--json", "--sprites", "4,8", "--sizes", "32", "--budget", "0.05", "--backends", "analytic", "--no-baseline")
+        out = live(
+            "bench",
+            "--json",
+            "--sprites",
+            "4,8",
+            "--sizes",
+            "32",
+            "--budget",
+            "0.05",
+            "--backends",
+            "analytic",
+            "--no-baseline",
+        )
         rows = json.loads(out.stdout)
         assert [(r["sprites"], r["size"]) for r in rows] == [(4, 32), (8, 32)]
         for row in rows:

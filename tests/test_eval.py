@@ -39,7 +39,10 @@ class TestRun:
         first = run_eval(config, steps=6, cases=cases)
         second = run_eval(config, steps=6, cases=cases)
         assert [r.loss for r in first] == ["shaped", "seed"] * 2
-        strip = lambda rows: [(r.target, r.loss, r.iou_early, r.iou_final, r.stranded_final) for r in rows]  # noqa: E731
+
+        def strip(rows):
+            return [(r.target, r.loss, r.iou_early, r.iou_final, r.stranded_final) for r in rows]
+
         assert strip(first) == strip(second)
         means = summarise(first)
         assert set(means) == {"shaped", "seed"} and means["seed"]["targets"] == 2
@@ -51,7 +54,10 @@ class TestRun:
         alone = run_eval(config, steps=2, cases=[full[12]])
         assert full[12].seed == 12
         pair = run_eval(config, steps=2, cases=[full[11], full[12]])
-        strip = lambda r: (r.target, r.loss, r.sprites, r.iou_final, r.stranded_final)  # noqa: E731
+
+        def strip(r):
+            return (r.target, r.loss, r.sprites, r.iou_final, r.stranded_final)
+
         assert [strip(r) for r in alone] == [strip(r) for r in pair[2:]]
 
     def test_steps_checked(self):

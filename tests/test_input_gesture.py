@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-from tests.hand_fixtures import FIXTURES, recorded, synthetic
 
 from live.config import HandConfig
 from live.input.gesture import (
@@ -21,6 +20,7 @@ from live.input.gesture import (
     fill_in,
     finger_ratios,
 )
+from tests.hand_fixtures import FIXTURES, recorded, synthetic
 
 FRAME = (640, 480)
 CONFIG = HandConfig()

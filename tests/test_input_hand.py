@@ -8,8 +8,6 @@ import time
 
 import numpy as np
 import pytest
-from tests.conftest import HANDS, wait_for
-from tests.hand_fixtures import FakeWebcam, synthetic
 
 from live.config import CameraConfig, HandConfig
 from live.input.camera import Camera, CameraStatus
@@ -17,6 +15,8 @@ from live.input.gesture import Event, Pose
 from live.input.hand import HAND_CONNECTIONS, Hand, HandTracker, Landmark
 from live.input.hand_input import HandInput, HandPoll, HandView, StepKind
 from live.input.overlay import draw_hand_overlay
+from tests.conftest import HANDS, wait_for
+from tests.hand_fixtures import FakeWebcam, synthetic
 
 TURNING = HANDS / "open_hand_turning.mp4"
 CIRCLE = HANDS / "fingertip_circle.mp4"
@@ -146,7 +146,10 @@ class TestHandInput:
             assert wait_for(lambda: hand.poll().view.camera is CameraStatus.OK, timeout=5)
 
     def test_clear_from_keyboard(self):
-        with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(frames=3, delay=0.005)) as hand:
+        def opener(src):
+            return FakeWebcam(frames=3, delay=0.005)
+
+        with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=opener) as hand:
             hand.gestures.builder.strokes.append([(1.0, 1.0)])
             hand.clear()
             got = hand.poll()
@@ -219,7 +222,9 @@ class TestHandInputFailures:
             return real(self, image)
 
         monkeypatch.setattr(HandTracker, "process", flaky)
-        with hand_input.HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(delay=0.01)) as hand:
+        with hand_input.HandInput(
+            CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(delay=0.01)
+        ) as hand:
             assert wait_for(lambda: hand.frames >= 5, timeout=10)
             assert hand.error == ""
 
@@ -241,7 +246,9 @@ class TestHandInputStrokes:
         script = iter(hands)
         monkeypatch.setattr(HandTracker, "process", lambda self, image: next(script, None))
         config = HandConfig(release_s=0.0, clear_hold_s=0.05)  # frames come every few ms
-        return HandInput(CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: FakeWebcam(shape=(480, 640, 3)))
+        return HandInput(
+            CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: FakeWebcam(shape=(480, 640, 3))
+        )
 
     def collect(self, hand: HandInput, until) -> tuple[list, HandPoll]:
         """Polls until ``until(hand)``; returns every step seen and the last poll."""

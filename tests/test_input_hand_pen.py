@@ -1,24 +1,20 @@
-"""The hand as the loop's pen (needs the app branch's live.input.Pen and live.app.keys; skips without)."""
+"""The hand as the loop's pen: pen events and the gesture commands."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
+
+from live.app.keys import KEYS, Action
+from live.config import CameraConfig, HandConfig
+from live.input import Key, Pen, Phase
+from live.input.hand import HandTracker
+from live.input.hand_input import HandInput
+from live.input.hand_pen import HandPenInput
 from tests.hand_fixtures import FakeWebcam, synthetic
 
-try:
-    from live.app.keys import KEYS, Action
-    from live.input import Key, Pen, Phase
-except ImportError:
-    pytest.skip("the app branch's live.input.Pen / live.app.keys are not here", allow_module_level=True)
-
 pytest.importorskip("mediapipe")
-
-from live.config import CameraConfig, HandConfig  # noqa: E402
-from live.input.hand import HandTracker  # noqa: E402
-from live.input.hand_input import HandInput  # noqa: E402
-from live.input.hand_pen import HandPenInput  # noqa: E402
 
 
 class TestHandPenInput:
@@ -30,7 +26,9 @@ class TestHandPenInput:
         script = iter(hands)
         monkeypatch.setattr(HandTracker, "process", lambda self, image: next(script, None))
         config = HandConfig(release_s=0.0, submit_hold_s=0.05, clear_hold_s=0.05)
-        hand = HandInput(CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: FakeWebcam(shape=(480, 640, 3)))
+        hand = HandInput(
+            CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: FakeWebcam(shape=(480, 640, 3))
+        )
         events = []
         with HandPenInput(hand) as pen:
             deadline = time.monotonic() + 10

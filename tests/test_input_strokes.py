@@ -9,6 +9,14 @@ from live.input.mouse import MouseInput
 from live.input.script import ScriptInput, load_script, parse_script
 
 
+def draw(canvas: StrokeCanvas, first, *rest) -> None:
+    """One stroke from ``first`` through ``rest``, pen up at the end."""
+    canvas.begin(*first)
+    for point in rest:
+        canvas.extend(*point)
+    canvas.end()
+
+
 class TestStrokeCanvas:
     def test_starts_empty(self):
         canvas = StrokeCanvas(128, 20)
@@ -38,9 +46,9 @@ class TestStrokeCanvas:
 
     def test_undo_removes_last_stroke_only(self):
         canvas = StrokeCanvas(128, 10)
-        canvas.begin(20, 20); canvas.extend(40, 20); canvas.end()
+        draw(canvas, (20, 20), (40, 20))
         first = canvas.image.copy()
-        canvas.begin(100, 100); canvas.extend(110, 110); canvas.end()
+        draw(canvas, (100, 100), (110, 110))
         assert not np.array_equal(first, canvas.image)
         assert canvas.undo()
         assert np.array_equal(first, canvas.image)
@@ -50,7 +58,7 @@ class TestStrokeCanvas:
     def test_clear_keeps_the_buffer(self):
         canvas = StrokeCanvas(64, 10)
         image = canvas.image
-        canvas.begin(10, 10); canvas.end()
+        draw(canvas, (10, 10))
         canvas.clear()
         assert canvas.image is image and not image.any() and canvas.empty
 

@@ -1,4 +1,5 @@
-"""``live track`` on real footage: fingertip accuracy, the ring it draws, flags and errors; the [camera]/[hand] config."""
+"""``live track`` on real footage: fingertip accuracy, the ring it draws, flags and errors; the [camera]/[hand]
+config."""
 
 from __future__ import annotations
 
@@ -22,9 +23,7 @@ needs_footage = pytest.mark.skipif(not CIRCLE.is_file(), reason="../shared/data/
 
 
 def live(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "live", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([sys.executable, "-m", "live", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +46,10 @@ class TestTrackCircle:
         truth = np.array(json.loads(CIRCLE.with_name(CIRCLE.name + ".path.json").read_text()))
         tips = np.array([r["tip"] for r in circle_rows], dtype=np.float64)
         error = np.linalg.norm(tips - truth[: len(tips)], axis=1)
-        assert np.median(error) <= 6.0 and np.percentile(error, 95) <= 15.0, (np.median(error), np.percentile(error, 95))
+        assert np.median(error) <= 6.0 and np.percentile(error, 95) <= 15.0, (
+            np.median(error),
+            np.percentile(error, 95),
+        )
 
     def test_trail_is_a_closed_ring(self, circle_rows):
         canvas = 224

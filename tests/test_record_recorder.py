@@ -22,6 +22,14 @@ def settings(**kw) -> RecordConfig:
     return RecordConfig(**base)
 
 
+def record_one(rec: Recorder, image: np.ndarray) -> None:
+    """A recording of one frame, exported and waited for."""
+    rec.start()
+    rec.add(image)
+    rec.stop()
+    rec.wait()
+
+
 class TestRecorder:
     def test_capacity_and_preallocation(self, tmp_path):
         with Recorder(settings(max_seconds=2.0, fps=5.0), tmp_path, SHAPE) as rec:
@@ -106,17 +114,17 @@ class TestRecorder:
             return write_gif(path, frames, fps)
 
         with Recorder(settings(), tmp_path, SHAPE, writer=flaky) as rec:
-            rec.start(); rec.add(frame(1)); rec.stop(); rec.wait()
+            record_one(rec, frame(1))
             status = rec.status()
             assert rec.failures == 1 and not status.ok and "export failed" in status.text
-            rec.start(); rec.add(frame(2)); rec.stop(); rec.wait()
+            record_one(rec, frame(2))
             assert rec.status().ok and len(rec.exported) == 1 and rec.exported[0].is_file()
 
     def test_unwritable_folder_fails_softly(self, tmp_path):
         blocker = tmp_path / "file"
         blocker.write_text("not a folder")
         with Recorder(settings(), blocker / "recordings", SHAPE) as rec:
-            rec.start(); rec.add(frame(1)); rec.stop(); rec.wait()
+            record_one(rec, frame(1))
             assert rec.failures == 1 and "cannot write GIF" in rec.status().text
 
     def test_camera_frames_need_the_flag(self, tmp_path):
@@ -145,7 +153,8 @@ class TestRecorder:
             rec.start()
             for i in range(4):
                 rec.add(frame(60 * i))
-            rec.stop(); rec.wait()
+            rec.stop()
+            rec.wait()
             assert rec.failures == 0, rec.status()
         assert rec.exported[0].with_suffix(".mp4").stat().st_size > 0
 

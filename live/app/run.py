@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -203,7 +203,9 @@ def run_live(
         if app.threads:
             stack.enter_context(_torch_threads(app.threads))
         recorder = stack.enter_context(
-            Recorder(config.record, config.paths.recordings, (config.render.size, 2 * config.render.size), writer=writer)
+            Recorder(
+                config.record, config.paths.recordings, (config.render.size, 2 * config.render.size), writer=writer
+            )
         )
         source, on_mouse = open_input(config, display_kind, script)
         stack.enter_context(contextlib.closing(source))

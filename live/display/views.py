@@ -1,8 +1,9 @@
 """The result view: the colour render next to the target, the seed's ``render | target``.
 
-The view is one uint8 RGB buffer (S, 2S, 3) made once; each frame writes the colour render into
-its left half in place, and the right half changes only when the target does. This buffer is what
-the recorder keeps and what the display scales up.
+:func:`side_by_side` makes the picture once (``live fit``'s GIF frames); :class:`ResultView` keeps
+it as one uint8 RGB buffer (S, 2S, 3) made once, writes the colour render into its left half in
+place each frame, and redraws the right half only when the target changes. That buffer is what the
+recorder keeps and what the display scales up. Both draw the target with :func:`target_picture`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,34 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from live.record import TARGET_RGB
+#: Colour the target mask is shown in next to the render (the seed drew its 'A' in red).
+TARGET_RGB = (255, 0, 0)
+
+
+def to_uint8(image: torch.Tensor | np.ndarray) -> np.ndarray:
+    """Float image in [0, 1], (H, W) or (H, W, 3), as uint8 of the same shape."""
+    if isinstance(image, torch.Tensor):
+        image = image.detach().cpu().numpy()
+    return (np.clip(image, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def target_picture(mask: np.ndarray) -> np.ndarray:
+    """The target as it is shown: ``mask`` (H, W) in [0, 1] in :data:`TARGET_RGB`; returns (H, W, 3) uint8 RGB."""
+    tint = np.asarray(TARGET_RGB, np.float32)
+    return (np.clip(mask, 0.0, 1.0)[..., None] * tint + 0.5).astype(np.uint8)
+
+
+def side_by_side(color: torch.Tensor | np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The seed's result view: the colour render, then the target in red.
+
+    Args:
+        color: (H, W, 3) RGB in [0, 1].
+        target: (H, W) in [0, 1].
+
+    Returns:
+        (H, 2W, 3) uint8 RGB.
+    """
+    return np.concatenate([to_uint8(color), target_picture(target)], axis=1)
 
 
 class ResultView:
@@ -28,7 +56,6 @@ class ResultView:
         self.image = np.zeros((size, 2 * size, 3), np.uint8)
         self._scratch = torch.empty(size, size, 3)  # float, on the CPU
         self._left = torch.from_numpy(self.image)[:, :size]  # (S, S, 3) view into image
-        self._tint = np.asarray(TARGET_RGB, np.float32) / 255.0
 
     def set_target(self, mask: np.ndarray) -> None:
         """Draws the target in red in the right half.
@@ -41,8 +68,7 @@ class ResultView:
         """
         if mask.shape != (self.size, self.size):
             raise ValueError(f"target of shape {mask.shape} does not match the render size {self.size}")
-        shown = np.clip(mask, 0.0, 1.0)[..., None] * (self._tint * 255.0) + 0.5
-        self.image[:, self.size :] = shown.astype(np.uint8)
+        self.image[:, self.size :] = target_picture(mask)
 
     def set_color(self, color: torch.Tensor) -> None:
         """Writes the colour render into the left half (one device-to-host copy, no allocation).

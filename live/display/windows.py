@@ -11,7 +11,8 @@ Display buffers are allocated once; a frame only resizes and copies into them.
 from __future__ import annotations
 
 import logging
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -277,7 +278,9 @@ def open_display(kind: str, window: int, on_mouse: MouseHandler | None = None):
         import sys
 
         if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            raise RuntimeError("no screen to open a window on (DISPLAY is not set): run on a desktop, or use --headless --script FILE")
+            raise RuntimeError(
+                "no screen to open a window on (DISPLAY is not set): run on a desktop, or use --headless --script FILE"
+            )
         return (WindowDisplay if kind == "window" else KioskDisplay)(window, on_mouse)
     if kind in ("offscreen", "none"):
         return OffscreenDisplay(window, compose=kind == "offscreen")

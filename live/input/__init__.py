@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Protocol, Union
+from typing import Protocol
+
+from live.input.strokes import StrokeCanvas
 
 
 class Phase(enum.Enum):
@@ -58,7 +60,7 @@ class Key:
     code: int
 
 
-Event = Union[Pen, Key]
+Event = Pen | Key
 
 
 class Input(Protocol):
@@ -70,7 +72,5 @@ class Input(Protocol):
     def close(self) -> None:
         """Releases what the source holds; safe to call twice."""
 
-
-from live.input.strokes import StrokeCanvas  # noqa: E402
 
 __all__ = ["Event", "Input", "Key", "Pen", "Phase", "StrokeCanvas"]

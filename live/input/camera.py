@@ -15,9 +15,10 @@ import enum
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -248,14 +249,14 @@ class Camera:
                 return cap
             if cap is not None:
                 cap.release()
-        except Exception as exc:  # noqa: BLE001 - a driver error must not end the thread
+        except Exception as exc:  # a driver error must not end the thread
             log.debug("camera %s: open failed: %s", self.source, exc)
         return None
 
     def _read(self, cap: Capture) -> np.ndarray | None:
         try:
             ok, image = cap.read()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.debug("camera %s: read failed: %s", self.source, exc)
             return None
         if not ok or image is None or getattr(image, "ndim", 0) not in (2, 3) or image.size == 0:
@@ -269,7 +270,7 @@ class Camera:
         if cap is not None:
             try:
                 cap.release()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
 
     def _deliver(self, bgr: np.ndarray, t: float, index: int) -> None:
@@ -344,7 +345,8 @@ class Camera:
                 else:
                     t = now
                     sample = image[::FREEZE_SAMPLE_STRIDE, ::FREEZE_SAMPLE_STRIDE]
-                    if last_sample is not None and sample.shape == last_sample.shape and np.array_equal(sample, last_sample):
+                    same = last_sample is not None and sample.shape == last_sample.shape
+                    if same and np.array_equal(sample, last_sample):
                         if now - last_change >= cfg.lost_after_s:
                             self._lose(cap, f"the same picture for {now - last_change:.1f} s", attempt)
                             cap, attempt = None, attempt + 1
@@ -353,7 +355,7 @@ class Camera:
                 attempt = 0
                 self._deliver(image, t, index)
                 index += 1
-            except Exception as exc:  # noqa: BLE001 - report and reopen; never end the thread
+            except Exception as exc:  # report and reopen; never end the thread
                 log.exception("camera %s: capture failed", self.source)
                 self._lose(cap, f"capture failed: {exc}", attempt)
                 cap, attempt = None, attempt + 1

@@ -49,7 +49,7 @@ class CombinedInput:
         for i, source in enumerate(self.inputs):
             try:
                 got = source.poll(now)
-            except Exception as exc:  # noqa: BLE001 - the other inputs go on (the mouse without the camera)
+            except Exception as exc:  # the other inputs go on (the mouse without the camera)
                 self._failures[i] += 1
                 if self._failures[i] % LOG_EVERY == 1:
                     log.exception("input %s failed (%d times): %s", type(source).__name__, self._failures[i], exc)
@@ -111,7 +111,7 @@ class CombinedInput:
         for source in self.inputs:
             try:
                 source.close()
-            except Exception:  # noqa: BLE001 - close the rest
+            except Exception:  # close the rest
                 log.exception("closing input %s failed", type(source).__name__)
 
     def __enter__(self) -> CombinedInput:

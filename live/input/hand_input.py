@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import collections
 import enum
+import importlib.util
 import logging
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from live.config import CameraConfig, HandConfig
 from live.input.camera import Camera, CameraStatus, Capture, Frame
@@ -138,7 +140,8 @@ class HandInput:
         realtime: bool = True,
         opener: Callable[[int | Path], Capture] | None = None,
     ) -> None:
-        import mediapipe  # noqa: F401 - fail here, in the caller's thread, when it is missing
+        if importlib.util.find_spec("mediapipe") is None:  # fail here, in the caller's thread
+            raise ImportError("hand tracking needs mediapipe: pip install mediapipe==0.10.21")
 
         self.camera_config = camera or CameraConfig()
         self.hand_config = hand or HandConfig()
@@ -241,13 +244,13 @@ class HandInput:
                     try:
                         if self._step(tracker):
                             failures = 0
-                    except Exception:  # noqa: BLE001 - one bad frame: log it and go on
+                    except Exception:  # one bad frame: log it and go on
                         failures += 1
                         if failures >= MAX_FAILURES:
                             raise
                         log.exception("hand tracking failed on a frame (%d in a row)", failures)
                         self._stop.wait(0.01)
-        except Exception as exc:  # noqa: BLE001 - the app goes on with the mouse
+        except Exception as exc:  # the app goes on with the mouse
             log.exception("hand tracking stopped")
             with self._lock:
                 self._error = f"hand tracking stopped: {exc}"

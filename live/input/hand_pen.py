@@ -91,7 +91,11 @@ class HandPenInput:
             out[:] = canvas
             draw_hand_overlay(out, view, canvas_size=size, picture=False)  # skeleton, tip, progress
             w = max(16, int(out.shape[1] * PIP_FRACTION))
-            h = max(16, w * 9 // 16) if view.frame is None else max(16, w * view.frame.image.shape[0] // view.frame.image.shape[1])
+            h = (
+                max(16, w * 9 // 16)
+                if view.frame is None
+                else max(16, w * view.frame.image.shape[0] // view.frame.image.shape[1])
+            )
             rect = (out.shape[1] - w - PIP_MARGIN, out.shape[0] - h - PIP_MARGIN, w, h)
             if rect[0] >= 0 and rect[1] >= 0:
                 out[rect[1] : rect[1] + h, rect[0] : rect[0] + w] = 0

@@ -41,7 +41,7 @@ class MouseInput:
     def close(self) -> None:
         self._queue = []
 
-    def __enter__(self) -> "MouseInput":
+    def __enter__(self) -> MouseInput:
         return self
 
     def __exit__(self, *exc) -> None:

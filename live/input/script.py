@@ -80,9 +80,15 @@ def parse_script(data: Any, canvas_size: int) -> Script:
             timeline.append((t, Key(_key_code(item["key"], f"{where}.key"))))
             continue
         points = item["stroke"]
-        ok = isinstance(points, list) and points and all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in p)
-            for p in points
+        ok = (
+            isinstance(points, list)
+            and points
+            and all(
+                isinstance(p, list)
+                and len(p) == 2
+                and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in p)
+                for p in points
+            )
         )
         if not ok:
             raise ValueError(f"script {where}.stroke must be a non-empty list of [x, y] points")
@@ -136,7 +142,7 @@ class ScriptInput:
     def close(self) -> None:
         self._next = len(self.script.timeline)
 
-    def __enter__(self) -> "ScriptInput":
+    def __enter__(self) -> ScriptInput:
         return self
 
     def __exit__(self, *exc) -> None:

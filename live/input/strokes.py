@@ -7,6 +7,8 @@ per new point; only undo redraws it from the strokes.
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 
@@ -106,7 +108,7 @@ class StrokeCanvas:
         self.image.fill(0)
         for stroke in self.strokes:
             self._dot(stroke[0])
-            for q, p in zip(stroke, stroke[1:]):
+            for q, p in itertools.pairwise(stroke):
                 cv2.line(self.image, (round(q[0]), round(q[1])), (round(p[0]), round(p[1])), INK_BGR, 2 * self._r)
                 self._dot(p)
 

@@ -14,13 +14,14 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from live.config import RecordConfig
+from live.record.files import timestamped, write_gif, write_mp4
 
 log = logging.getLogger("live.record")
 
@@ -53,8 +54,6 @@ Writer = Callable[[Path, np.ndarray, float], Path]
 
 
 def _default_writer(mp4: bool) -> Writer:
-    from live.record import write_gif, write_mp4
-
     def write(path: Path, frames: np.ndarray, fps: float) -> Path:
         write_gif(path, frames, fps)
         if mp4:
@@ -210,8 +209,6 @@ class Recorder:
             with self._lock:
                 self._free.append(index)
             return False
-        from live.record import timestamped
-
         self._jobs.put((index, count, timestamped(self.folder)))
         return True
 
@@ -255,7 +252,7 @@ class Recorder:
         if self._thread.is_alive():
             log.error("exports still running after %.0f s; giving up on them", CLOSE_TIMEOUT_S)
 
-    def __enter__(self) -> "Recorder":
+    def __enter__(self) -> Recorder:
         return self
 
     def __exit__(self, *exc) -> None:

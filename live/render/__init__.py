@@ -10,6 +10,7 @@ respect to the creatures' offsets (N, 2), and a flat-colour view (H, W, 3) RGB i
 
 from __future__ import annotations
 
+import importlib
 from typing import Protocol
 
 import torch
@@ -49,7 +50,7 @@ def resolve_device(name: str) -> torch.device:
 def pytorch3d_available() -> bool:
     """True when the PyTorch3D backend can be built here."""
     try:
-        import pytorch3d.renderer  # noqa: F401
+        importlib.import_module("pytorch3d.renderer")
     except ImportError:
         return False
     return True
@@ -64,7 +65,9 @@ def resolve_backend(name: str, device: torch.device) -> str:
     if name == "auto":
         return "pytorch3d" if device.type == "cuda" and pytorch3d_available() else "analytic"
     if name == "pytorch3d" and not pytorch3d_available():
-        raise ValueError("backend 'pytorch3d' needs PyTorch3D (pip install easypytorch3d==0.7.9.post1), or use --backend analytic")
+        raise ValueError(
+            "backend 'pytorch3d' needs PyTorch3D (pip install easypytorch3d==0.7.9.post1), or use --backend analytic"
+        )
     return name
 
 

@@ -78,9 +78,9 @@ class MeshRenderer:
             PointLights,
             RasterizationSettings,
             SoftSilhouetteShader,
+            TexturesVertex,
         )
         from pytorch3d.renderer import MeshRenderer as P3DMeshRenderer
-        from pytorch3d.renderer import TexturesVertex
         from pytorch3d.structures import Meshes
 
         self.swarm = swarm

@@ -1,6 +1,6 @@
 """Records the hand landmark fixtures of the gesture tests from the shared footage (run once).
 
-    python tests/data/record_hand_landmarks.py   # from the project root, with mediapipe
+    python -m tests.data.record_hand_landmarks   # from the project root, with mediapipe
 
 Writes ``tests/data/hand_landmarks.npz``: for each video, ``<name>_points`` (F, 21, 2) float32
 in pixels, ``<name>_world`` (F, 21, 3) float32 in metres (NaN where no hand was found) and
@@ -9,17 +9,15 @@ in pixels, ``<name>_world`` (F, 21, 3) float32 in metres (NaN where no hand was 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from live.config import HandConfig
+from live.input.camera import Camera
+from live.input.hand import HandTracker
 
-from live.config import HandConfig  # noqa: E402
-from live.input.camera import Camera  # noqa: E402
-from live.input.hand import HandTracker  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 HANDS = ROOT.parent / "shared" / "data" / "hands"
 VIDEOS = ("open_hand_turning", "fingertip_circle")
