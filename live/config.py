@@ -268,6 +268,63 @@ class HandConfig:
     """Seconds a fist must be held to clear the drawing."""
 
 
+#: The font of the visitor texts where ``ui.font`` is left empty (Debian: fonts-dejavu-core).
+DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    """What the screen tells visitors, and how the creatures look at them. Every text may be
+    translated; any Unicode the font has shows (e.g. "Dessine ça ici")."""
+
+    lively: bool = True
+    """Eyes that look where the creature heads (or at the pen while someone draws) and blink, each
+    creature in its own time. Off: the seed's look, eye and pupil centred on the body."""
+    kiosk_hud: bool = False
+    """Kiosk: show the staff HUD (fps, loss, backend) from the start. Off, ``h`` shows it.
+    Windows follow ``app.hud``."""
+    target_preview: Literal["small", "off"] = "small"
+    """Kiosk: the target drawn small in a corner of the swarm, or not at all."""
+    font: str = ""
+    """TrueType/OpenType font file of the visitor texts; empty: DejaVu Sans (Debian package
+    fonts-dejavu-core). Where the file is missing, OpenCV's Hershey font stands in (ASCII only,
+    with a warning in the log)."""
+    countdown_seconds: float = _bounded(10.0, 0.0, 3600.0)
+    """Seconds before the idle timeout (``app.idle_seconds``) clears a visitor's drawing during
+    which a countdown shows (0: none)."""
+    invite_mouse: str = "Draw a shape here with the mouse"
+    """Nothing drawn yet, mouse input."""
+    invite_hand: str = "Point your finger at the screen to draw"
+    """Nothing drawn yet, hand input."""
+    drawing_mouse: str = "Press S to send your drawing · C clears · Z undoes"
+    """While a visitor draws with the mouse: how to send and clear."""
+    drawing_hand: str = "Hold an open palm to send · a fist to clear"
+    """While a visitor draws with the hand: how to send and clear."""
+    sent: str = "Sent! The creatures are forming your drawing"
+    """After a drawing was sent, while the swarm works."""
+    exported: str = "Your clip is saved as {name}"
+    """After the clip of a drawing was exported; {name} is the file name, {path} the whole path."""
+    countdown: str = "Still there? Clearing in {seconds} s"
+    """Before the idle timeout clears a drawing; {seconds} counts down."""
+
+    def __post_init__(self) -> None:
+        for key in ("invite_mouse", "invite_hand", "drawing_mouse", "drawing_hand", "sent", "exported", "countdown"):
+            text = getattr(self, key)
+            if not text.strip() or "\n" in text:
+                raise ConfigError(f"config key 'ui.{key}' = {text!r} is not allowed: use a short one-line text")
+        for key, allowed in (("exported", ("name", "path")), ("countdown", ("seconds",))):
+            try:
+                getattr(self, key).format(**{name: "x" for name in allowed})
+            except (KeyError, IndexError, ValueError) as exc:
+                fields = ", ".join("{" + name + "}" for name in allowed)
+                raise ConfigError(f"config key 'ui.{key}' = {getattr(self, key)!r} is not allowed: it may use {fields} only (write {{{{ for a brace)") from exc
+
+    @property
+    def font_path(self) -> str:
+        """``font``, or DejaVu Sans where it is empty."""
+        return self.font or DEFAULT_FONT
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting of ``live``."""
@@ -282,6 +339,7 @@ class Config:
     record: RecordConfig = field(default_factory=RecordConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     hand: HandConfig = field(default_factory=HandConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
 
 
 def _describe(hint: Any) -> str:
@@ -427,8 +485,8 @@ def format_config(config: Config) -> str:
         lines.append(f"[{section.name}]")
         for f in dataclasses.fields(table):
             doc = docs.get((type(table).__name__, f.name))
-            lines += ["# " + line for line in textwrap.wrap(doc or "", 96)]
+            lines += ["# " + line for line in textwrap.wrap(doc or "", 96, break_on_hyphens=False)]
             value = getattr(table, f.name)
-            lines.append(f"{f.name} = {json.dumps(value) if isinstance(value, (bool, str)) else repr(value)}")
+            lines.append(f"{f.name} = {json.dumps(value, ensure_ascii=False) if isinstance(value, (bool, str)) else repr(value)}")
         lines.append("")
     return "\n".join(lines)

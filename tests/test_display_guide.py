@@ -1,0 +1,98 @@
+import math
+from pathlib import Path
+
+import pytest
+
+from live.config import ConfigError, UiConfig, load_config
+from live.display.guide import Guide, Step
+
+
+class TestSteps:
+    def test_invite_mouse_then_hand(self):
+        ui = UiConfig()
+        assert Guide(ui).instruction(math.inf).text == ui.invite_mouse
+        assert Guide(ui, hand=True).instruction(math.inf).text == ui.invite_hand
+
+    def test_visit(self):
+        ui = UiConfig()
+        guide = Guide(ui)
+        guide.stroke(hand=False)
+        said = guide.instruction(50.0)
+        assert (said.step, said.text) == (Step.DRAWING, ui.drawing_mouse)
+        guide.stroke(hand=True)
+        assert guide.instruction(50.0).text == ui.drawing_hand
+        guide.sent()
+        assert (guide.instruction(50.0).step, guide.instruction(50.0).text) == (Step.SENT, ui.sent)
+        guide.exported(Path("recordings/2024-01-01-120000.gif"))
+        said = guide.instruction(50.0)
+        assert said.step is Step.EXPORTED and said.clip == Path("recordings/2024-01-01-120000.gif")
+        assert said.text == "Your clip is saved as 2024-01-01-120000.gif"
+        guide.stroke(hand=False)
+        assert guide.instruction(50.0).step is Step.DRAWING
+        guide.cleared()
+        assert guide.instruction(50.0).step is Step.INVITE
+        guide.attract()
+        assert guide.instruction(math.inf).text == ui.invite_mouse
+
+    def test_export_while_drawing_again_keeps_the_drawing_text(self):
+        guide = Guide(UiConfig())
+        guide.stroke(hand=False)
+        guide.sent()
+        guide.stroke(hand=False)
+        guide.exported("x.gif")
+        assert guide.instruction(50.0).step is Step.DRAWING
+        assert guide.clip == Path("x.gif")
+
+    def test_attract_returns_to_the_inputs_variant(self):
+        guide = Guide(UiConfig(), hand=True)
+        guide.stroke(hand=False)
+        guide.attract()
+        assert guide.instruction(math.inf).hand
+
+
+class TestCountdown:
+    def test_counts_down_in_whole_seconds_before_the_timeout(self):
+        ui = UiConfig(countdown_seconds=10.0)
+        guide = Guide(ui)
+        guide.stroke(hand=False)
+        assert guide.instruction(10.5).step is Step.DRAWING
+        said = [guide.instruction(left) for left in (10.0, 9.2, 3.0, 0.4)]
+        assert [s.step for s in said] == [Step.COUNTDOWN] * 4
+        assert [s.seconds for s in said] == [10, 10, 3, 1]
+        assert said[2].text == "Still there? Clearing in 3 s"
+
+    def test_every_step_but_invite_counts_down(self):
+        guide = Guide(UiConfig())
+        assert guide.instruction(2.0).step is Step.INVITE
+        for event in (lambda: guide.stroke(False), guide.sent, lambda: guide.exported("a.gif")):
+            event()
+            assert guide.instruction(2.0).step is Step.COUNTDOWN
+
+    def test_off(self):
+        guide = Guide(UiConfig(countdown_seconds=0.0))
+        guide.stroke(hand=False)
+        assert guide.instruction(0.5).step is Step.DRAWING
+
+
+class TestTexts:
+    def test_translated_texts_pass_through(self):
+        config = load_config(None, {"ui.invite_mouse": "Dessine ça ici", "ui.countdown": "Noch {seconds} s – los geht’s"})
+        guide = Guide(config.ui)
+        assert guide.instruction(math.inf).text == "Dessine ça ici"
+        guide.stroke(False)
+        assert guide.instruction(4.0).text == "Noch 4 s – los geht’s"
+
+    @pytest.mark.parametrize(
+        "key, value, words",
+        [
+            ("ui.sent", "", ["ui.sent", "one-line"]),
+            ("ui.sent", "two\nlines", ["ui.sent", "one-line"]),
+            ("ui.countdown", "in {secs} s", ["ui.countdown", "{seconds}"]),
+            ("ui.exported", "at {where}", ["ui.exported", "{name}", "{path}"]),
+            ("ui.target_preview", "big", ["ui.target_preview", "'small'", "'off'"]),
+        ],
+    )
+    def test_bad_texts_name_the_key(self, key, value, words):
+        with pytest.raises(ConfigError) as info:
+            load_config(None, {key: value})
+        assert all(word in str(info.value) for word in words)
