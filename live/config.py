@@ -317,7 +317,10 @@ class UiConfig:
                 getattr(self, key).format(**{name: "x" for name in allowed})
             except (KeyError, IndexError, ValueError) as exc:
                 fields = ", ".join("{" + name + "}" for name in allowed)
-                raise ConfigError(f"config key 'ui.{key}' = {getattr(self, key)!r} is not allowed: it may use {fields} only (write {{{{ for a brace)") from exc
+                raise ConfigError(
+                    f"config key 'ui.{key}' = {getattr(self, key)!r} is not allowed: "
+                    f"it may use {fields} only (write {{{{ for a brace)"
+                ) from exc
 
     @property
     def font_path(self) -> str:
@@ -487,6 +490,7 @@ def format_config(config: Config) -> str:
             doc = docs.get((type(table).__name__, f.name))
             lines += ["# " + line for line in textwrap.wrap(doc or "", 96, break_on_hyphens=False)]
             value = getattr(table, f.name)
-            lines.append(f"{f.name} = {json.dumps(value, ensure_ascii=False) if isinstance(value, (bool, str)) else repr(value)}")
+            text = json.dumps(value, ensure_ascii=False) if isinstance(value, (bool, str)) else repr(value)
+            lines.append(f"{f.name} = {text}")
         lines.append("")
     return "\n".join(lines)

@@ -76,7 +76,9 @@ class TestCountdown:
 
 class TestTexts:
     def test_translated_texts_pass_through(self):
-        config = load_config(None, {"ui.invite_mouse": "Dessine ça ici", "ui.countdown": "Noch {seconds} s – los geht’s"})
+        config = load_config(
+            None, {"ui.invite_mouse": "Dessine ça ici", "ui.countdown": "Noch {seconds} s – los geht’s"}
+        )
         guide = Guide(config.ui)
         assert guide.instruction(math.inf).text == "Dessine ça ici"
         guide.stroke(False)

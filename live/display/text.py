@@ -82,7 +82,9 @@ class TextPainter:
     def width(self, text: str, px: int) -> int:
         """Width in pixels of ``text`` on one line at font size ``px``."""
         if self.fallback:
-            return cv2.getTextSize(to_ascii(text), cv2.FONT_HERSHEY_SIMPLEX, self._hershey_scale(px), max(1, px // 14))[0][0]
+            return cv2.getTextSize(to_ascii(text), cv2.FONT_HERSHEY_SIMPLEX, self._hershey_scale(px), max(1, px // 14))[
+                0
+            ][0]
         return int(np.ceil(self._font(px).getlength(text)))
 
     def line_height(self, px: int) -> int:
@@ -97,7 +99,9 @@ class TextPainter:
         if self.fallback:
             scale, thick = self._hershey_scale(px), max(1, px // 14)
             baseline_y = y + int(round(px * 0.8))
-            cv2.putText(alpha, to_ascii(text), (x, baseline_y), cv2.FONT_HERSHEY_SIMPLEX, scale, 255, thick, cv2.LINE_AA)
+            cv2.putText(
+                alpha, to_ascii(text), (x, baseline_y), cv2.FONT_HERSHEY_SIMPLEX, scale, 255, thick, cv2.LINE_AA
+            )
             return
         from PIL import Image, ImageDraw
 
@@ -124,11 +128,15 @@ class TextPainter:
         while True:
             lines = self.wrap(text, width, px)
             tall = self.line_height(px) + (len(lines) - 1) * int(self.line_height(px) * LINE_SPACING)
-            if (len(lines) <= max_lines and tall <= height and max(self.width(s, px) for s in lines) <= width) or px <= MIN_PX:
+            if (
+                len(lines) <= max_lines and tall <= height and max(self.width(s, px) for s in lines) <= width
+            ) or px <= MIN_PX:
                 return px, lines
             px = max(MIN_PX, int(px * SHRINK))
 
-    def block(self, text: str, width: int, height: int, max_px: int, max_lines: int = 2, align: str = "center") -> np.ndarray:
+    def block(
+        self, text: str, width: int, height: int, max_px: int, max_lines: int = 2, align: str = "center"
+    ) -> np.ndarray:
         """``text`` rendered into a ``height`` x ``width`` coverage mask, centred vertically.
 
         Args:
@@ -164,7 +172,9 @@ class TextPainter:
             y += step
         self._blocks[key] = alpha
         rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
-        self._inked[id(alpha)] = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)) if len(rows) else (slice(0, 0), slice(0, 0))
+        self._inked[id(alpha)] = (
+            (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)) if len(rows) else (slice(0, 0), slice(0, 0))
+        )
         if len(self._blocks) > CACHE_SIZE:
             _, old = self._blocks.popitem(last=False)
             self._inked.pop(id(old), None)

@@ -180,7 +180,9 @@ class Eyes:
         self._last_time = None
 
     @torch.no_grad()
-    def update(self, centers: torch.Tensor, radii: torch.Tensor, now: float, pen: tuple[float, float] | None = None) -> EyePose:
+    def update(
+        self, centers: torch.Tensor, radii: torch.Tensor, now: float, pen: tuple[float, float] | None = None
+    ) -> EyePose:
         """Moves the eyes on to time ``now`` and returns their pose.
 
         Args:
