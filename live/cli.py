@@ -1,4 +1,5 @@
-"""The ``live`` command: ``live run | demo | fit | render | bench | track | config`` (also ``python -m live``).
+"""The ``live`` command: ``live run | demo | fit | render | bench | track | eval | gallery | config`` (also
+``python -m live``).
 
 Every subcommand reads the configuration (``--config FILE``, default ``configs/default.toml``),
 then applies ``--set section.key=value`` and its own flags, and prints the effective settings
@@ -70,6 +71,8 @@ def _one_line_config(config: Config) -> str:
     parts = []
     for section in dataclasses.fields(config):
         values = dataclasses.asdict(getattr(config, section.name))
+        if values.get("staff_pin"):
+            values["staff_pin"] = "(set)"  # a secret stays out of logs
         parts.append(f"[{section.name}] " + " ".join(f"{k}={v}" for k, v in values.items()))
     return "config: " + " | ".join(parts)
 
@@ -248,6 +251,42 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gallery(args: argparse.Namespace) -> int:
+    """Serves a recordings folder to phones on its own: the share server of ``live run``."""
+    import logging
+    import os
+    import signal
+    import threading
+
+    from live.share import ShareServer, list_recordings
+
+    level = os.environ.get("LIVE_LOG", "INFO").upper()
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), format="live: %(message)s", stream=sys.stderr)
+    config = config_from_args(args)
+    folder = Path(config.paths.recordings)
+    if not folder.is_dir():
+        raise ValueError(f"recordings folder '{folder}' does not exist: give --recordings DIR (a folder of GIFs)")
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    try:
+        with ShareServer(config.share, folder) as server:
+            print(f"live gallery: {len(list_recordings(folder))} recording(s) in '{folder}'", file=sys.stderr)
+            print(f"live gallery: recording pages at {server.base_url}/r/<token>; no public listing", file=sys.stderr)
+            if config.share.staff_pin:
+                print(f"live gallery: staff page at {server.local_url}/staff", file=sys.stderr)
+            print(f"live gallery: serving on {config.share.host}:{server.port}; Ctrl-C stops", file=sys.stderr, flush=True)
+            while not stop.wait(0.5):
+                if not server.running:
+                    print("live gallery: error: the server stopped", file=sys.stderr)
+                    return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print("live gallery: stopped", file=sys.stderr)
+    return 0
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     """Prints the effective configuration as commented TOML (the defaults file is made this way)."""
     from live.config import format_config
@@ -380,6 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--only", type=lambda t: t.split(","), help="comma-separated target names (default: the whole suite)"
     )
     p.add_argument("--json", action="store_true", help="print rows and means as JSON")
+
+    p = add("gallery", cmd_gallery)
+    _add_config_flags(p, "recordings")
 
     p = add("config", cmd_config)
     p.add_argument("--config", metavar="FILE", help="TOML configuration (default: configs/default.toml)")

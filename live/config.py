@@ -202,6 +202,53 @@ class RecordConfig:
 
 
 @dataclass(frozen=True)
+class ShareConfig:
+    """The share server: a visitor scans the QR code shown after an export and gets their clip on
+    their phone (docs/share.md)."""
+
+    enabled: bool = True
+    """``live run`` starts the share server and shows a QR code after each export."""
+    host: str = "0.0.0.0"
+    """Address the server listens on: '0.0.0.0' on every network of this machine (phones on the
+    venue's network reach it), '127.0.0.1' this machine only."""
+    port: int = _bounded(8765, 0, 65535)
+    """TCP port of the server (0: any free port)."""
+    public_url: str = ""
+    """Start of the URL the QR code carries, before '/r/<token>': e.g. an exhibitor's
+    'https://clips.example.org' that forwards to this machine. Empty: 'http://<this machine's LAN
+    address>:<port>'."""
+    show_seconds: float = _bounded(30.0, 0.0, 3600.0)
+    """Seconds the QR code stays on screen after an export (0: never shown). A new stroke hides it
+    at once, so the next visitor never sees the last one's code."""
+    staff_pin: str = ""
+    """PIN or token that opens the staff page '/staff' (recordings, disk use, delete): at least 6
+    characters. Empty: no staff page."""
+    max_body_bytes: int = _bounded(4096, 256, 1_048_576)
+    """Largest request body accepted (only the staff forms send one); larger gets 413."""
+    max_url_chars: int = _bounded(512, 64, 8192)
+    """Longest request path and query accepted; longer gets 400."""
+    timeout_s: float = _bounded(10.0, 0.1, 600.0)
+    """Seconds a client has to send a request's head (and body), and an idle kept-alive connection
+    stays open; then the connection is closed."""
+    max_connections: int = _bounded(64, 1, 10000)
+    """Open connections at most; a request beyond gets 503."""
+
+    def __post_init__(self) -> None:
+        if self.staff_pin and (len(self.staff_pin) < 6 or not self.staff_pin.isprintable() or self.staff_pin.strip() != self.staff_pin):
+            raise ConfigError(
+                "config key 'share.staff_pin' is not allowed: use at least 6 printable characters "
+                "without spaces at the ends, or \"\" for no staff page"
+            )
+        if self.public_url and not (self.public_url.startswith(("http://", "https://")) and len(self.public_url) > 8):
+            raise ConfigError(
+                f"config key 'share.public_url' = {self.public_url!r} is not allowed: use an http:// or https:// URL, "
+                "e.g. \"http://192.168.1.20:8765\", or \"\" for this machine's LAN address"
+            )
+        if not self.host or any(c.isspace() for c in self.host):
+            raise ConfigError(f"config key 'share.host' = {self.host!r} is not allowed: use an address, e.g. \"0.0.0.0\" or \"127.0.0.1\"")
+
+
+@dataclass(frozen=True)
 class CameraConfig:
     """The camera that watches the visitor's hand: a webcam or a video file standing in for one."""
 
@@ -340,6 +387,7 @@ class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     app: AppConfig = field(default_factory=AppConfig)
     record: RecordConfig = field(default_factory=RecordConfig)
+    share: ShareConfig = field(default_factory=ShareConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     hand: HandConfig = field(default_factory=HandConfig)
     ui: UiConfig = field(default_factory=UiConfig)
