@@ -274,7 +274,8 @@ def cmd_gallery(args: argparse.Namespace) -> int:
             print(f"live gallery: recording pages at {server.base_url}/r/<token>; no public listing", file=sys.stderr)
             if config.share.staff_pin:
                 print(f"live gallery: staff page at {server.local_url}/staff", file=sys.stderr)
-            print(f"live gallery: serving on {config.share.host}:{server.port}; Ctrl-C stops", file=sys.stderr, flush=True)
+            serving = f"live gallery: serving on {config.share.host}:{server.port}; Ctrl-C stops"
+            print(serving, file=sys.stderr, flush=True)
             while not stop.wait(0.5):
                 if not server.running:
                     print("live gallery: error: the server stopped", file=sys.stderr)

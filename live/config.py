@@ -234,7 +234,8 @@ class ShareConfig:
     """Open connections at most; a request beyond gets 503."""
 
     def __post_init__(self) -> None:
-        if self.staff_pin and (len(self.staff_pin) < 6 or not self.staff_pin.isprintable() or self.staff_pin.strip() != self.staff_pin):
+        pin = self.staff_pin
+        if pin and (len(pin) < 6 or not pin.isprintable() or pin.strip() != pin):
             raise ConfigError(
                 "config key 'share.staff_pin' is not allowed: use at least 6 printable characters "
                 "without spaces at the ends, or \"\" for no staff page"
@@ -245,7 +246,10 @@ class ShareConfig:
                 "e.g. \"http://192.168.1.20:8765\", or \"\" for this machine's LAN address"
             )
         if not self.host or any(c.isspace() for c in self.host):
-            raise ConfigError(f"config key 'share.host' = {self.host!r} is not allowed: use an address, e.g. \"0.0.0.0\" or \"127.0.0.1\"")
+            raise ConfigError(
+                f"config key 'share.host' = {self.host!r} is not allowed: "
+                "use an address, e.g. \"0.0.0.0\" or \"127.0.0.1\""
+            )
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ from tests.share_helpers import LOOPBACK, write_recording
 
 def _live(*args: str, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "live", *args], capture_output=True, text=True, env=env, timeout=120, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "live", *args], capture_output=True, text=True, env=env, timeout=120, **kwargs
+    )
 
 
 def test_help():

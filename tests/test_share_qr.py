@@ -23,7 +23,10 @@ def _url() -> str:
 def zbar(path) -> list[str]:
     """What zbarimg decodes in the image file at ``path`` (QR codes only)."""
     done = subprocess.run(
-        [ZBARIMG, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(path)], capture_output=True, text=True, timeout=60
+        [ZBARIMG, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     return [line for line in done.stdout.splitlines() if line]
 

@@ -166,7 +166,7 @@ class TestFiles:
         assert r.content == (folder / f"{STAMP}-{token}.mp4").read_bytes()
 
     def test_gif_range(self, site, client):
-        folder, token = site[1], site[2]["full"]
+        token = site[2]["full"]
         r = client.get(f"/r/{token}.gif", headers={"Range": "bytes=0-5"})
         assert (r.status_code, r.content) == (206, b"GIF89a")
 
@@ -319,7 +319,10 @@ class TestLimits:
     def test_large_body_is_refused(self, site):
         port = site[0].port
         body = b"pin=" + b"1" * 10000
-        head = b"POST /staff/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d" % len(body)
+        head = (
+            b"POST /staff/login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d" % len(body)
+        )
         status, _ = raw_request(port, head, body)
         assert status == 413
 

@@ -39,12 +39,14 @@ def recording_page(recording: Recording) -> str:
     t = escape(recording.token)
     links = f'<a class=b href="/r/{t}.gif?download=1" download="{download_name(recording, "gif")}">Download GIF</a>'
     if recording.mp4 is not None:
-        links += f'<a class=b href="/r/{t}.mp4?download=1" download="{download_name(recording, "mp4")}">Download video (MP4)</a>'
+        mp4 = download_name(recording, "mp4")
+        links += f'<a class=b href="/r/{t}.mp4?download=1" download="{mp4}">Download video (MP4)</a>'
     body = (
         "<h1>Your swarm</h1>"
         f'<img id=clip src="/r/{t}.gif" alt="the creatures forming your drawing">'
         f"<p>{links}</p>"
-        f'<p class=s>Made {escape(recording.when)}. This link is private: only people you give it to can see the clip.</p>'
+        f"<p class=s>Made {escape(recording.when)}. "
+        "This link is private: only people you give it to can see the clip.</p>"
     )
     return _page("Your swarm", body)
 
@@ -95,7 +97,8 @@ def staff_page(recordings: list[Recording], use: DiskUse, message: str = "") -> 
     )
     body = (
         "<h1>Recordings</h1>" + note
-        + f"<p>{use.recordings} recording(s), {_size(use.bytes)}; {_size(use.free)} free of {_size(use.total)} on this disk.</p>"
+        + f"<p>{use.recordings} recording(s), {_size(use.bytes)}; "
+        + f"{_size(use.free)} free of {_size(use.total)} on this disk.</p>"
         + table
         + '<form method=post action="/staff/logout"><p><button>Log out</button></p></form>'
     )  # fmt: skip

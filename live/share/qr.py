@@ -8,7 +8,7 @@ off a laptop screen, and ``zbarimg`` reads it from a screenshot.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -92,7 +92,9 @@ def qr_card(url: str, height: int = 520, title: str = TITLE, lines: Sequence[str
         fitted.append((text, scale, w, h, base))
     pad = max(4, module)
     head, under = (fitted[:1], fitted[1:]) if title else ([], fitted)
-    height_px = sum(pad + h + base for _, _, _, h, base in head) + side + sum(h + base + pad for _, _, _, h, base in under)
+    height_px = (
+        sum(pad + h + base for _, _, _, h, base in head) + side + sum(h + base + pad for _, _, _, h, base in under)
+    )
     gap = 2  # anti-aliased text may spill a pixel beyond its box: keep it off the quiet zone
     card = np.full((height_px + pad + 2 * gap, side, 3), LIGHT_BGR, np.uint8)
     y = 0

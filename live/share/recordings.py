@@ -19,9 +19,9 @@ from pathlib import Path
 
 #: Characters in a token: ``secrets.token_urlsafe(16)`` gives 22 of them (128 bits).
 TOKEN_CHARS = 22
-TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{%d}" % TOKEN_CHARS)
+TOKEN_RE = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_CHARS}}}")
 #: ``20261128-000816-<token>.gif``: the time stamp, then the token.
-NAME_RE = re.compile(r"(?P<stamp>\d{8}-\d{6})-(?P<token>[A-Za-z0-9_-]{%d})\.(?P<ext>gif|mp4)" % TOKEN_CHARS)
+NAME_RE = re.compile(rf"(?P<stamp>\d{{8}}-\d{{6}})-(?P<token>[A-Za-z0-9_-]{{{TOKEN_CHARS}}})\.(?P<ext>gif|mp4)")
 #: What each kind of file is served as.
 CONTENT_TYPES = {"gif": "image/gif", "mp4": "video/mp4"}
 

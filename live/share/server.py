@@ -108,7 +108,7 @@ class _Limits:
         while more:  # the whole body, read here under the limits; the app gets it replayed
             try:
                 message = await asyncio.wait_for(receive(), self.settings.timeout_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await _plain("request body too slow", 408)(scope, receive, send)
                 return
             if message["type"] != "http.request":
@@ -301,7 +301,9 @@ def create_app(folder: str | Path, settings: ShareConfig) -> ASGIApp:
             log.warning("share: wrong staff PIN from %s", client)
             return html(pages.staff_login_page("Wrong PIN."), 403)
         response = RedirectResponse("/staff", 303)
-        response.set_cookie(STAFF_COOKIE, cookie, max_age=STAFF_SESSION_S, path="/staff", httponly=True, samesite="strict")
+        response.set_cookie(
+            STAFF_COOKIE, cookie, max_age=STAFF_SESSION_S, path="/staff", httponly=True, samesite="strict"
+        )
         return response
 
     async def staff_delete(request: Request) -> Response:
@@ -432,7 +434,7 @@ class ShareServer:
         sock.setblocking(False)
         return sock
 
-    def start(self) -> "ShareServer":
+    def start(self) -> ShareServer:
         import uvicorn
 
         self._socket = self._listen()
@@ -505,7 +507,7 @@ class ShareServer:
             self._socket.close()
             self._socket = None
 
-    def __enter__(self) -> "ShareServer":
+    def __enter__(self) -> ShareServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
