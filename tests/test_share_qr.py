@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from live.share.overlay import ShareCode
 from live.share.qr import QUIET_ZONE, qr_card, qr_modules, url_lines
 
 ZBARIMG = shutil.which("zbarimg")
@@ -106,3 +107,69 @@ class TestCard:
         path = tmp_path / "blank.png"
         cv2.imwrite(str(path), np.full((300, 300, 3), 255, np.uint8))
         assert zbar(path) == []
+
+
+class TestShareCode:
+    def test_shows_for_its_seconds(self):
+        code = ShareCode(30.0)
+        assert not code.visible(0.0)
+        code.show(_url(), now=10.0)
+        assert code.visible(10.0) and code.visible(39.9)
+        assert not code.visible(40.0)
+
+    def test_a_stroke_hides_it(self):
+        code = ShareCode(30.0)
+        code.show(_url(), now=0.0)
+        code.hide()
+        assert not code.visible(1.0)
+
+    def test_zero_seconds_never_shows(self):
+        code = ShareCode(0.0)
+        code.show(_url(), now=0.0)
+        assert not code.visible(0.0)
+
+    @pytest.mark.parametrize("rect", [(100, 50, 600, 600), (0, 0, 300, 700), (10, 10, 700, 250)])
+    def test_draws_inside_its_rectangle(self, rect):
+        code = ShareCode(30.0)
+        code.show(_url(), now=0.0)
+        image = np.full((800, 900, 3), 40, np.uint8)
+        assert code.draw(image, rect, now=1.0)
+        x, y, w, h = rect
+        inside = np.zeros(image.shape[:2], bool)
+        inside[y : y + h, x : x + w] = True
+        card = (image != 40).any(axis=2)
+        assert not card[~inside].any()
+        rows, cols = np.nonzero(card)
+        assert rows.ptp() + 1 >= 0.85 * h or cols.ptp() + 1 >= 0.85 * w, "the card fills one side"
+
+    def test_nothing_drawn_when_hidden_or_too_small(self):
+        code = ShareCode(30.0)
+        image = np.zeros((400, 400, 3), np.uint8)
+        assert not code.draw(image, (0, 0, 400, 400), now=0.0)
+        code.show(_url(), now=0.0)
+        assert not code.draw(image, (0, 0, 50, 400), now=0.0)
+        assert not image.any()
+
+    def test_card_is_made_once_per_size(self):
+        code = ShareCode(30.0)
+        code.show(_url(), now=0.0)
+        assert code.card(500, 500) is code.card(500, 500)
+        with pytest.raises(ValueError, match="show"):
+            ShareCode(30.0).card(500, 500)
+
+    @needs_zbar
+    def test_drawn_code_scans(self, tmp_path):
+        url = _url()
+        code = ShareCode(30.0)
+        code.show(url, now=0.0)
+        image = np.full((900, 1600, 3), 40, np.uint8)
+        code.draw(image, (60, 120, 700, 700), now=0.0)
+        cv2.imwrite(str(tmp_path / "screen.png"), image)
+        assert zbar(tmp_path / "screen.png") == [url]
+
+
+def test_card_fits_a_width():
+    url = _url()
+    n = qr_modules(url).shape[0]
+    card = qr_card(url, height=900, width=300)
+    assert card.shape[1] <= 300 and card.shape[1] == (300 // n) * n

@@ -55,7 +55,9 @@ def url_lines(url: str) -> list[str]:
     return [head, sep + tail] if sep else [shown]
 
 
-def qr_card(url: str, height: int = 520, title: str = TITLE, lines: Sequence[str] | None = None) -> np.ndarray:
+def qr_card(
+    url: str, height: int = 520, title: str = TITLE, lines: Sequence[str] | None = None, width: int | None = None
+) -> np.ndarray:
     """A white card: ``title``, the QR code of ``url``, then the URL in large text.
 
     Args:
@@ -64,10 +66,11 @@ def qr_card(url: str, height: int = 520, title: str = TITLE, lines: Sequence[str
             pixels per module (at least 2) that fits with the text.
         title: the line above the code.
         lines: the text under the code (default :func:`url_lines`).
+        width: the card's width in pixels at most (default: no limit).
 
     Returns:
-        (H, W, 3) uint8 BGR with H <= ``height`` (unless even 2 px modules do not fit), W the
-        code's side.
+        (H, W, 3) uint8 BGR with H <= ``height`` and W <= ``width`` (unless even 2 px modules do
+        not fit), W the code's side.
 
     Raises:
         ValueError: an empty URL, one too long for a QR code, or ``height`` < 64.
@@ -79,7 +82,10 @@ def qr_card(url: str, height: int = 520, title: str = TITLE, lines: Sequence[str
     lines = list(url_lines(url) if lines is None else lines)
     texts = [title, *lines] if title else lines
     # Each text line takes about an eighth of the code's side; solve for the module size.
-    module = max(2, int(height / (n * (1.0 + 0.125 * len(texts)))))
+    module = int(height / (n * (1.0 + 0.125 * len(texts))))
+    if width is not None:
+        module = min(module, width // n)
+    module = max(2, module)
     side = n * module
     code = np.repeat(np.repeat(modules, module, axis=0), module, axis=1)  # (side, side) bool
     thickness = max(1, round(side / 250))

@@ -1,0 +1,89 @@
+"""The QR code on screen: shown after an export for ``share.show_seconds``, hidden by a new stroke.
+
+:class:`ShareCode` holds which URL is shown and until when; :meth:`ShareCode.draw` pastes its
+card (:func:`live.share.qr.qr_card`) into a rectangle of the display image, pixel for pixel, so
+the modules stay sharp. The card is made once per URL and rectangle size, not per frame. Time
+is passed in, in seconds, so tests drive it with a fake clock.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from live.share.qr import qr_card
+
+Rect = tuple[int, int, int, int]
+#: Smallest rectangle side a card is drawn into; below it the code would not scan.
+MIN_SIDE = 96
+
+
+class ShareCode:
+    """The QR code of the last exported recording, for ``seconds`` after its export.
+
+    Args:
+        seconds: how long a code stays up (``share.show_seconds``; 0: never shown).
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.url: str | None = None
+        self._until = 0.0
+        self._card: np.ndarray | None = None
+        self._card_key: tuple | None = None
+
+    def show(self, url: str, now: float) -> None:
+        """Shows the code of ``url`` from ``now`` for ``seconds``."""
+        if self.seconds <= 0:
+            return
+        self.url = url
+        self._until = now + self.seconds
+
+    def hide(self) -> None:
+        """Takes the code down (a new stroke, a cleared canvas, attract mode): the next visitor
+        never gets the last one's clip."""
+        self.url = None
+
+    def visible(self, now: float) -> bool:
+        if self.url is not None and now >= self._until:
+            self.url = None
+        return self.url is not None
+
+    def card(self, width: int, height: int) -> np.ndarray:
+        """The card of the shown URL that fits ``width`` x ``height`` (made once per size).
+
+        Returns:
+            (h, w, 3) uint8 BGR with h <= height and w <= width (for a rectangle of at least
+            :data:`MIN_SIDE` pixels a side).
+
+        Raises:
+            ValueError: no code is shown.
+        """
+        if self.url is None:
+            raise ValueError("no QR code to draw: call show(url, now) after an export")
+        key = (self.url, width, height)
+        if key != self._card_key:
+            self._card, self._card_key = qr_card(self.url, height=max(64, height), width=width), key
+        return self._card
+
+    def draw(self, image: np.ndarray, rect: Rect, now: float) -> bool:
+        """Pastes the card, centred, into ``rect`` of ``image`` while the code is up.
+
+        Args:
+            image: (H, W, 3) uint8 BGR, the display image (never a recording).
+            rect: (x, y, width, height) in ``image`` pixels.
+            now: seconds, the clock of :meth:`show`.
+
+        Returns:
+            True when a card was drawn.
+        """
+        if not self.visible(now):
+            return False
+        x, y, w, h = rect
+        w, h = min(w, image.shape[1] - x), min(h, image.shape[0] - y)
+        if min(w, h) < MIN_SIDE:
+            return False
+        card = self.card(w, h)
+        ch, cw = min(card.shape[0], h), min(card.shape[1], w)
+        top, left = y + (h - ch) // 2, x + (w - cw) // 2
+        image[top : top + ch, left : left + cw] = card[:ch, :cw]
+        return True
