@@ -13,9 +13,23 @@ from pathlib import Path
 
 import numpy as np
 
+from live.input.events import Command, Event, Pen, Phase
 from live.input.hand import Hand, Landmark
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "hand_landmarks.npz"
+
+
+def strokes_of(events: list[Event]) -> list[list[tuple[float, float]]]:
+    """The strokes that pen events draw, as a canvas keeps them (a clear command drops them)."""
+    strokes: list[list[tuple[float, float]]] = []
+    for event in events:
+        if event is Command.CLEAR:
+            strokes = []
+        elif isinstance(event, Pen) and event.phase is Phase.DOWN:
+            strokes.append([(event.x, event.y)])
+        elif isinstance(event, Pen) and event.phase is Phase.MOVE:
+            strokes[-1].append((event.x, event.y))
+    return strokes
 
 
 def recorded(name: str) -> list[tuple[Hand | None, float]]:

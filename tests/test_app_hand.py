@@ -1,5 +1,5 @@
-"""Hand input in the live loop: inputs combined (hand + mouse or script), the overlay and status
-hooks, camera lost, and whole headless runs over real footage with nothing of the camera written."""
+"""Hand input in the live loop: inputs combined (hand + mouse or script), the input's overlay and
+status, camera lost, and whole headless runs over real footage with nothing of the camera written."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from live.app import Installation, run_live
 from live.app.loop import STATUS_SECONDS
 from live.display import OffscreenDisplay
 from live.fit import build
-from live.input import Key, Pen, Phase
+from live.input import Command, Input, Pen, Phase, Status
 from live.input.combine import CombinedInput
 from live.record import Recorder, Source
 from tests.conftest import HANDS
@@ -31,7 +31,7 @@ def needs_mediapipe():
     pytest.importorskip("mediapipe")
 
 
-class Scripted:
+class Scripted(Input):
     """An input that returns one list of events per poll, then nothing."""
 
     def __init__(self, *polls, fail_at=None):
@@ -63,17 +63,17 @@ def up(x, y):
 
 
 class TestCombinedInput:
-    def test_keys_from_every_input_in_order(self):
-        combined = CombinedInput(Scripted([Key(1)]), Scripted([Key(2), Key(3)]))
-        assert combined.poll(0.0) == [Key(1), Key(2), Key(3)]
+    def test_commands_from_every_input_in_order(self):
+        combined = CombinedInput(Scripted([Command.UNDO]), Scripted([Command.SUBMIT, Command.CLEAR]))
+        assert combined.poll(0.0) == [Command.UNDO, Command.SUBMIT, Command.CLEAR]
         assert combined.poll(0.1) == []
 
     def test_one_pen_at_a_time(self):
         hand = Scripted([down(10, 10), move(20, 10)], [move(30, 10)], [up(40, 10)], [move(50, 50)])
-        mouse = Scripted([down(90, 90)], [move(95, 90), Key(7)], [move(99, 90)], [up(99, 99)])
+        mouse = Scripted([down(90, 90)], [move(95, 90), Command.HUD], [move(99, 90)], [up(99, 99)])
         combined = CombinedInput(hand, mouse)
         assert combined.poll(0.0) == [down(10, 10), move(20, 10)]  # the mouse's down is dropped
-        assert combined.poll(0.1) == [move(30, 10), Key(7)]  # keys pass while the hand draws
+        assert combined.poll(0.1) == [move(30, 10), Command.HUD]  # commands pass while the hand draws
         # the hand lifts; the mouse, still dragging, picks the pen up with its next move
         assert combined.poll(0.2) == [up(40, 10), down(99, 90)]
         assert combined.poll(0.3) == [up(99, 99)]  # the hand's move while the mouse owned it is gone
@@ -81,6 +81,15 @@ class TestCombinedInput:
 
     def test_a_lone_pen_up_is_dropped(self):
         assert CombinedInput(Scripted([up(1, 1)])).poll(0.0) == []
+
+    def test_the_pens_of_one_input_draw_at_once(self):
+        two = Scripted([down(10, 10), Pen(Phase.DOWN, 90, 90, pen=1)], [up(20, 10)], [Pen(Phase.MOVE, 95, 90, pen=1)])
+        mouse = Scripted([], [], [down(50, 50)], [move(60, 50)])
+        combined = CombinedInput(two, mouse)
+        assert combined.poll(0.0) == [down(10, 10), Pen(Phase.DOWN, 90, 90, pen=1)]
+        assert combined.poll(0.1) == [up(20, 10)]
+        assert combined.poll(0.2) == [Pen(Phase.MOVE, 95, 90, pen=1)]  # pen 1 is still down: the mouse waits
+        assert combined.poll(0.3) == []
 
     def test_a_failing_input_does_not_silence_the_others(self, caplog):
         hand = Scripted([], fail_at=1)
@@ -90,17 +99,13 @@ class TestCombinedInput:
             assert combined.poll(0.0) == [down(5, 5)]
         assert "camera unplugged" in caplog.text
 
-    def test_hooks_come_from_the_inputs(self):
+    def test_the_interface_comes_from_the_inputs(self):
         class Hooked(Scripted):
-            def __init__(self):
-                super().__init__()
-                self.cleared = 0
-
             def overlay(self, canvas):
                 return canvas + 1
 
             def status(self):
-                return "camera lost"
+                return Status("camera lost")
 
             def finished(self, now):
                 return now > 1.0
@@ -108,18 +113,13 @@ class TestCombinedInput:
             def stats(self):
                 return {"hand_frames": 3}
 
-            def clear(self):
-                self.cleared += 1
-
         hooked, plain = Hooked(), Scripted()
         combined = CombinedInput(plain, hooked)
         canvas = np.zeros((4, 4, 3), np.uint8)
         assert (combined.overlay(canvas) == 1).all()
-        assert combined.status() == "camera lost" and combined.stats() == {"hand_frames": 3}
+        assert combined.status() == Status("camera lost") and combined.stats() == {"hand_frames": 3}
         assert not combined.finished(0.5) and combined.finished(2.0)
-        combined.clear()
-        assert hooked.cleared == 1
-        assert CombinedInput(plain).overlay(canvas) is canvas and CombinedInput(plain).status() == ""
+        assert CombinedInput(plain).overlay(canvas) is canvas and CombinedInput(plain).status() is None
 
     def test_close_closes_every_input_even_when_one_fails(self):
         class Bad(Scripted):
@@ -143,8 +143,8 @@ def scene():
     return build(load_config(None, SMALL))
 
 
-class TestInstallationHooks:
-    def make(self, tmp_path, scene, **hooks):
+class TestInstallationWithAnInput:
+    def make(self, tmp_path, scene, source=None):
         config = small_config(tmp_path)
         recorder = Recorder(config.record, config.paths.recordings, (64, 128))
         shown = []
@@ -153,13 +153,19 @@ class TestInstallationHooks:
             def show(self, canvas, result, hud, wait_ms=1):
                 shown.append((canvas, hud.status))
 
-        install = Installation(config, scene, Display(128), recorder, kiosk=False, start=0.0, **hooks)
+        install = Installation(config, scene, Display(128, compose=True), recorder, False, 0.0, source)
         return install, recorder, shown
 
     def test_overlay_gets_the_canvas_every_frame(self, tmp_path, scene):
         seen = []
         marked = np.full((128, 128, 3), 9, np.uint8)
-        install, rec, shown = self.make(tmp_path, scene, overlay=lambda c: seen.append(c.copy()) or marked)
+
+        class Overlaid(Input):
+            def overlay(self, canvas):
+                seen.append(canvas.copy())
+                return marked
+
+        install, rec, shown = self.make(tmp_path, scene, Overlaid())
         with rec:
             install.frame([down(30, 30), move(90, 30), up(90, 30)], 0.0)
             install.frame([], 0.1)
@@ -168,7 +174,12 @@ class TestInstallationHooks:
 
     def test_camera_lost_stays_on_the_status_line_then_clears(self, tmp_path, scene):
         state = {"text": "camera lost: no frame for 2.0 s"}
-        install, rec, shown = self.make(tmp_path, scene, status=lambda: state["text"])
+
+        class Losing(Input):
+            def status(self):
+                return Status(state["text"], over="camera back") if state["text"] else None
+
+        install, rec, shown = self.make(tmp_path, scene, Losing())
         with rec:
             for i in range(5):
                 install.frame([], i * STATUS_SECONDS)  # far past a status line's life
@@ -183,14 +194,32 @@ class TestInstallationHooks:
             assert install.hud.status == "camera back" and install.hud.status_ok
         assert shown[0][1] == "camera lost: no frame for 2.0 s"
 
-    def test_clearing_the_canvas_tells_the_input(self, tmp_path, scene):
-        cleared = []
-        install, rec, _ = self.make(tmp_path, scene, on_clear=lambda: cleared.append(1))
+    def test_a_problem_without_words_for_its_end_just_goes(self, tmp_path, scene):
+        state = {"status": Status("hand tracking stopped: graph broke")}
+
+        class Stopping(Input):
+            def status(self):
+                return state["status"]
+
+        install, rec, _ = self.make(tmp_path, scene, Stopping())
         with rec:
-            install.frame([down(30, 30), move(90, 90), up(90, 90), Key(ord("c"))], 0.0)
-            assert len(cleared) == 1 and install.canvas.empty
-            install.frame([down(30, 30), move(90, 90), up(90, 90), Key(ord("s"))], 0.1)
-            assert len(cleared) == 2 and install.canvas.empty
+            install.frame([], 0.0)
+            assert install.hud.status == "hand tracking stopped: graph broke"
+            state["status"] = None
+            install.frame([], 0.1)
+            assert install.hud.status == ""
+
+    def test_a_clear_while_the_hand_draws_leaves_no_line_back(self, tmp_path, scene):
+        """The canvas keeps the strokes: a keyboard clear mid-stroke drops them, and the hand's next
+        moves draw a new stroke from where the hand is, not from before the clear."""
+        install, rec, _ = self.make(tmp_path, scene)
+        with rec:
+            install.frame([down(30, 30), move(90, 30), Command.CLEAR], 0.0)
+            assert install.canvas.empty
+            install.frame([move(90, 90), move(90, 100), up(90, 100)], 0.1)
+            assert install.canvas.strokes == [[(90.0, 90.0), (90.0, 100.0)]]
+            install.frame([Command.SUBMIT], 0.2)
+            assert install.canvas.empty and scene.arranger.target.sum() > 0
 
     def test_a_pen_up_without_a_stroke_draws_nothing(self, tmp_path, scene):
         install, rec, _ = self.make(tmp_path, scene)
@@ -211,15 +240,15 @@ class FakeInput(Scripted):
         return canvas
 
     def status(self):
-        return "camera lost"
+        return Status("camera lost")
 
 
-class TestRunWithHooks:
+class TestRunWithAnInput:
     def test_the_run_calls_the_overlay_and_shows_the_status(self, tmp_path, monkeypatch):
         import live.app.run as run
 
         fake = FakeInput([down(30, 30), move(90, 90), up(90, 90)])
-        monkeypatch.setattr(run, "open_input", lambda config, kind, script=None: (fake, None))
+        monkeypatch.setattr(run, "open_input", lambda config, kind, script=None: run.Inputs(fake))
         statuses = []
         result = run_live(
             small_config(tmp_path), "offscreen", max_frames=5, on_frame=lambda i: statuses.append(i.hud.status)
@@ -339,16 +368,14 @@ class TestCameraLost:
         needs_mediapipe()
         from live.config import CameraConfig, HandConfig
         from live.input.hand_input import HandInput
-        from live.input.hand_pen import HandPenInput
 
-        hand = HandInput(CameraConfig(), HandConfig(), 128, source=0, opener=lambda src: NeverOpens())
-        with HandPenInput(hand) as pen:
+        with HandInput(CameraConfig(), HandConfig(), 128, source=0, opener=lambda src: NeverOpens()) as hand:
             deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and not pen.status():
-                pen.poll(time.monotonic())
+            while time.monotonic() < deadline and not hand.status():
+                hand.poll(time.monotonic())
                 time.sleep(0.02)
-            assert pen.status().startswith("camera lost")
-            picture = pen.overlay(np.zeros((128, 128, 3), np.uint8))
+            assert hand.status().text.startswith("camera lost")
+            picture = hand.overlay(np.zeros((128, 128, 3), np.uint8))
         assert picture[60:70, :, 2].max() > 150  # the red "camera lost" banner across the middle
 
 
@@ -358,17 +385,15 @@ class TestHandOverlay:
         needs_mediapipe()
         from live.config import CameraConfig, HandConfig
         from live.input.hand_input import HandInput
-        from live.input.hand_pen import HandPenInput
 
         canvas = np.zeros((128, 128, 3), np.uint8)
         canvas[60:68, 20:100] = (0, 0, 255)  # a red stroke
-        hand = HandInput(CameraConfig(), HandConfig(), 128, source=TURNING)
-        with HandPenInput(hand) as pen:
+        with HandInput(CameraConfig(), HandConfig(), 128, source=TURNING) as hand:
             assert hand.ready(30.0)
-            pen.poll(time.monotonic())
-            window = pen.overlay(canvas).copy()
-            pen.pip = True
-            kiosk = pen.overlay(canvas).copy()
+            hand.poll(time.monotonic())
+            window = hand.overlay(canvas).copy()
+            hand.pip = True
+            kiosk = hand.overlay(canvas).copy()
         changed = (window != canvas).any(axis=2)
         assert window.shape == canvas.shape and changed.mean() > 0.5  # the camera picture behind
         assert (window[60:68, 20:100, 2] == 255).all()  # the ink on top

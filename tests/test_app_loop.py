@@ -7,12 +7,12 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from live.app import Action, Attract, FrameClock, Installation, Plateau, QuitChord, keymap, run_live
-from live.app.keys import KEY_ESC
+from live.app import Attract, FrameClock, Installation, Plateau, QuitChord, run_live
 from live.config import ConfigError, load_config
 from live.display import OffscreenDisplay
 from live.fit import build
-from live.input import Key, Pen, Phase
+from live.input import Input, Pen, Phase
+from live.input.keys import KEY_ESC, KeyboardInput, keymap
 from live.record import Recorder
 
 SMALL = {
@@ -31,27 +31,20 @@ def small_config(tmp_path, **extra):
     return load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), **extra})
 
 
+def keys(*pressed, kiosk=False):
+    """Key presses (characters or codes) as the window's keyboard hands them to the loop."""
+    keyboard = KeyboardInput(keymap("q", kiosk))
+    for key in pressed:
+        keyboard.press(ord(key) if isinstance(key, str) else key)
+    return keyboard.poll(0.0)
+
+
 class FakeClock:
     def __init__(self, t=0.0):
         self.t = t
 
     def __call__(self):
         return self.t
-
-
-class TestKeymap:
-    def test_window_keys(self):
-        table = keymap("q", kiosk=False)
-        assert table[ord("s")] is Action.SUBMIT and table[ord("z")] is Action.UNDO
-        assert table[ord("q")] is Action.QUIT and table[KEY_ESC] is Action.QUIT
-
-    def test_kiosk_ignores_esc(self):
-        table = keymap("x", kiosk=True)
-        assert KEY_ESC not in table and table[ord("x")] is Action.QUIT and ord("q") not in table
-
-    def test_quit_key_may_not_shadow_an_action(self):
-        with pytest.raises(ValueError, match="taken by 'submit'"):
-            keymap("s", kiosk=True)
 
 
 class TestQuitChord:
@@ -137,54 +130,54 @@ class TestInstallation:
         with rec:
             draw_square(install, 0.1)
             assert not install.canvas.empty and install.hud.mode == ""
-            install.frame([Key(ord("z"))], 0.2)
+            install.frame(keys("z"), 0.2)
             assert install.canvas.empty
             draw_square(install, 0.3)
-            install.frame([Key(ord("c"))], 0.4)
+            install.frame(keys("c"), 0.4)
             assert install.canvas.empty
-            install.frame([Key(ord("s"))], 0.5)  # empty canvas: nothing happens but a message
+            install.frame(keys("s"), 0.5)  # empty canvas: nothing happens but a message
             assert "draw something" in install.hud.status and not rec.recording
             draw_square(install, 0.6)
-            install.frame([Key(ord("s"))], 0.7)
+            install.frame(keys("s"), 0.7)
             assert install.canvas.empty and rec.recording
             expected = install.canvas.mask(64)  # empty now; the target is the drawn square
             assert not expected.any()
             target = scene.arranger.target.numpy()
             assert target[32, 32] == 0 and target[15, 32] == 1  # a square outline, hollow
-            install.frame([Key(ord("h"))], 0.8)
+            install.frame(keys("h"), 0.8)
             assert not install.hud.stats
-            install.frame([Key(ord("r"))], 0.9)
+            install.frame(keys("r"), 0.9)
             assert not rec.recording  # r stopped it ...
-            install.frame([Key(ord("r"))], 1.0)
+            install.frame(keys("r"), 1.0)
             assert rec.recording  # ... and started another
-            install.frame([Key(ord("g"))], 1.1)
+            install.frame(keys("g"), 1.1)
             assert not rec.recording
             assert not install.quit
-            install.frame([Key(ord("q"))], 1.2)
+            install.frame(keys("q"), 1.2)
             assert install.quit
 
     def test_esc_quits_a_window(self, tmp_path, scene):
         install, rec, _ = self.make(tmp_path, scene)
         with rec:
-            install.frame([Key(KEY_ESC)], 0.0)
+            install.frame(keys(KEY_ESC), 0.0)
             assert install.quit
 
     def test_kiosk_needs_the_chord(self, tmp_path, scene):
         install, rec, _ = self.make(tmp_path, scene, kiosk=True)
         with rec:
-            install.frame([Key(KEY_ESC), Key(KEY_ESC)], 0.0)
-            install.frame([Key(ord("q"))], 0.1)
-            install.frame([Key(ord("q"))], 3.0)  # too slow
-            install.frame([Key(ord("q"))], 3.5)
+            install.frame(keys(KEY_ESC, KEY_ESC, kiosk=True), 0.0)
+            install.frame(keys("q", kiosk=True), 0.1)
+            install.frame(keys("q", kiosk=True), 3.0)  # too slow
+            install.frame(keys("q", kiosk=True), 3.5)
             assert not install.quit
-            install.frame([Key(ord("q"))], 4.0)
+            install.frame(keys("q", kiosk=True), 4.0)
             assert install.quit
 
     def test_attract_mode_after_idle_with_injected_clock(self, tmp_path, scene):
         install, rec, _ = self.make(tmp_path, scene, **{"app.idle_seconds": 5.0})
         with rec:
             draw_square(install, 1.0)
-            install.frame([Key(ord("s"))], 1.0)
+            install.frame(keys("s"), 1.0)
             draw_square(install, 2.0)  # a second drawing, not submitted
             install.frame([], 6.9)
             assert install.hud.mode == "" and not install.canvas.empty
@@ -201,15 +194,15 @@ class TestInstallation:
         install, rec, _ = self.make(tmp_path, scene, writer=broken)
         with rec:
             draw_square(install, 0.0)
-            install.frame([Key(ord("s"))], 0.0)
+            install.frame(keys("s"), 0.0)
             for i in range(3):
                 install.frame([], 0.1 * i)
-            install.frame([Key(ord("g"))], 0.5)
+            install.frame(keys("g"), 0.5)
             rec.wait()
             install.frame([], 0.6)
             assert "export failed" in install.hud.status and not install.hud.status_ok
             draw_square(install, 0.7)
-            install.frame([Key(ord("s"))], 0.7)
+            install.frame(keys("s"), 0.7)
             for i in range(5):
                 install.frame([], 0.8 + 0.1 * i)
             assert rec.recording and rec.frames == 6 and install.failed_frames == 0  # the s frame and 5 more
@@ -223,8 +216,13 @@ class TestInstallation:
                 shown.append(canvas)
 
         marked = np.full((128, 128, 3), 7, np.uint8)
+
+        class Marked(Input):
+            def overlay(self, canvas):
+                return marked
+
         with Recorder(config.record, config.paths.recordings, (64, 128)) as rec:
-            install = Installation(config, scene, Display(128), rec, kiosk=False, start=0.0, overlay=lambda c: marked)
+            install = Installation(config, scene, Display(128, compose=True), rec, False, 0.0, Marked())
             install.frame([], 0.0)
         assert shown[0] is marked
 

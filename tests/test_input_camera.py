@@ -126,7 +126,6 @@ class TestCameraFakeDevice:
             time.sleep(0.1)  # the device runs on; the reader missed frames
             later = cam.next_frame(timeout=2.0)
             assert later.index > first.index + 1 and later.time > first.time
-            assert cam.latest().index >= later.index
 
     @pytest.mark.parametrize("after", ["fail", "freeze", "raise"])
     def test_lost_then_recovers(self, after):
@@ -144,7 +143,7 @@ class TestCameraFakeDevice:
         with Camera(0, cfg, opener=opener) as cam:
             time.sleep(0.6)
             assert cam.status is CameraStatus.LOST and "retrying" in cam.message
-            assert cam.latest() is None and cam.next_frame(timeout=0.05) is None
+            assert cam.next_frame(timeout=0.05) is None
         # waits 0.05, 0.1, 0.2, 0.2, ...: about 5 tries in 0.6 s, not hundreds
         assert 2 <= opener.calls <= 8
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from live.config import HandConfig
+from live.input import Command, Pen, Phase
 from live.input.gesture import (
     CanvasMap,
-    Event,
     HandGestures,
     HoldTimer,
     OneEuroFilter,
@@ -20,7 +20,7 @@ from live.input.gesture import (
     fill_in,
     finger_ratios,
 )
-from tests.hand_fixtures import FIXTURES, recorded, synthetic
+from tests.hand_fixtures import FIXTURES, recorded, strokes_of, synthetic
 
 FRAME = (640, 480)
 CONFIG = HandConfig()
@@ -143,11 +143,6 @@ class TestCanvasMap:
         m = CanvasMap((640, 360), 224, 0.9)
         assert m.to_canvas(np.array([0.0, 1000.0])) == (0.0, 223.0)
 
-    def test_round_trip(self):
-        m = CanvasMap((640, 480), 256, 0.9)
-        p = m.to_canvas(np.array([300.0, 200.0]))
-        assert m.to_frame(p) == pytest.approx((300.0, 200.0))
-
 
 class TestStrokeBuilder:
     def test_fill_in_keeps_gaps_under_step(self):
@@ -157,34 +152,38 @@ class TestStrokeBuilder:
 
     def test_fast_stroke_is_continuous(self):
         b = StrokeBuilder(step=2.0)
-        for i in range(5):
-            b.update((i * 50.0, 10.0), True, i / 30)
-        gaps = np.linalg.norm(np.diff(np.array(b.strokes[0]), axis=0), axis=1)
-        assert len(b.strokes) == 1 and gaps.max() <= 2.0 + 1e-9
+        events = [e for i in range(5) for e in b.update((i * 50.0, 10.0), True, i / 30)]
+        strokes = strokes_of(events)
+        gaps = np.linalg.norm(np.diff(np.array(strokes[0]), axis=0), axis=1)
+        assert len(strokes) == 1 and gaps.max() <= 2.0 + 1e-9
 
     def test_release_ends_and_no_line_joins_strokes(self):
         b = StrokeBuilder(step=3.0, release_s=0.1)
-        b.update((10.0, 10.0), True, 0.0)
-        b.update((20.0, 10.0), True, 0.03)
-        assert b.update(None, False, 0.1) == ([], False, False)  # still in the break
-        assert b.update(None, False, 0.2)[2] is True  # ended
-        added, started, _ = b.update((200.0, 200.0), True, 0.3)
-        assert started and added == [(200.0, 200.0)]
-        assert len(b.strokes) == 2 and b.strokes[1] == [(200.0, 200.0)]
+        events = b.update((10.0, 10.0), True, 0.0) + b.update((20.0, 10.0), True, 0.03)
+        assert b.update(None, False, 0.1) == []  # still in the break
+        assert b.update(None, False, 0.2) == [Pen(Phase.UP, 20.0, 10.0)]  # ended, at its last point
+        added = b.update((200.0, 200.0), True, 0.3)
+        assert added == [Pen(Phase.DOWN, 200.0, 200.0)]
+        strokes = strokes_of(events + added)
+        assert len(strokes) == 2 and strokes[1] == [(200.0, 200.0)]
 
     def test_a_gap_in_time_ends_the_stroke(self):
         b = StrokeBuilder(step=3.0, release_s=0.1)
-        b.update((10.0, 10.0), True, 0.0)
-        added, started, ended = b.update((100.0, 100.0), True, 2.0)  # no sample for 2 s
-        assert started and ended and added == [(100.0, 100.0)]
-        assert b.strokes == [[(10.0, 10.0)], [(100.0, 100.0)]]
+        first = b.update((10.0, 10.0), True, 0.0)
+        events = b.update((100.0, 100.0), True, 2.0)  # no sample for 2 s
+        assert events == [Pen(Phase.UP, 10.0, 10.0), Pen(Phase.DOWN, 100.0, 100.0)]
+        assert strokes_of(first + events) == [[(10.0, 10.0)], [(100.0, 100.0)]]
 
     def test_short_break_goes_on(self):
         b = StrokeBuilder(step=3.0, release_s=0.2)
-        b.update((10.0, 10.0), True, 0.0)
-        b.update(None, False, 0.1)
-        b.update((16.0, 10.0), True, 0.15)
-        assert len(b.strokes) == 1 and b.strokes[0][-1] == (16.0, 10.0)
+        events = b.update((10.0, 10.0), True, 0.0) + b.update(None, False, 0.1) + b.update((16.0, 10.0), True, 0.15)
+        strokes = strokes_of(events)
+        assert len(strokes) == 1 and strokes[0][-1] == (16.0, 10.0)
+
+    def test_events_name_the_pen(self):
+        b = StrokeBuilder(step=3.0, pen=1)
+        assert b.update((10.0, 10.0), True, 0.0) == [Pen(Phase.DOWN, 10.0, 10.0, pen=1)]
+        assert b.end() == [Pen(Phase.UP, 10.0, 10.0, pen=1)] and b.end() == []
 
     def test_bad_settings(self):
         with pytest.raises(ValueError, match="step must be positive"):
@@ -198,65 +197,75 @@ class TestHandGestures:
         updates = [g.update(hand, t, frame) for hand, t in sequence]
         return g, updates
 
+    @staticmethod
+    def strokes(updates):
+        return strokes_of([e for u in updates for e in u.events])
+
+    @staticmethod
+    def ups(update) -> int:
+        return sum(isinstance(e, Pen) and e.phase is Phase.UP for e in update.events)
+
     def test_open_hand_footage_submits_once_and_never_draws(self):
         g, updates = self.run(recorded("open_hand_turning"), (640, 360))
         events = [(u.time, e) for u in updates for e in u.events]
-        assert [e for _, e in events] == [Event.SUBMIT]
+        assert [e for _, e in events] == [Command.SUBMIT]
         first_open = next(u.time for u in updates if u.pose is Pose.OPEN)
         assert events[0][0] - first_open >= CONFIG.submit_hold_s - 1e-9
-        assert not any(u.drawing for u in updates) and g.strokes == []
+        assert not any(u.drawing for u in updates) and self.strokes(updates) == []
         progress = [u.submit_progress for u in updates]
         assert progress[-1] == 1.0 and max(progress) == 1.0
 
     def test_circle_footage_submits_after_one_second(self):
         _, updates = self.run(recorded("fingertip_circle"))
-        times = [u.time for u in updates if Event.SUBMIT in u.events]
+        times = [u.time for u in updates if Command.SUBMIT in u.events]
         assert times == [pytest.approx(1.0)]
 
     def test_pointing_draws_a_continuous_stroke(self):
         seq = [(synthetic("pointing", (320 + 100 * math.cos(a), 240 + 100 * math.sin(a))), i / 30)
                for i, a in enumerate(np.linspace(0, 2 * math.pi, 30))]  # fmt: skip
-        g, updates = self.run(seq)
+        _, updates = self.run(seq)
         assert all(u.drawing and u.pose is Pose.POINTING for u in updates)
-        assert len(g.strokes) == 1 and updates[0].stroke_started
-        gaps = np.linalg.norm(np.diff(np.array(g.strokes[0]), axis=0), axis=1)
+        strokes = self.strokes(updates)
+        assert len(strokes) == 1 and updates[0].events[0].phase is Phase.DOWN
+        gaps = np.linalg.norm(np.diff(np.array(strokes[0]), axis=0), axis=1)
         assert gaps.max() <= CONFIG.step + 1e-9
 
     def test_opening_the_hand_ends_the_stroke(self):
         seq = [(synthetic("pointing", (200 + 5 * i, 200)), i / 30) for i in range(10)]
         seq += [(synthetic("open", (300, 300)), (10 + i) / 30) for i in range(10)]
         seq += [(synthetic("pointing", (400 + 5 * i, 300)), (20 + i) / 30) for i in range(10)]
-        g, updates = self.run(seq)
-        assert len(g.strokes) == 2
-        assert sum(u.stroke_ended for u in updates) == 1
+        _, updates = self.run(seq)
+        strokes = self.strokes(updates)
+        assert len(strokes) == 2
+        assert sum(self.ups(u) for u in updates) == 1
         # no point of either stroke lies between them: the second starts where the hand pointed again
-        assert g.strokes[0][-1][0] < g.strokes[1][0][0] - 20
+        assert strokes[0][-1][0] < strokes[1][0][0] - 20
 
     def test_losing_the_hand_ends_the_stroke(self):
         seq = [(synthetic("pointing", (200 + 5 * i, 200)), i / 30) for i in range(10)]
         seq += [(None, (10 + i) / 30) for i in range(10)]
         g, updates = self.run(seq)
         assert updates[-1].pose is Pose.NONE and updates[-1].tip is None
-        assert sum(u.stroke_ended for u in updates) == 1 and not g.builder.open
+        assert sum(self.ups(u) for u in updates) == 1 and not g.builder.open
 
     def test_fist_held_clears_with_progress(self):
         seq = [(synthetic("pointing", (200 + 5 * i, 200)), i / 30) for i in range(10)]
         seq += [(synthetic("fist", (250, 200)), (10 + i) / 30) for i in range(40)]
-        g, updates = self.run(seq)
-        cleared = [u for u in updates if Event.CLEAR in u.events]
-        assert len(cleared) == 1 and g.strokes == []
+        _, updates = self.run(seq)
+        cleared = [u for u in updates if Command.CLEAR in u.events]
+        assert len(cleared) == 1 and self.strokes(updates) == []
         assert cleared[0].time - 10 / 30 == pytest.approx(CONFIG.clear_hold_s)
         progress = [u.clear_progress for u in updates[10:]]
         assert progress == sorted(progress) and progress[0] == 0.0 and progress[-1] == 1.0
 
     def test_open_palm_held_submits_once_with_progress(self):
         seq = [(synthetic("open", (300 + i, 240)), i / 30) for i in range(60)]
-        g, updates = self.run(seq)
-        submitted = [u.time for u in updates if Event.SUBMIT in u.events]
+        _, updates = self.run(seq)
+        submitted = [u.time for u in updates if Command.SUBMIT in u.events]
         assert submitted == [pytest.approx(CONFIG.submit_hold_s)]
         progress = [u.submit_progress for u in updates]
         assert progress[0] == 0.0 and progress[15] == pytest.approx(0.5) and progress[-1] == 1.0
-        assert g.strokes == [] and all(u.clear_progress == 0.0 for u in updates)
+        assert self.strokes(updates) == [] and all(u.clear_progress == 0.0 for u in updates)
 
     def test_thresholds_come_from_config(self):
         import dataclasses
@@ -268,7 +277,8 @@ class TestHandGestures:
 
     def test_lose(self):
         g, _ = self.run([(synthetic("pointing"), 0.0)])
-        assert g.lose() is True and not g.builder.open
+        assert [e.phase for e in g.lose()] == [Phase.UP] and not g.builder.open
+        assert g.lose() == []
 
     def test_bad_canvas(self):
         with pytest.raises(ValueError, match="canvas size"):

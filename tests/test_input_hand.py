@@ -10,19 +10,25 @@ import numpy as np
 import pytest
 
 from live.config import CameraConfig, HandConfig
+from live.input import Command, Pen, Phase
 from live.input.camera import Camera, CameraStatus
-from live.input.gesture import Event, Pose
+from live.input.gesture import Pose
 from live.input.hand import HAND_CONNECTIONS, Hand, HandTracker, Landmark
-from live.input.hand_input import HandInput, HandPoll, HandView, StepKind
-from live.input.overlay import draw_hand_overlay
+from live.input.hand_input import HandInput
+from live.input.overlay import HandView, draw_hand_overlay
 from tests.conftest import HANDS, wait_for
-from tests.hand_fixtures import FakeWebcam, synthetic
+from tests.hand_fixtures import FakeWebcam, strokes_of, synthetic
 
 TURNING = HANDS / "open_hand_turning.mp4"
 CIRCLE = HANDS / "fingertip_circle.mp4"
 needs_footage = pytest.mark.skipif(not TURNING.is_file(), reason="../shared/data/hands/ is absent")
 mediapipe = pytest.importorskip("mediapipe")
 
+
+def polled(hand: HandInput) -> HandView:
+    """The hand's view after a poll (the events of that poll are dropped)."""
+    hand.poll(time.monotonic())
+    return hand.view
 
 
 class TestLandmark:
@@ -108,14 +114,14 @@ class TestHandInput:
     @needs_footage
     def test_video_file_gives_submit_and_a_view(self):
         with HandInput(CameraConfig(loop_video=False), HandConfig(), 224, source=TURNING, realtime=False) as hand:
-            events: list[Event] = []
-            assert wait_for(lambda: events.extend(hand.poll().events) or Event.SUBMIT in events, timeout=30)
-            got = hand.poll()
-            assert got.view.frame is not None and got.view.hand is not None
-            assert got.view.pose is Pose.OPEN and got.view.camera is CameraStatus.OK
-            assert got.strokes == () and not got.drawing
+            events: list = []
+            assert wait_for(lambda: events.extend(hand.poll(0.0)) or Command.SUBMIT in events, timeout=30)
+            view = polled(hand)
+            assert view.frame is not None and view.hand is not None
+            assert view.pose is Pose.OPEN and view.camera is CameraStatus.OK
+            assert strokes_of(events) == [] and not view.drawing
             assert hand.tracking_ms is not None and hand.tracking_ms > 0
-            assert events.count(Event.SUBMIT) == 1 and hand.error == ""
+            assert events.count(Command.SUBMIT) == 1 and hand.error == ""
 
     @needs_footage
     def test_poll_does_not_wait_for_tracking(self):
@@ -124,7 +130,7 @@ class TestHandInput:
             times = []
             for _ in range(100):
                 start = time.perf_counter()
-                hand.poll()
+                hand.poll(0.0)
                 times.append(time.perf_counter() - start)
                 time.sleep(0.005)
         # a poll copies a few references; MediaPipe's ~4 ms per frame runs in the other thread
@@ -134,26 +140,18 @@ class TestHandInput:
     def test_ready(self):
         with HandInput(CameraConfig(), HandConfig(), 224, source=CIRCLE) as hand:
             assert hand.ready(timeout=20)
-            assert hand.poll().view.frame is not None
+            assert polled(hand).frame is not None
 
     def test_lost_camera_is_reported_not_raised(self):
         cfg = CameraConfig(lost_after_s=0.1, retry_s=0.05, retry_max_s=0.1)
         with HandInput(cfg, HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(frames=3, delay=0.005)) as hand:
-            assert wait_for(lambda: hand.poll().view.camera is CameraStatus.LOST, timeout=5)
-            got = hand.poll()
-            assert got.view.hand is None and got.view.pose is Pose.NONE
+            assert wait_for(lambda: polled(hand).camera is CameraStatus.LOST, timeout=5)
+            view = polled(hand)
+            assert view.hand is None and view.pose is Pose.NONE
+            assert hand.status().text.startswith("camera lost") and hand.status().over == "camera back"
             # and it comes back: the opener gives a fresh capture with new frames
-            assert wait_for(lambda: hand.poll().view.camera is CameraStatus.OK, timeout=5)
-
-    def test_clear_from_keyboard(self):
-        def opener(src):
-            return FakeWebcam(frames=3, delay=0.005)
-
-        with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=opener) as hand:
-            hand.gestures.builder.strokes.append([(1.0, 1.0)])
-            hand.clear()
-            got = hand.poll()
-            assert got.changed and got.strokes == ()
+            assert wait_for(lambda: polled(hand).camera is CameraStatus.OK, timeout=5)
+            assert hand.status() is None
 
 
 class TestOverlay:
@@ -235,49 +233,71 @@ class TestHandInputFailures:
         monkeypatch.setattr(HandTracker, "process", broken)
         with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(delay=0.001)) as hand:
             assert wait_for(lambda: hand.error != "", timeout=10)
-            assert "graph broke" in hand.poll().view.message
+            assert "graph broke" in polled(hand).message and "graph broke" in hand.status().text
 
 
-class TestHandInputStrokes:
-    """HandInput's bookkeeping of strokes between polls, driven by a scripted gesture stream."""
+class TestHandInputEvents:
+    """HandInput as the loop's pen: the events between polls, driven by a scripted gesture stream."""
 
-    def make(self, monkeypatch, hands):
+    def make(self, monkeypatch, hands, **config):
         """A HandInput whose tracker returns ``hands`` in turn (then None), on a fake webcam."""
         script = iter(hands)
         monkeypatch.setattr(HandTracker, "process", lambda self, image: next(script, None))
-        config = HandConfig(release_s=0.0, clear_hold_s=0.05)  # frames come every few ms
+        config = HandConfig(**{"release_s": 0.0, "clear_hold_s": 0.05, **config})  # frames come every few ms
         return HandInput(
             CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: FakeWebcam(shape=(480, 640, 3))
         )
 
-    def collect(self, hand: HandInput, until) -> tuple[list, HandPoll]:
-        """Polls until ``until(hand)``; returns every step seen and the last poll."""
-        steps: list = []
-        assert wait_for(lambda: steps.extend(hand.poll().steps) or until(hand), timeout=10)
-        got = hand.poll()
-        return steps + list(got.steps), got
+    def collect(self, hand: HandInput, until) -> list:
+        """Polls until ``until(hand)``; returns every event seen."""
+        events: list = []
+        assert wait_for(lambda: events.extend(hand.poll(time.monotonic())) or until(hand), timeout=10)
+        return events + hand.poll(time.monotonic())
 
-    def test_steps_replay_the_strokes(self, monkeypatch):
+    def test_events_replay_the_strokes(self, monkeypatch):
         hands = [synthetic("pointing", (200 + 10 * i, 200)) for i in range(20)]
         hands += [None] * 3
         hands += [synthetic("pointing", (250, 300 + 10 * i)) for i in range(20)]
         with self.make(monkeypatch, hands) as hand:
-            steps, got = self.collect(hand, lambda h: h.frames >= len(hands) + 5)
-        replay: list[list] = []
-        for step in steps:
-            if step.kind is StepKind.DOWN:
-                replay.append([(step.x, step.y)])
-            elif step.kind is StepKind.MOVE:
-                replay[-1].append((step.x, step.y))
-        assert [s.kind for s in steps].count(StepKind.DOWN) == 2
-        assert [s.kind for s in steps].count(StepKind.UP) == 2  # the hand vanished, then the script ran out
-        assert len(got.strokes) == 2 and [tuple(s) for s in replay] == list(got.strokes)
+            events = self.collect(hand, lambda h: h.frames >= len(hands) + 5)
+        phases = [e.phase for e in events]
+        assert phases.count(Phase.DOWN) == 2
+        assert phases.count(Phase.UP) == 2  # the hand vanished, then the script ran out
+        assert all(isinstance(e, Pen) and e.pen == 0 for e in events)
+        first, second = strokes_of(events)
+        step = HandConfig().step
+        for stroke in (first, second):
+            gaps = np.linalg.norm(np.diff(np.array(stroke), axis=0), axis=1)
+            assert len(stroke) > 5 and gaps.max() <= step + 1e-9  # filled in, never a jump
+        xs, ys = np.array(first).T
+        assert np.all(np.diff(xs) >= 0) and xs[-1] - xs[0] > 30 and np.ptp(ys) < 3  # left to right
+        xs, ys = np.array(second).T
+        assert np.all(np.diff(ys) >= 0) and ys[-1] - ys[0] > 30 and np.ptp(xs) < 3  # then down, not joined
 
     def test_fist_clears_in_order(self, monkeypatch):
         hands = [synthetic("pointing", (200 + 10 * i, 200)) for i in range(10)]
         hands += [synthetic("fist", (300, 200))] * 40
         with self.make(monkeypatch, hands) as hand:
-            steps, got = self.collect(hand, lambda h: h.frames >= len(hands) + 2)
-        kinds = [s.kind for s in steps]
-        assert kinds[0] is StepKind.DOWN and kinds[-2:] == [StepKind.UP, StepKind.CLEAR]
-        assert got.strokes == ()
+            events = self.collect(hand, lambda h: h.frames >= len(hands) + 2)
+        kinds = [e.phase if isinstance(e, Pen) else e for e in events]
+        assert kinds[0] is Phase.DOWN and kinds[-2:] == [Phase.UP, Command.CLEAR]
+        assert strokes_of(events) == []
+
+    def test_pointing_then_palm_then_fist(self, monkeypatch):
+        hands = [synthetic("pointing", (200 + 10 * i, 200)) for i in range(10)]
+        hands += [synthetic("open", (300, 200))] * 40
+        hands += [synthetic("pointing", (250, 300 + 10 * i)) for i in range(10)]
+        hands += [synthetic("fist", (300, 300))] * 40
+        with self.make(monkeypatch, hands, submit_hold_s=0.05) as hand:
+            events = self.collect(hand, lambda h: h.frames >= len(hands) + 2)
+            assert hand.view.frame is not None
+        kinds = [e.phase if isinstance(e, Pen) else e for e in events]
+        down = [i for i, k in enumerate(kinds) if k is Phase.DOWN]
+        assert len(down) == 2
+        assert kinds.count(Command.SUBMIT) == 1 and kinds.count(Command.CLEAR) == 1
+        # down, moves, up, then submit; again, then clear
+        first_up = kinds.index(Phase.UP)
+        assert down[0] == 0 and all(k is Phase.MOVE for k in kinds[1:first_up])
+        assert kinds[first_up + 1] is Command.SUBMIT and kinds[first_up + 2] is Phase.DOWN
+        assert kinds[-2:] == [Phase.UP, Command.CLEAR]
+        assert all(isinstance(e, (Pen, Command)) for e in events)

@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from live.input import Key, Pen, Phase, StrokeCanvas
+from live.input import Command, Pen, Phase, StrokeCanvas
 from live.input.mouse import MouseInput
 from live.input.script import ScriptInput, load_script, parse_script
 
@@ -72,6 +72,22 @@ class TestStrokeCanvas:
         canvas.extend(30, 30)
         assert canvas.drawing and len(canvas.strokes) == 1
 
+    def test_two_pens_draw_two_strokes_at_once(self):
+        canvas = StrokeCanvas(128, 10)
+        canvas.begin(10, 10, pen=0)
+        canvas.begin(100, 100, pen=1)
+        canvas.extend(20, 10, pen=0)
+        canvas.extend(100, 110, pen=1)
+        canvas.end(pen=0)
+        assert canvas.strokes == [[(10.0, 10.0), (20.0, 10.0)], [(100.0, 100.0), (100.0, 110.0)]]
+        assert canvas.drawing and not canvas.drawing_with(0) and canvas.drawing_with(1)
+        canvas.extend(100, 120, pen=1)
+        assert canvas.strokes[1][-1] == (100.0, 120.0) and len(canvas.strokes) == 2
+        assert canvas.undo() and canvas.strokes == [[(10.0, 10.0), (20.0, 10.0)]]
+        assert not canvas.drawing  # pen 1's stroke is gone; its next move starts a new one
+        canvas.extend(50, 50, pen=1)
+        assert len(canvas.strokes) == 2 and canvas.strokes[1] == [(50.0, 50.0)]
+
     @pytest.mark.parametrize("size, brush", [(4, 10), (64, 0)])
     def test_bad_arguments(self, size, brush):
         with pytest.raises(ValueError, match="canvas size|brush"):
@@ -120,22 +136,22 @@ class TestScript:
         pens = [e for _, e in script.timeline if isinstance(e, Pen)]
         assert [p.phase for p in pens] == [Phase.DOWN, Phase.MOVE, Phase.MOVE, Phase.UP]
         assert (pens[1].x, pens[1].y) == (100.0, 20.0)  # scaled from a 100 to a 200 canvas
-        keys = [e for _, e in script.timeline if isinstance(e, Key)]
-        assert keys == [Key(ord("s")), Key(27)]
+        keys = [e for _, e in script.timeline if isinstance(e, Command)]
+        assert keys == [Command.SUBMIT, Command.QUIT]  # s, and esc in a window
 
     def test_replay_by_time(self):
         source = ScriptInput(self.script(end=3.0))
         assert [e.phase for e in source.poll(0.0)] == [Phase.DOWN]
         assert source.poll(0.4) == []
         assert len(source.poll(1.0)) == 3
-        assert source.poll(2.0) == [Key(ord("s")), Key(27)]
+        assert source.poll(2.0) == [Command.SUBMIT, Command.QUIT]
         assert not source.finished(2.5) and source.finished(3.0)
 
     def test_load_from_file(self, tmp_path):
         path = tmp_path / "s.json"
         path.write_text('{"events": [{"t": 0.5, "key": "g"}]}')
         script = load_script(path, 224)
-        assert script.fps == 30 and script.timeline == ((0.5, Key(ord("g"))),)
+        assert script.fps == 30 and script.timeline == ((0.5, Command.EXPORT),)
 
     @pytest.mark.parametrize(
         "data, message",
@@ -145,6 +161,7 @@ class TestScript:
             ({"events": [{"key": "s"}]}, 'time "t"'),
             ({"events": [{"t": -1, "key": "s"}]}, "t = -1"),
             ({"events": [{"t": 0, "key": "F5"}]}, "printable character"),
+            ({"events": [{"t": 0, "key": "x"}]}, "'x' does nothing: use one of c, g, h, q, r, s, z, esc"),
             ({"events": [{"t": 0, "stroke": []}]}, "non-empty list"),
             ({"events": [{"t": 0, "stroke": [[1, 2]], "key": "s"}]}, "exactly one"),
             ({"fps": 0, "events": []}, "fps"),
@@ -167,7 +184,15 @@ class TestScript:
 
         example = Path(__file__).resolve().parents[1] / "examples" / "heart.json"
         script = load_script(example, 512)
-        assert any(isinstance(e, Key) for _, e in script.timeline)
+        assert any(isinstance(e, Command) for _, e in script.timeline)
+
+    def test_keys_follow_the_quit_key(self):
+        from live.input.keys import keymap
+
+        data = {"events": [{"t": 0, "key": "x"}]}
+        assert parse_script(data, 224, keymap("x", kiosk=False)).timeline == ((0.0, Command.QUIT),)
+        with pytest.raises(ValueError, match="'q' does nothing"):
+            parse_script({"events": [{"t": 0, "key": "q"}]}, 224, keymap("x", kiosk=False))
 
 
 class TestKioskMapping:

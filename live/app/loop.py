@@ -1,25 +1,24 @@
 """One frame of the installation: input -> target -> optimise -> render -> display/record.
 
 :class:`Installation` holds the session's state (canvas, target, HUD, recording) and runs one
-frame per :meth:`Installation.frame`. :func:`live.app.run.run_live` opens the resources and
-calls it in a loop. Time is passed in (seconds, once per frame), so tests drive it with a fake
-clock.
+frame per :meth:`Installation.frame`: it applies the input's events (:mod:`live.input.events`:
+pens draw on the canvas, commands act), then steps, renders, records and shows.
+:func:`live.app.run.run_live` opens the resources and calls it in a loop. Time is passed in
+(seconds, once per frame), so tests drive it with a fake clock.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 
 import numpy as np
 
-from live.app.keys import Action, QuitChord, keymap
-from live.app.state import Attract, Plateau
+from live.app.state import Attract, Plateau, QuitChord
 from live.config import Config
 from live.display import HudState, ResultView
 from live.fit import Scene
-from live.input import Event, Pen, Phase, StrokeCanvas
+from live.input import Command, Event, Input, Pen, Phase, Status, StrokeCanvas
 from live.record import Recorder, Source
 from live.target import text_mask
 
@@ -43,14 +42,11 @@ class Installation:
         scene: renderer and arranger (:func:`live.fit.build`).
         display: where frames go (:mod:`live.display.windows`).
         recorder: keeps the result view while targets form.
-        kiosk: the quit key needs the chord; Esc does nothing.
+        kiosk: :attr:`Command.QUIT` needs the quit chord.
         start: the clock at start, in seconds.
-        overlay: the input's ``overlay(canvas image) -> picture`` (see :mod:`live.input`), or
-            None to show the canvas as it is.
-        status: the input's ``status() -> str``: a problem to keep on the HUD's status line
-            while it lasts (e.g. "camera lost"), '' when all is well; None for an input without.
-        on_clear: the input's ``clear()``, called whenever the loop clears its canvas (submit,
-            clear, attract mode), for an input that keeps strokes of its own (the hand).
+        source: the input whose overlay the canvas window shows (when the display composes) and
+            whose status stays on the HUD while it lasts (e.g. "camera lost"); its events come
+            through :meth:`frame`. None: an input that adds nothing.
     """
 
     def __init__(
@@ -61,9 +57,7 @@ class Installation:
         recorder: Recorder,
         kiosk: bool,
         start: float,
-        overlay: Callable[[np.ndarray], np.ndarray] | None = None,
-        status: Callable[[], str] | None = None,
-        on_clear: Callable[[], None] | None = None,
+        source: Input | None = None,
     ):
         app = config.app
         self.config = config
@@ -73,15 +67,12 @@ class Installation:
         self.size = config.render.size
         self.canvas = StrokeCanvas(app.window, config.target.brush)
         self.view = ResultView(self.size)
-        self.keys = keymap(app.quit_key, kiosk)
         self.chord = QuitChord(app.quit_presses, app.quit_window_s) if kiosk else None
         self.attract = Attract(app.idle_seconds, start)
         self.plateau = Plateau(config.record.plateau_frames, config.record.plateau_tolerance)
         self.hud = HudState(backend=scene.backend, device=str(scene.device), stats=app.hud)
-        self.overlay = overlay
-        self.input_status = status
-        self.on_clear = on_clear
-        self._input_said = ""  # the input's problem now on the status line
+        self.source = source or Input()
+        self._input_said: Status | None = None  # the input's problem now on the status line
         self.quit = False
         self.frames = 0
         self.failed_frames = 0
@@ -111,7 +102,7 @@ class Installation:
             self.say("draw something first", False, now)
             return False
         self._set_target(mask)
-        self._clear_canvas()
+        self.canvas.clear()
         self.attract.active = False
         self.hud.mode = ""
         if self.config.record.auto:
@@ -121,63 +112,60 @@ class Installation:
     def enter_attract(self, now: float) -> None:
         """Idle too long: clear the canvas, form the attract text, end the recording."""
         log.info("attract mode")
-        self._clear_canvas()
+        self.canvas.clear()
         self.recorder.stop()
         self._auto_recording = False
         self._set_target(self._attract_mask)
         self.hud.mode = "attract"
 
-    def _clear_canvas(self) -> None:
-        self.canvas.clear()
-        if self.on_clear is not None:
-            self.on_clear()
-
-    def act(self, action: Action, now: float) -> None:
-        if action is Action.SUBMIT:
+    def act(self, command: Command, now: float) -> None:
+        """Carries out ``command`` (in a kiosk, :attr:`Command.QUIT` only as the chord)."""
+        self.attract.touch(now)
+        log.debug("command %s", command.value)
+        if command is Command.SUBMIT:
             self.submit(now)
-        elif action is Action.CLEAR:
-            self._clear_canvas()
-        elif action is Action.UNDO:
+        elif command is Command.CLEAR:
+            self.canvas.clear()
+        elif command is Command.UNDO:
             self.canvas.undo()
-        elif action is Action.RECORD:
+        elif command is Command.RECORD:
             if self.recorder.recording:
                 self.recorder.stop()
             else:
                 self._auto_recording = False
                 if self.recorder.start():
                     self.say("recording", True, now)
-        elif action is Action.EXPORT:
+        elif command is Command.EXPORT:
             if not self.recorder.stop():
                 self.say("nothing recorded to export", False, now)
-        elif action is Action.HUD:
+        elif command is Command.HUD:
             self.hud.stats = not self.hud.stats
-        elif action is Action.QUIT:
-            self.quit = True
+        elif command is Command.QUIT:
+            if self.chord is None or self.chord.press(now):
+                self.quit = True
+
+    def draw(self, pen: Pen, now: float) -> None:
+        """Applies one pen event to the canvas."""
+        if pen.phase is Phase.DOWN:
+            if self.attract.stroke(now):
+                self.canvas.clear()
+                self.hud.mode = ""
+            self.canvas.begin(pen.x, pen.y, pen.pen)
+            return
+        self.attract.touch(now)
+        if pen.phase is Phase.MOVE:
+            self.canvas.extend(pen.x, pen.y, pen.pen)
+            return
+        if self.canvas.drawing_with(pen.pen):  # an input may lift a pen whose stroke the canvas dropped
+            self.canvas.extend(pen.x, pen.y, pen.pen)
+        self.canvas.end(pen.pen)
 
     def handle(self, event: Event, now: float) -> None:
         """Applies one input event."""
         if isinstance(event, Pen):
-            if event.phase is Phase.DOWN:
-                if self.attract.stroke(now):
-                    self.canvas.clear()
-                    self.hud.mode = ""
-                self.canvas.begin(event.x, event.y)
-            elif event.phase is Phase.MOVE:
-                self.attract.touch(now)
-                self.canvas.extend(event.x, event.y)
-            else:
-                self.attract.touch(now)
-                if self.canvas.drawing:  # an input may lift a pen whose stroke the canvas dropped
-                    self.canvas.extend(event.x, event.y)
-                self.canvas.end()
-            return
-        self.attract.touch(now)
-        action = self.keys.get(event.code)
-        log.debug("key %d: %s", event.code, action)
-        if action is Action.QUIT and self.chord is not None and not self.chord.press(now):
-            return
-        if action is not None:
-            self.act(action, now)
+            self.draw(event, now)
+        else:
+            self.act(event, now)
 
     # -- one frame -----------------------------------------------------------------------
     def frame(self, events: list[Event], now: float, wait_ms: int = 1) -> None:
@@ -225,20 +213,20 @@ class Installation:
             self.say(status.text, status.ok, now)
         if self.hud.status and now - self._status_at > STATUS_SECONDS:
             self.hud.status = ""
-        if self.input_status is not None:
-            self._show_input_status(now)
-        picture = self.canvas.image if self.overlay is None else self.overlay(self.canvas.image)
+        self._show_input_status(now)
+        canvas = self.canvas.image
+        picture = self.source.overlay(canvas) if self.display.composes else canvas
         self.display.show(picture, self.view.image, self.hud, wait_ms)
 
     def _show_input_status(self, now: float) -> None:
         """Keeps the input's problem on the status line while it lasts; says when it is over."""
-        text = self.input_status()
-        if text:
-            if text != self._input_said or not self.hud.status or self.hud.status == text:
-                self.say(text, False, now)  # new, or kept fresh; another message has its turn first
-        elif self._input_said and self.hud.status == self._input_said:
-            self.say("camera back" if "camera" in self._input_said else "", True, now)
-        self._input_said = text
+        status, said = self.source.status(), self._input_said
+        if status is not None:
+            if status != said or not self.hud.status or self.hud.status == status.text:
+                self.say(status.text, False, now)  # new, or kept fresh; another message has its turn first
+        elif said is not None and self.hud.status == said.text:
+            self.say(said.over, True, now)
+        self._input_said = status
 
     def _record(self, loss_value: float, now: float) -> None:
         """Offers the result view to the recorder; a failure ends that recording, not the frame."""

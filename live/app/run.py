@@ -18,7 +18,9 @@ import numpy as np
 from live.app.loop import Installation
 from live.config import Config
 from live.fit import Scene, build
-from live.input import Input, Key
+from live.input import Input
+from live.input.keys import KeyboardInput, keymap
+from live.input.mouse import MouseInput
 from live.record import Recorder
 
 log = logging.getLogger("live.app")
@@ -94,10 +96,8 @@ def _hand_input(config: Config, display_kind: str) -> Input:
         ImportError: mediapipe is missing.
     """
     from live.input.hand_input import HandInput
-    from live.input.hand_pen import HandPenInput
 
-    hand = HandInput(config.camera, config.hand, config.app.window)
-    return HandPenInput(hand, pip=display_kind == "kiosk")
+    return HandInput(config.camera, config.hand, config.app.window, pip=display_kind == "kiosk")
 
 
 def ends_by_itself(config: Config) -> bool:
@@ -113,8 +113,21 @@ def ends_by_itself(config: Config) -> bool:
         return False
 
 
-def open_input(config: Config, display_kind: str, script=None) -> tuple[Input, Callable | None]:
-    """The input source ``config.app.input`` names, and the mouse handler for the display.
+@dataclass(frozen=True)
+class Inputs:
+    """What a run reads: one source for the loop, and what the display feeds (in a window)."""
+
+    source: Input
+    """Every input as one (:class:`~live.input.combine.CombinedInput` when there are several)."""
+    mouse: MouseInput | None = None
+    """Fed by the display's mouse callback; None without a window."""
+    keyboard: KeyboardInput | None = None
+    """Fed by the display's key codes; None without a window."""
+
+
+def open_input(config: Config, display_kind: str, script=None) -> Inputs:
+    """The inputs of a run: the one ``config.app.input`` names, the window's mouse and keyboard,
+    and a headless script.
 
     With hand input the mouse draws too in a window, and a headless script plays along with the
     hand (:class:`~live.input.combine.CombinedInput`).
@@ -128,25 +141,21 @@ def open_input(config: Config, display_kind: str, script=None) -> tuple[Input, C
     windowed = display_kind in ("window", "kiosk")
     if config.app.input not in ("mouse", "hand"):
         raise ValueError(f"unknown input '{config.app.input}': use mouse or hand")
+    if config.app.input == "mouse" and not windowed and script is None:
+        raise ValueError("mouse input needs a window: drop --headless, or give --script FILE")
+    sources: list[Input] = []
+    if config.app.input == "hand":
+        sources.append(_hand_input(config, display_kind))
+    mouse = keyboard = None
     if script is not None:
         from live.input.script import ScriptInput
 
-        if config.app.input == "hand":
-            hand = _hand_input(config, display_kind)
-            return CombinedInput(hand, ScriptInput(script)), None
-        return ScriptInput(script), None
-    if config.app.input == "mouse" and not windowed:
-        raise ValueError("mouse input needs a window: drop --headless, or give --script FILE")
-    from live.input.mouse import MouseInput
-
-    if config.app.input == "hand":
-        hand = _hand_input(config, display_kind)
-        if not windowed:
-            return hand, None
-        mouse = MouseInput()
-        return CombinedInput(hand, mouse), mouse.on_mouse
-    mouse = MouseInput()
-    return mouse, mouse.on_mouse
+        sources.append(ScriptInput(script))
+    elif windowed:
+        mouse, keyboard = MouseInput(), KeyboardInput(keymap(config.app.quit_key, kiosk=display_kind == "kiosk"))
+        sources += [mouse, keyboard]
+    source = sources[0] if len(sources) == 1 else CombinedInput(*sources)
+    return Inputs(source, mouse, keyboard)
 
 
 def run_live(
@@ -187,7 +196,9 @@ def run_live(
         display_kind = "kiosk"
     if max_frames is not None and max_frames < 1:
         raise ValueError(f"--max-frames must be at least 1, got {max_frames}")
-    script = load_script(script_path, app.window) if script_path is not None else None
+    script = None
+    if script_path is not None:
+        script = load_script(script_path, app.window, keymap(app.quit_key, kiosk=False))
     if clock is None:
         clock = FrameClock(script.fps) if script is not None else time.monotonic
     if script is None and display_kind in ("offscreen", "none") and max_frames is None and not ends_by_itself(config):
@@ -207,17 +218,18 @@ def run_live(
                 config.record, config.paths.recordings, (config.render.size, 2 * config.render.size), writer=writer
             )
         )
-        source, on_mouse = open_input(config, display_kind, script)
-        stack.enter_context(contextlib.closing(source))
-        display = stack.enter_context(open_display(display_kind, app.window, on_mouse))
+        inputs = open_input(config, display_kind, script)
+        source = stack.enter_context(inputs.source)
+        display = stack.enter_context(
+            open_display(
+                display_kind,
+                app.window,
+                inputs.mouse.on_mouse if inputs.mouse else None,
+                inputs.keyboard.press if inputs.keyboard else None,
+            )
+        )
         now = clock()
-        install = Installation(
-            config, scene, display, recorder, kiosk=display_kind == "kiosk", start=now,
-            overlay=getattr(source, "overlay", None) if display_kind != "none" else None,  # nothing shown
-            status=getattr(source, "status", None),
-            on_clear=getattr(source, "clear", None),
-        )  # fmt: skip
-        finished = getattr(source, "finished", None)
+        install = Installation(config, scene, display, recorder, display_kind == "kiosk", now, source)
         stack.enter_context(_quit_on_sigterm(install))
         failed_polls = 0
         while True:
@@ -231,7 +243,7 @@ def run_live(
                 if failed_polls == 1 or failed_polls % 100 == 0:
                     log.exception("input failed (%d times): %s", failed_polls, exc)
                 events = []
-            install.frame(events + [Key(code) for code in display.keys()], now)
+            install.frame(events, now)
             if period:
                 rest = period - (time.perf_counter() - began)
                 if rest > 0.001:
@@ -245,12 +257,11 @@ def run_live(
                 break
             if max_frames is not None and install.frames >= max_frames:
                 break
-            if finished is not None and finished(now):
+            if source.finished(now):
                 break
         result.frames = install.frames
         result.failed_frames = install.failed_frames
-        if hasattr(source, "stats"):
-            result.input_stats = source.stats()
+        result.input_stats = source.stats()
         recorder.close()  # export what is recorded and wait, before the summary below
         result.exported = list(recorder.exported)
         result.failed_exports = recorder.failures

@@ -3,9 +3,9 @@ none headless.
 
 Every display is a context manager with ``close()``. Each frame the loop calls
 :meth:`show` with the canvas picture (W, W, 3) uint8 BGR, the result view (S, 2S, 3) uint8 RGB
-and the HUD state, then :meth:`keys` for the key codes (``cv2.waitKey(...) & 0xFF``) typed since.
-Mouse events reach the handler given at construction in canvas pixels, wherever the canvas lies.
-Display buffers are allocated once; a frame only resizes and copies into them.
+and the HUD state. Mouse events reach the mouse handler given at construction in canvas pixels,
+wherever the canvas lies; key codes (``cv2.waitKey(...) & 0xFF``) reach the key handler. Display
+buffers are allocated once; a frame only resizes and copies into them.
 """
 
 from __future__ import annotations
@@ -34,17 +34,18 @@ CLOSED_CHECK_FRAMES = 15
 SETTLE_FRAMES = 300
 
 MouseHandler = Callable[[int, float, float, int], None]
+KeyHandler = Callable[[int], None]
 
 
 class Display(Protocol):
     open: bool
     """False once the visitor closed a window (windowed mode)."""
+    composes: bool
+    """Whether :meth:`show` composes the pictures it is given (False: a display that draws nothing,
+    so the loop need not make them)."""
 
     def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
         """Shows one frame and waits ``wait_ms`` (at least 1) for the GUI."""
-
-    def keys(self) -> list[int]:
-        """Key codes in [0, 255] pressed since the last call."""
 
     def close(self) -> None: ...
 
@@ -95,15 +96,13 @@ class OffscreenDisplay:
 
     def __init__(self, window: int, compose: bool = False):
         self.open = True
+        self.composes = compose
         self._composer = _Composer(window) if compose else None
         self.last: np.ndarray | None = None
 
     def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
         if self._composer is not None:
             self.last = self._composer.compose(result, hud)
-
-    def keys(self) -> list[int]:
-        return []
 
     def close(self) -> None:
         self.open = False
@@ -116,24 +115,21 @@ class OffscreenDisplay:
 
 
 class _CvWindows:
-    """What both real displays share: waitKey, key queue, closing."""
+    """What both real displays share: waitKey and its key handler, closing."""
 
     names: tuple[str, ...] = ()
+    composes = True
 
-    def __init__(self) -> None:
+    def __init__(self, on_key: KeyHandler | None) -> None:
         self.open = True
-        self._keys: list[int] = []
+        self._on_key = on_key
         self._frames = 0
 
     def _wait(self, wait_ms: int) -> None:
         code = cv2.waitKey(max(1, int(wait_ms)))
-        if code != NO_KEY:
-            self._keys.append(code & 0xFF)
+        if code != NO_KEY and self._on_key is not None:
+            self._on_key(code & 0xFF)
         self._frames += 1
-
-    def keys(self) -> list[int]:
-        keys, self._keys = self._keys, []
-        return keys
 
     def close(self) -> None:
         if not self.names:
@@ -160,13 +156,14 @@ class WindowDisplay(_CvWindows):
     Args:
         window: side of the canvas window; the result window is twice as wide.
         on_mouse: called with (cv2 event, x, y, flags) in canvas pixels.
+        on_key: called with each key code in [0, 255].
 
     Raises:
         RuntimeError: no display to open a window on (e.g. DISPLAY unset).
     """
 
-    def __init__(self, window: int, on_mouse: MouseHandler | None = None):
-        super().__init__()
+    def __init__(self, window: int, on_mouse: MouseHandler | None = None, on_key: KeyHandler | None = None):
+        super().__init__(on_key)
         self._composer = _Composer(window)
         flags = cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL
         try:
@@ -206,13 +203,14 @@ class KioskDisplay(_CvWindows):
     Args:
         window: side of the canvas part of the picture.
         on_mouse: called with (cv2 event, x, y, flags) in canvas pixels.
+        on_key: called with each key code in [0, 255].
 
     Raises:
         RuntimeError: no display to open a window on.
     """
 
-    def __init__(self, window: int, on_mouse: MouseHandler | None = None):
-        super().__init__()
+    def __init__(self, window: int, on_mouse: MouseHandler | None = None, on_key: KeyHandler | None = None):
+        super().__init__(on_key)
         self.window = window
         self._composer = _Composer(window)
         self.picture = np.zeros((window, 3 * window, 3), np.uint8)
@@ -266,8 +264,9 @@ class KioskDisplay(_CvWindows):
         self._wait(wait_ms)
 
 
-def open_display(kind: str, window: int, on_mouse: MouseHandler | None = None):
-    """Opens the display named ``kind``: 'window', 'kiosk', 'offscreen' or 'none'.
+def open_display(kind: str, window: int, on_mouse: MouseHandler | None = None, on_key: KeyHandler | None = None):
+    """Opens the display named ``kind``: 'window', 'kiosk', 'offscreen' or 'none'; a window hands
+    mouse events and key codes to ``on_mouse`` and ``on_key``.
 
     Raises:
         ValueError: an unknown kind.
@@ -281,7 +280,7 @@ def open_display(kind: str, window: int, on_mouse: MouseHandler | None = None):
             raise RuntimeError(
                 "no screen to open a window on (DISPLAY is not set): run on a desktop, or use --headless --script FILE"
             )
-        return (WindowDisplay if kind == "window" else KioskDisplay)(window, on_mouse)
+        return (WindowDisplay if kind == "window" else KioskDisplay)(window, on_mouse, on_key)
     if kind in ("offscreen", "none"):
         return OffscreenDisplay(window, compose=kind == "offscreen")
     raise ValueError(f"unknown display '{kind}': use window, kiosk, offscreen or none")

@@ -123,10 +123,10 @@ def open_capture(source: int | Path, config: CameraConfig) -> Capture:
 class Camera:
     """A webcam or video file read in a thread of its own; a context manager.
 
-    ``latest()`` gives the newest frame without waiting; ``next_frame()`` waits for a frame newer
-    than the last one it returned. With ``realtime=True`` a video file plays at its own frame rate
-    and frames the reader misses are dropped, as with a webcam; with ``realtime=False`` (files
-    only) every frame is delivered, as fast as the reader takes them.
+    ``next_frame()`` waits for a frame newer than the last one it returned. With ``realtime=True``
+    a video file plays at its own frame rate and frames the reader misses are dropped, as with a
+    webcam; with ``realtime=False`` (files only) every frame is delivered, as fast as the reader
+    takes them.
 
     Args:
         source: a webcam index or a video file path (see :func:`parse_source`).
@@ -188,10 +188,6 @@ class Camera:
     def message(self) -> str:
         """Why the camera is lost (or empty), for the screen and the log."""
         return self._message
-
-    def latest(self) -> Frame | None:
-        """The newest frame, or None before the first one. Never waits."""
-        return self._frame
 
     def next_frame(self, timeout: float | None = None) -> Frame | None:
         """Waits for a frame newer than the last one this method returned.

@@ -1,12 +1,13 @@
-"""Several inputs as one: the hand and the mouse (or a script) drawing on the same canvas.
+"""Several inputs as one: the hand, the mouse and the keyboard (or a script) on one canvas.
 
-Keys pass through from every input. The pen is shared: the input that puts it down owns it until
-it lifts it, and the other inputs' pen events are dropped meanwhile, so two strokes never join
-into one. An input whose stroke was cut off that way picks the pen up again with its next move
-once the owner has lifted it.
+Commands pass through from every input. The canvas is shared: the input that puts a pen down owns
+the canvas until all its pens are up, and the other inputs' pen events are dropped meanwhile, so
+two visitors' strokes never join. An input whose stroke was cut off that way picks its pen up
+again with its next move once the owner has lifted its pens. The pens of one input (two hands)
+draw at once.
 
-The optional hooks of :mod:`live.input` (``overlay``, ``status``, ``finished``, ``stats``) are
-taken from the inputs that have them.
+The rest of the :class:`~live.input.base.Input` interface is the inputs' together: their overlays
+one over the other, the first status, finished when one has finished, their stats merged.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from live.input import Event, Input, Pen, Phase
+from live.input.base import Input, Status
+from live.input.events import Event, Pen, Phase
 
 log = logging.getLogger("live.input")
 
@@ -24,12 +26,11 @@ log = logging.getLogger("live.input")
 LOG_EVERY = 100
 
 
-class CombinedInput:
-    """The events of ``inputs`` in one poll; a context manager that closes them all.
+class CombinedInput(Input):
+    """The events of ``inputs`` in one poll; closing it closes them all.
 
     Args:
-        inputs: the inputs, polled in this order; the first one with an ``overlay`` draws the
-            canvas view.
+        inputs: the inputs, polled in this order; their overlays are applied in this order too.
 
     Raises:
         ValueError: no inputs.
@@ -39,9 +40,9 @@ class CombinedInput:
         if not inputs:
             raise ValueError("CombinedInput needs at least one input")
         self.inputs = inputs
-        self._owner: int | None = None  # index of the input whose stroke is open
+        self._owner: int | None = None  # index of the input whose pens are down
+        self._down: set[int] = set()  # the owner's pens that are down
         self._failures = [0] * len(inputs)
-        self._overlay = next((s.overlay for s in inputs if hasattr(s, "overlay")), None)
 
     def poll(self, now: float) -> list[Event]:
         """Every input's events, input by input; one failing input does not silence the others."""
@@ -63,48 +64,41 @@ class CombinedInput:
         return events
 
     def _arbitrate(self, i: int, pen: Pen) -> Pen | None:
-        """``pen`` from input ``i`` as the canvas should see it, or None when another input owns the pen."""
-        if self._owner is None:
+        """``pen`` from input ``i`` as the canvas should see it, or None when another input owns it."""
+        if self._owner is not None and self._owner != i:
+            return None
+        if pen.pen not in self._down:
             if pen.phase is Phase.UP:
                 return None  # the end of a stroke that was dropped
             self._owner = i
-            return pen if pen.phase is Phase.DOWN else Pen(Phase.DOWN, pen.x, pen.y)
-        if self._owner != i:
-            return None
+            self._down.add(pen.pen)
+            return pen if pen.phase is Phase.DOWN else Pen(Phase.DOWN, pen.x, pen.y, pen.pen)
         if pen.phase is Phase.UP:
-            self._owner = None
+            self._down.discard(pen.pen)
+            if not self._down:
+                self._owner = None
         return pen
 
-    # -- optional hooks --------------------------------------------------------------------
     def overlay(self, canvas: np.ndarray) -> np.ndarray:
-        """The first input's overlay that has one, else the canvas as it is."""
-        return canvas if self._overlay is None else self._overlay(canvas)
-
-    def status(self) -> str:
-        """The first non-empty status line of the inputs (e.g. 'camera lost'), or ''."""
+        """Each input's overlay over the previous one's, starting from the canvas."""
         for source in self.inputs:
-            text = source.status() if hasattr(source, "status") else ""
-            if text:
-                return text
-        return ""
+            canvas = source.overlay(canvas)
+        return canvas
+
+    def status(self) -> Status | None:
+        """The first input's problem (e.g. the camera lost), or None."""
+        return next((s for s in (source.status() for source in self.inputs) if s is not None), None)
 
     def finished(self, now: float) -> bool:
-        """True as soon as one input that can end has ended (a script, a video file)."""
-        return any(source.finished(now) for source in self.inputs if hasattr(source, "finished"))
+        """True as soon as one input has ended (a script, a video file)."""
+        return any(source.finished(now) for source in self.inputs)
 
     def stats(self) -> dict[str, Any]:
         """The inputs' figures, merged."""
         merged: dict[str, Any] = {}
         for source in self.inputs:
-            if hasattr(source, "stats"):
-                merged.update(source.stats())
+            merged.update(source.stats())
         return merged
-
-    def clear(self) -> None:
-        """Tells every input that keeps strokes of its own that the canvas was cleared."""
-        for source in self.inputs:
-            if hasattr(source, "clear"):
-                source.clear()
 
     def close(self) -> None:
         """Closes every input (each one even when another fails). Safe to call twice."""
@@ -113,9 +107,3 @@ class CombinedInput:
                 source.close()
             except Exception:  # close the rest
                 log.exception("closing input %s failed", type(source).__name__)
-
-    def __enter__(self) -> CombinedInput:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()

@@ -1,9 +1,12 @@
-"""From hand landmarks to strokes and commands: pure logic, no camera, no threads, no clock.
+"""From hand landmarks to pen events and commands: pure logic, no camera, no threads, no clock.
 
 The frame's journey here: the hand's shape gives a pose (pointing, open, fist); the index
 fingertip is smoothed (One Euro filter) and mapped onto the canvas; while the hand points, the
-tip draws (filled in between far-apart samples); an open palm held long enough submits, a fist
-held long enough clears. Every time is passed in (``t``, seconds), so tests drive it exactly.
+tip is a pen that draws (filled in between far-apart samples); an open palm held long enough is
+:attr:`~live.input.events.Command.SUBMIT`, a fist held long enough
+:attr:`~live.input.events.Command.CLEAR`. What comes out is the input vocabulary
+(:mod:`live.input.events`); the strokes themselves are kept by the canvas. Every time is passed
+in (``t``, seconds), so tests drive it exactly.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from live.config import HandConfig
+from live.input.events import Command, Event, Pen, Phase
 from live.input.hand import Hand, Landmark
 
 #: (middle knuckle, tip) of the four fingers, in order index, middle, ring, pinky.
@@ -40,13 +44,6 @@ class Pose(enum.StrEnum):
     OPEN = "open"  # all four fingers extended: held, submits
     FIST = "fist"  # all four fingers curled: held, clears
     OTHER = "other"  # anything else
-
-
-class Event(enum.StrEnum):
-    """Commands given by gestures."""
-
-    SUBMIT = "submit"
-    CLEAR = "clear"
 
 
 def finger_ratios(world: np.ndarray) -> np.ndarray:
@@ -219,12 +216,6 @@ class CanvasMap:
         y = min(max((float(point[1]) - top) * k, 0.0), self.canvas_size - 1.0)
         return (x, y)
 
-    def to_frame(self, point: Point) -> Point:
-        """A canvas point to picture pixels (the inverse of :meth:`to_canvas` inside the square)."""
-        left, top, side = self.box
-        k = side / self.canvas_size
-        return (point[0] * k + left, point[1] * k + top)
-
 
 def fill_in(a: Point, b: Point, step: float) -> list[Point]:
     """Points after ``a`` up to and including ``b``, no two neighbours farther apart than ``step``."""
@@ -233,63 +224,64 @@ def fill_in(a: Point, b: Point, step: float) -> list[Point]:
 
 
 class StrokeBuilder:
-    """Strokes in canvas pixels from a gated stream of points.
+    """Pen events in canvas pixels from a gated stream of points.
 
     While ``drawing`` the point extends the open stroke (filled in every ``step`` pixels) or
     starts one. When drawing stops for longer than ``release_s``, or no sample comes at all for
     :data:`MAX_GAP_S`, the stroke ends, and the next point starts a new stroke: no line joins two
-    strokes.
+    strokes. Only the open stroke's last point is kept; the strokes are the canvas's.
+
+    Args:
+        step: most distance between two points of a stroke, in canvas pixels.
+        release_s: seconds a stroke waits for the pen to draw again before it ends.
+        pen: the pen the events name.
 
     Raises:
         ValueError: a non-positive step or a negative release time.
     """
 
-    def __init__(self, step: float = 3.0, release_s: float = 0.15) -> None:
+    def __init__(self, step: float = 3.0, release_s: float = 0.15, pen: int = 0) -> None:
         if step <= 0 or release_s < 0:
             raise ValueError(f"stroke step must be positive and release_s >= 0, got {step}, {release_s}")
-        self.step, self.release_s = step, release_s
-        self.strokes: list[list[Point]] = []
-        self._open = False
+        self.step, self.release_s, self.pen = step, release_s, pen
+        self._last: Point | None = None  # the open stroke's last point; None when none is open
         self._last_t = 0.0
 
     @property
     def open(self) -> bool:
         """Whether a stroke is open (being drawn, or in its short break)."""
-        return self._open
+        return self._last is not None
 
-    def update(self, point: Point | None, drawing: bool, t: float) -> tuple[list[Point], bool, bool]:
-        """Feeds one sample; returns (points added to the open stroke, stroke started, stroke ended).
+    def _pen(self, phase: Phase, point: Point) -> Pen:
+        return Pen(phase, point[0], point[1], self.pen)
 
-        Started and ended may both be true: the previous stroke ended before this sample began a
-        new one.
+    def update(self, point: Point | None, drawing: bool, t: float) -> list[Pen]:
+        """Feeds one sample; returns its pen events in order.
+
+        That is the up of a stroke that ended (at its last point), then the down of a new stroke
+        or the moves that extend the open one.
         """
         if drawing and point is not None:
+            events = []
             # no sample at all for a while (frames dropped, camera lost) ends the stroke too
-            ended = self._open and t - self._last_t > max(self.release_s, MAX_GAP_S)
-            if self._open and not ended:
-                added = fill_in(self.strokes[-1][-1], point, self.step)
-                self.strokes[-1].extend(added)
-                started = False
+            if self._last is not None and t - self._last_t > max(self.release_s, MAX_GAP_S):
+                events = self.end()
+            if self._last is None:
+                events.append(self._pen(Phase.DOWN, point))
             else:
-                self.strokes.append([point])
-                added, started = [point], True
-                self._open = True
-            self._last_t = t
-            return added, started, ended
-        if self._open and t - self._last_t > self.release_s:
-            self._open = False
-            return [], False, True
-        return [], False, False
+                events.extend(self._pen(Phase.MOVE, p) for p in fill_in(self._last, point, self.step))
+            self._last, self._last_t = point, t
+            return events
+        if self._last is not None and t - self._last_t > self.release_s:
+            return self.end()
+        return []
 
-    def end(self) -> bool:
-        """Ends the open stroke now; returns whether there was one."""
-        was, self._open = self._open, False
-        return was
-
-    def clear(self) -> None:
-        """Drops every stroke."""
-        self.strokes = []
-        self._open = False
+    def end(self) -> list[Pen]:
+        """Ends the open stroke now: its up event, or nothing when none is open."""
+        if self._last is None:
+            return []
+        up, self._last = self._pen(Phase.UP, self._last), None
+        return [up]
 
 
 @dataclass(frozen=True)
@@ -308,15 +300,9 @@ class HandUpdate:
     """The same point on the canvas (clamped), or None."""
     drawing: bool
     """Whether this frame drew (the hand points)."""
-    new_points: tuple[Point, ...]
-    """Points appended to the open stroke in this frame (the first point of a new stroke included)."""
-    stroke_started: bool
-    """A new stroke began in this frame (its first point is ``new_points[0]``)."""
-    stroke_ended: bool
-    """The open stroke ended in this frame (before ``new_points``, when a new stroke started in
-    the same frame after a gap)."""
     events: tuple[Event, ...]
-    """Commands completed in this frame (submit, clear)."""
+    """What this frame says, in order: pen events in canvas pixels (the up of a stroke that
+    ended, the down or moves of the one drawn), then the commands completed (submit, clear)."""
     submit_progress: float
     """Open palm held, from 0 to 1 (1 = submitted)."""
     clear_progress: float
@@ -324,39 +310,31 @@ class HandUpdate:
 
 
 class HandGestures:
-    """Turns a stream of hands (or None) into strokes, events and progress; one per visitor view.
+    """Turns a stream of hands (or None) into pen events, commands and progress; one per hand.
 
     Args:
         config: the ``[hand]`` settings.
         canvas_size: side of the canvas that strokes are drawn on, in pixels.
+        pen: the pen this hand's events name.
 
     Raises:
         ValueError: a canvas smaller than 8 pixels, or settings the filters refuse.
     """
 
-    def __init__(self, config: HandConfig | None = None, canvas_size: int = 224) -> None:
+    def __init__(self, config: HandConfig | None = None, canvas_size: int = 224, pen: int = 0) -> None:
         if canvas_size < 8:
             raise ValueError(f"canvas size must be at least 8 pixels, got {canvas_size}")
         self.config = config = config or HandConfig()
         self.canvas_size = canvas_size
         self.filter = OneEuroFilter(config.filter_min_cutoff, config.filter_beta, config.filter_d_cutoff)
-        self.builder = StrokeBuilder(config.step, config.release_s)
+        self.builder = StrokeBuilder(config.step, config.release_s, pen)
         self.submit = HoldTimer(config.submit_hold_s, config.release_s)
         self.clear_timer = HoldTimer(config.clear_hold_s, config.release_s)
 
-    @property
-    def strokes(self) -> list[list[Point]]:
-        """Every stroke so far, in canvas pixels (the live list; copy before keeping it)."""
-        return self.builder.strokes
-
-    def clear(self) -> None:
-        """Drops the strokes (for a clear from the keyboard too)."""
-        self.builder.clear()
-
-    def lose(self) -> bool:
+    def lose(self) -> list[Pen]:
         """The hand can no longer be seen at all (camera lost): ends the stroke, drops the holds.
 
-        Returns whether a stroke was open.
+        Returns the up of the stroke that was open, or nothing.
         """
         self.filter.reset()
         self.submit.reset()
@@ -381,16 +359,15 @@ class HandGestures:
             tip = (float(smooth[0]), float(smooth[1]))
             canvas_tip = CanvasMap(frame_size, self.canvas_size, cfg.region).to_canvas(smooth)
         drawing = pose is Pose.POINTING
-        added, started, ended = self.builder.update(canvas_tip, drawing, t)
-        events = []
+        events: list[Event] = list(self.builder.update(canvas_tip, drawing, t))
+        commands = []
         if self.submit.update(pose is Pose.OPEN, t):
-            events.append(Event.SUBMIT)
+            commands.append(Command.SUBMIT)
         if self.clear_timer.update(pose is Pose.FIST, t):
-            events.append(Event.CLEAR)
-            ended = self.builder.end() or ended
-            self.builder.clear()
-        if Event.SUBMIT in events:
-            ended = self.builder.end() or ended
+            commands.append(Command.CLEAR)
+        if commands:
+            events.extend(self.builder.end())  # a command ends the stroke first
+        events.extend(commands)
         return HandUpdate(
             time=t,
             hand=hand,
@@ -398,9 +375,6 @@ class HandGestures:
             tip=tip,
             canvas_tip=canvas_tip,
             drawing=drawing,
-            new_points=tuple(added),
-            stroke_started=started,
-            stroke_ended=ended,
             events=tuple(events),
             submit_progress=self.submit.progress,
             clear_progress=self.clear_timer.progress,

@@ -1,41 +1,41 @@
-"""Drawing in the air: camera, hand tracker and gestures in one thread, polled by the app loop.
+"""Drawing in the air: camera, hand tracker and gestures in one thread, polled by the frame loop.
 
-The app loop must never wait for the hand: :class:`HandInput` reads the camera, runs MediaPipe
+The frame loop must never wait for the hand: :class:`HandInput` reads the camera, runs MediaPipe
 and the gesture logic in a thread of its own (the one thread that owns the MediaPipe graph), and
-``poll()`` hands the loop whatever happened since its last call, without waiting::
+``poll(now)`` hands the loop whatever happened since its last call, without waiting, in the input
+vocabulary: a stroke drawn by pointing is pen down, moves and up; an open palm held is
+:attr:`~live.input.events.Command.SUBMIT`, a fist held :attr:`~live.input.events.Command.CLEAR`.
+The loop's canvas keeps the strokes, as it does for the mouse.
 
-    with contextlib.ExitStack() as stack:
-        hand = stack.enter_context(HandInput(config.camera, config.hand, canvas_size=224))
-        while running:
-            got = hand.poll()                      # never waits
-            if got.changed:                        # or draw got.steps onto the previous mask
-                target = stroke_mask(got.strokes, size, brush, canvas_size=224)
-            if Event.SUBMIT in got.events: ...     # like the 's' key
-            if Event.CLEAR in got.events: ...      # the hand's strokes are already cleared
-            draw_hand_overlay(display, got.view, canvas_rect, strokes=got.strokes, canvas_size=224)
-
-``got.view.camera`` is ``CameraStatus.LOST`` while the webcam is gone (the overlay then says
-"camera lost"); the mouse keeps working, and the hand comes back by itself.
+The rest of the :class:`~live.input.base.Input` interface: ``overlay`` (the canvas view: the
+camera picture dimmed with the skeleton and the ink, or in a kiosk the ink with a small picture
+of the camera in a corner), ``status`` ("camera lost" while the webcam is gone; the mouse keeps
+working, and the hand comes back by itself), ``finished`` (a video file that does not loop has
+ended) and ``stats`` (tracking figures).
 """
 
 from __future__ import annotations
 
 import collections
-import enum
+import dataclasses
 import importlib.util
 import logging
 import statistics
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from live.config import CameraConfig, HandConfig
-from live.input.camera import Camera, CameraStatus, Capture, Frame
-from live.input.gesture import Event, HandGestures, HandUpdate, Point, Pose
-from live.input.hand import Hand, HandTracker
+from live.input.base import Input, Status
+from live.input.camera import Camera, CameraStatus, Capture
+from live.input.events import Event
+from live.input.gesture import HandGestures, Pose
+from live.input.hand import HandTracker
+from live.input.overlay import HandView, draw_canvas_view
 
 log = logging.getLogger(__name__)
 
@@ -45,84 +45,20 @@ MAX_FAILURES = 50
 TIMING_WINDOW = 120
 
 
-@dataclass(frozen=True)
-class HandView:
-    """What the screen shows of the hand: the latest tracked frame and its results."""
-
-    frame: Frame | None = None
-    """The camera frame the hand was tracked in ((H, W, 3) uint8 RGB), or None before the first."""
-    hand: Hand | None = None
-    """Its landmarks in pixels of ``frame``, or None."""
-    pose: Pose = Pose.NONE
-    """The hand's pose."""
-    tip: tuple[float, float] | None = None
-    """The smoothed index fingertip in pixels of ``frame``, or None."""
-    drawing: bool = False
-    """Whether the fingertip is drawing."""
-    submit_progress: float = 0.0
-    """Open palm held, 0 to 1."""
-    clear_progress: float = 0.0
-    """Fist held, 0 to 1."""
-    camera: CameraStatus = CameraStatus.STARTING
-    """The camera's state ('lost': show it on screen)."""
-    message: str = ""
-    """Why the camera is lost or the tracker stopped; empty when all is well."""
-    region: float = 0.9
-    """The part of the picture that maps onto the canvas (see ``hand.region``)."""
-
-
-class StepKind(enum.StrEnum):
-    """What a :class:`Step` is."""
-
-    DOWN = "down"  # a stroke starts at (x, y)
-    MOVE = "move"  # the stroke goes on to (x, y)
-    UP = "up"  # the stroke ends at (x, y), its last point
-    SUBMIT = "submit"  # an open palm was held (x, y: the pen's last point, or 0)
-    CLEAR = "clear"  # a fist was held; the hand's strokes are gone (x, y as for submit)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One pen step or command, in canvas pixels."""
-
-    kind: StepKind
-    x: float
-    y: float
-
-
-@dataclass(frozen=True)
-class HandPoll:
-    """What happened since the previous ``poll()``; canvas points are in canvas pixels."""
-
-    strokes: tuple[tuple[Point, ...], ...]
-    """Every stroke drawn by the hand so far (a new tuple only when they changed)."""
-    changed: bool
-    """The strokes changed since the previous poll (rebuild the target)."""
-    drawing: bool
-    """A stroke is being drawn now."""
-    stroke_ended: bool
-    """At least one stroke ended since the previous poll."""
-    events: tuple[Event, ...]
-    """Gestures completed since the previous poll, in order (submit, clear)."""
-    steps: tuple[Step, ...] = ()
-    """Everything since the previous poll, in order, as pen steps and commands: enough to replay
-    the hand as a pen (down, move, ..., up) and to update a target mask in O(new points)."""
-    view: HandView = field(default_factory=HandView)
-    """The latest frame and landmarks, for :func:`live.input.overlay.draw_hand_overlay`."""
-
-
-class HandInput:
-    """Camera + MediaPipe + gestures in a background thread; a context manager.
+class HandInput(Input):
+    """Camera + MediaPipe + gestures in a background thread, as the loop's pen; a context manager.
 
     Args:
         camera: the ``[camera]`` settings.
         hand: the ``[hand]`` settings.
-        canvas_size: side of the canvas strokes are drawn on, in pixels.
+        canvas_size: side of the canvas strokes are drawn on, in pixels (the loop's canvas side).
         source: overrides ``camera.source`` (a webcam index or a video file path).
         mirror: overrides ``camera.mirror`` when given.
         realtime: False feeds every frame of a video file to the tracker, as fast as it goes
             (tests); webcams are always real time.
         opener: passed to :class:`~live.input.camera.Camera` (tests inject fake captures).
+        pip: the canvas view shows the camera in a small picture-in-picture (kiosk) rather than
+            behind the whole canvas.
 
     Raises:
         ValueError: a bad source or setting.
@@ -139,6 +75,7 @@ class HandInput:
         mirror: bool | None = None,
         realtime: bool = True,
         opener: Callable[[int | Path], Capture] | None = None,
+        pip: bool = False,
     ) -> None:
         if importlib.util.find_spec("mediapipe") is None:  # fail here, in the caller's thread
             raise ImportError("hand tracking needs mediapipe: pip install mediapipe==0.10.21")
@@ -147,15 +84,13 @@ class HandInput:
         self.hand_config = hand or HandConfig()
         self.gestures = HandGestures(self.hand_config, canvas_size)
         self.canvas_size = canvas_size
+        self.pip = pip
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._version = 0  # bumped whenever the strokes change
-        self._polled_version = -1
-        self._strokes: tuple[tuple[Point, ...], ...] = ()
         self._events: list[Event] = []
-        self._steps: list[Step] = []
-        self._ended = False
         self._view = HandView(region=self.hand_config.region)
+        self._polled = self._view  # the view as of the last poll: what the loop shows
+        self._picture: np.ndarray | None = None  # the canvas view, allocated at the first overlay
         self._times: collections.deque[float] = collections.deque(maxlen=TIMING_WINDOW)
         self.frames = 0
         self.found = 0
@@ -170,19 +105,49 @@ class HandInput:
         self._thread = threading.Thread(target=self._run, name="hand-tracking", daemon=True)
         self._thread.start()
 
-    # -- app loop side -----------------------------------------------------------------------
-    def poll(self) -> HandPoll:
-        """What happened since the previous call. Never waits on tracking."""
+    # -- frame loop side ---------------------------------------------------------------------
+    def poll(self, now: float) -> list[Event]:
+        """Pen events and commands since the previous call, in order. Never waits on tracking."""
         with self._lock:
-            if self._version != self._polled_version:
-                self._strokes = tuple(tuple(s) for s in self.gestures.strokes)
-            changed = self._version != self._polled_version
-            self._polled_version = self._version
-            events, self._events = tuple(self._events), []
-            ended, self._ended = self._ended, False
-            steps, self._steps = tuple(self._steps), []
-            view = self._view
-        return HandPoll(self._strokes, changed, view.drawing, ended, events, steps, view)
+            events, self._events = self._events, []
+            self._polled = self._view
+        return events
+
+    @property
+    def view(self) -> HandView:
+        """What the canvas view draws of the hand, as of the last poll."""
+        return self._polled
+
+    def overlay(self, canvas: np.ndarray) -> np.ndarray:
+        """The canvas view (:func:`~live.input.overlay.draw_canvas_view`): what the canvas window
+        shows, never recorded.
+
+        Args:
+            canvas: (W, W, 3) uint8 BGR, the loop's stroke canvas (ink on black).
+
+        Returns:
+            (W, W, 3) uint8 BGR, a buffer of this input's, overwritten at the next call.
+        """
+        if self._picture is None or self._picture.shape != canvas.shape:
+            self._picture = np.empty_like(canvas)
+        draw_canvas_view(self._picture, canvas, self._polled, self.canvas_size, pip=self.pip)
+        return self._picture
+
+    def status(self) -> Status | None:
+        """The camera lost, or the tracker stopped, as of the last poll; None when all is well."""
+        view = self._polled
+        if view.camera is CameraStatus.LOST:
+            return Status(f"camera lost: {view.message}" if view.message else "camera lost", over="camera back")
+        return Status(view.message) if view.message else None
+
+    def finished(self, now: float) -> bool:
+        """True once a video file that does not loop has ended and its last frame was polled."""
+        return self._polled.camera is CameraStatus.ENDED
+
+    def stats(self) -> dict[str, Any]:
+        """Tracking figures: frames tracked, frames with a hand, median MediaPipe ms per frame."""
+        ms = self.tracking_ms
+        return {"hand_frames": self.frames, "hand_found": self.found, "hand_ms": None if ms is None else round(ms, 2)}
 
     def ready(self, timeout: float = 10.0) -> bool:
         """Waits until the first frame has been tracked (for benchmarks and tests; the live loop
@@ -196,19 +161,6 @@ class HandInput:
     def error(self) -> str:
         """Why tracking stopped (the thread ended), or empty while it runs."""
         return self._error
-
-    def clear(self) -> None:
-        """Drops the hand's strokes (for a clear from the keyboard)."""
-        with self._lock:
-            if self.gestures.builder.open:
-                self._steps.append(Step(StepKind.UP, *self.gestures.strokes[-1][-1]))
-            self.gestures.clear()
-            self._version += 1
-
-    @property
-    def camera_status(self) -> CameraStatus:
-        """The camera's state now."""
-        return self._camera.status
 
     @property
     def tracking_ms(self) -> float | None:
@@ -224,16 +176,8 @@ class HandInput:
             self._thread.join(timeout=5.0)
         self._camera.close()
 
-    def __enter__(self) -> HandInput:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
     # -- tracking thread ---------------------------------------------------------------------
     def _publish(self, **changes: Any) -> None:
-        import dataclasses
-
         self._view = dataclasses.replace(self._view, **changes)
 
     def _run(self) -> None:
@@ -254,20 +198,8 @@ class HandInput:
             log.exception("hand tracking stopped")
             with self._lock:
                 self._error = f"hand tracking stopped: {exc}"
+                self._events.extend(self.gestures.lose())
                 self._publish(message=self._error, pose=Pose.NONE, hand=None, tip=None, drawing=False)
-
-    def _record(self, update: HandUpdate, last: Point | None) -> None:
-        """Appends the frame's pen steps and commands to the queue (lock held)."""
-        if update.stroke_ended and last is not None:
-            self._steps.append(Step(StepKind.UP, *last))
-        for i, point in enumerate(update.new_points):
-            kind = StepKind.DOWN if i == 0 and update.stroke_started else StepKind.MOVE
-            self._steps.append(Step(kind, *point))
-        if update.new_points or update.stroke_ended or Event.CLEAR in update.events:
-            self._version += 1
-        where = update.canvas_tip or (0.0, 0.0)
-        for event in update.events:
-            self._steps.append(Step(StepKind(event.value), *where))
 
     def _step(self, tracker: HandTracker) -> bool:
         """Tracks the next camera frame; returns whether there was one."""
@@ -276,10 +208,7 @@ class HandInput:
         if frame is None:
             with self._lock:
                 if status is not CameraStatus.OK and (self._view.camera is not status or self._view.message != message):
-                    last = self.gestures.strokes[-1][-1] if self.gestures.builder.open else None
-                    if self.gestures.lose() and last is not None:
-                        self._steps.append(Step(StepKind.UP, *last))
-                        self._ended = True
+                    self._events.extend(self.gestures.lose())
                     self._publish(
                         camera=status, message=message, hand=None, pose=Pose.NONE, tip=None, drawing=False,
                         submit_progress=0.0, clear_progress=0.0,
@@ -295,11 +224,8 @@ class HandInput:
             self._times.append(ms)
             self.frames += 1
             self.found += hand is not None
-            last = self.gestures.strokes[-1][-1] if self.gestures.builder.open else None
             update = self.gestures.update(hand, frame.time, (w, h))
-            self._record(update, last)
             self._events.extend(update.events)
-            self._ended |= update.stroke_ended
             self._publish(
                 frame=frame, hand=hand, pose=update.pose, tip=update.tip, drawing=update.drawing,
                 submit_progress=update.submit_progress, clear_progress=update.clear_progress,

@@ -2,22 +2,19 @@
 
 The display calls :meth:`MouseInput.on_mouse` from its OpenCV mouse callback with coordinates
 already in canvas pixels (it knows where the canvas lies in its windows); this module only turns
-button and motion events into :class:`~live.input.Pen` events. Keys come from the display too
-(``cv2.waitKey``), so they are not this module's business.
+button and motion events into :class:`~live.input.events.Pen` events of pen 0.
 """
 
 from __future__ import annotations
 
 import cv2
 
-from live.input import Event, Pen, Phase
+from live.input.base import Input
+from live.input.events import Event, Pen, Phase
 
 
-class MouseInput:
-    """Pen events from the left mouse button, queued between polls.
-
-    Use it as a context manager (it holds nothing, but every input is one).
-    """
+class MouseInput(Input):
+    """Pen events from the left mouse button, queued between polls."""
 
     def __init__(self) -> None:
         self._queue: list[Event] = []
@@ -40,9 +37,3 @@ class MouseInput:
 
     def close(self) -> None:
         self._queue = []
-
-    def __enter__(self) -> MouseInput:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

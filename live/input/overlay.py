@@ -1,20 +1,22 @@
 """The hand on screen: the camera picture (dimmed), the hand's skeleton, the trail, progress.
 
-Drawn with OpenCV on the display image, uint8 BGR: this is the display edge, where the core's
-RGB pictures become OpenCV's BGR.
+:class:`HandView` is what the hand input publishes for the screen; :func:`draw_canvas_view`
+makes the canvas window's picture from it and the canvas (the camera behind the ink, or in a
+kiosk the camera in a corner). Drawn with OpenCV on the display image, uint8 BGR: this is the
+display edge, where the core's RGB pictures become OpenCV's BGR.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from live.input.camera import CameraStatus
+from live.input.camera import CameraStatus, Frame
 from live.input.gesture import CanvasMap, Point, Pose
-from live.input.hand import HAND_CONNECTIONS
-from live.input.hand_input import HandView
+from live.input.hand import HAND_CONNECTIONS, Hand
 
 #: BGR colours of the overlay.
 COLOURS = {
@@ -29,6 +31,67 @@ COLOURS = {
     "text": (255, 255, 255),
 }
 Rect = tuple[int, int, int, int]
+#: Brightness of the camera picture behind the canvas ink, 0 to 1.
+DIM = 0.4
+#: Kiosk picture-in-picture: its width as a fraction of the canvas side, and its margin in pixels.
+PIP_FRACTION = 0.3
+PIP_MARGIN = 8
+
+
+@dataclass(frozen=True)
+class HandView:
+    """What the screen shows of the hand: the latest tracked frame and its results."""
+
+    frame: Frame | None = None
+    """The camera frame the hand was tracked in ((H, W, 3) uint8 RGB), or None before the first."""
+    hand: Hand | None = None
+    """Its landmarks in pixels of ``frame``, or None."""
+    pose: Pose = Pose.NONE
+    """The hand's pose."""
+    tip: tuple[float, float] | None = None
+    """The smoothed index fingertip in pixels of ``frame``, or None."""
+    drawing: bool = False
+    """Whether the fingertip is drawing."""
+    submit_progress: float = 0.0
+    """Open palm held, 0 to 1."""
+    clear_progress: float = 0.0
+    """Fist held, 0 to 1."""
+    camera: CameraStatus = CameraStatus.STARTING
+    """The camera's state ('lost': show it on screen)."""
+    message: str = ""
+    """Why the camera is lost or the tracker stopped; empty when all is well."""
+    region: float = 0.9
+    """The part of the picture that maps onto the canvas (see ``hand.region``)."""
+
+
+def draw_canvas_view(out: np.ndarray, canvas: np.ndarray, view: HandView, canvas_size: int, pip: bool) -> None:
+    """The canvas window's picture: the hand over the canvas, into ``out``.
+
+    In a window the camera picture (dimmed) fills the canvas behind the ink, with the skeleton
+    and the gesture progress. In a kiosk (``pip``) the canvas stays as it is, with the skeleton
+    and the progress, and the whole camera picture sits small in the bottom-right corner.
+
+    Args:
+        out: (W, W, 3) uint8 BGR, overwritten.
+        canvas: (W, W, 3) uint8 BGR, the stroke canvas (ink on black).
+        view: the hand as of the last poll.
+        canvas_size: side of the canvas the hand's points are in.
+        pip: the kiosk's picture-in-picture.
+    """
+    if not pip:
+        out.fill(0)
+        draw_hand_overlay(out, view, canvas_size=canvas_size, dim=DIM)  # picture dimmed, skeleton, progress
+        cv2.max(out, canvas, dst=out)  # the ink over it
+        return
+    out[:] = canvas
+    draw_hand_overlay(out, view, canvas_size=canvas_size, picture=False)  # skeleton, tip, progress
+    w = max(16, int(out.shape[1] * PIP_FRACTION))
+    shape = (9, 16) if view.frame is None else view.frame.image.shape[:2]
+    h = max(16, w * shape[0] // shape[1])
+    rect = (out.shape[1] - w - PIP_MARGIN, out.shape[0] - h - PIP_MARGIN, w, h)
+    if rect[0] >= 0 and rect[1] >= 0:
+        out[rect[1] : rect[1] + h, rect[0] : rect[0] + w] = 0
+        draw_hand_overlay(out, view, rect, canvas_size=canvas_size, whole_picture=True, dim=1.0)
 
 
 def _check(image: np.ndarray, rect: Rect) -> None:

@@ -2,16 +2,22 @@
 
 The format is documented in ``docs/script-format.md``. A script runs on its own clock: frame n of
 a headless run is at ``n / fps`` seconds, so a replay is the same on a fast and a slow machine.
+Strokes become pen events of pen 0; keys become commands through the keyboard's table
+(:func:`live.input.keys.keymap`), as in a window.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from live.input import Event, Key, Pen, Phase
+from live.config import AppConfig
+from live.input.base import Input
+from live.input.events import Command, Event, Pen, Phase
+from live.input.keys import keymap
 
 #: Key names a script may use besides single printable characters.
 KEY_NAMES = {"esc": 27, "enter": 13, "space": 32, "tab": 9, "backspace": 8}
@@ -50,17 +56,30 @@ def _key_code(name: Any, where: str) -> int:
     raise ValueError(f"script {where} = {name!r}: use one printable character or one of {', '.join(KEY_NAMES)}")
 
 
-def parse_script(data: Any, canvas_size: int) -> Script:
+def _command(name: Any, where: str, keys: Mapping[int, Command]) -> Command:
+    code = _key_code(name, where)
+    if code not in keys:
+        names = {code: name for name, code in KEY_NAMES.items()}
+        usable = ", ".join(names.get(c, chr(c)) for c in sorted(keys, key=lambda c: (c < 32, c)))
+        raise ValueError(f"script {where} = {name!r} does nothing: use one of {usable}")
+    return keys[code]
+
+
+def parse_script(data: Any, canvas_size: int, keys: Mapping[int, Command] | None = None) -> Script:
     """Checks a script (the JSON object, already decoded) and turns it into a timeline.
 
     Args:
         data: the decoded JSON object.
         canvas_size: side of the live canvas in pixels; points are scaled to it from the script's
             ``canvas`` side.
+        keys: key code -> command (default: a window's keys with the default quit key).
 
     Raises:
-        ValueError: a field missing or of the wrong kind; the message names it.
+        ValueError: a field missing or of the wrong kind, or a key that does nothing; the message
+            names it.
     """
+    if keys is None:
+        keys = keymap(AppConfig().quit_key, kiosk=False)
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise ValueError('a script is a JSON object with an "events" list: see docs/script-format.md')
     unknown = set(data) - {"fps", "canvas", "end", "events"}
@@ -77,7 +96,7 @@ def parse_script(data: Any, canvas_size: int) -> Script:
         if ("key" in item) == ("stroke" in item):
             raise ValueError(f'script {where} must have exactly one of "key" or "stroke"')
         if "key" in item:
-            timeline.append((t, Key(_key_code(item["key"], f"{where}.key"))))
+            timeline.append((t, _command(item["key"], f"{where}.key", keys)))
             continue
         points = item["stroke"]
         ok = (
@@ -105,8 +124,8 @@ def parse_script(data: Any, canvas_size: int) -> Script:
     return Script(fps=fps, end=max(end, last_t), timeline=tuple(timeline))
 
 
-def load_script(path: str | Path, canvas_size: int) -> Script:
-    """Reads and checks a script file.
+def load_script(path: str | Path, canvas_size: int, keys: Mapping[int, Command] | None = None) -> Script:
+    """Reads and checks a script file (``keys`` as for :func:`parse_script`).
 
     Raises:
         ValueError: a missing file, invalid JSON or a bad field.
@@ -118,10 +137,10 @@ def load_script(path: str | Path, canvas_size: int) -> Script:
         raise ValueError(f"cannot read script '{path}': {exc.strerror}; check the path") from exc
     except json.JSONDecodeError as exc:
         raise ValueError(f"script '{path}' is not valid JSON: {exc}") from exc
-    return parse_script(data, canvas_size)
+    return parse_script(data, canvas_size, keys)
 
 
-class ScriptInput:
+class ScriptInput(Input):
     """Replays a :class:`Script`: each poll returns the events due by ``now``."""
 
     def __init__(self, script: Script):
@@ -141,9 +160,3 @@ class ScriptInput:
 
     def close(self) -> None:
         self._next = len(self.script.timeline)
-
-    def __enter__(self) -> ScriptInput:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

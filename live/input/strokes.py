@@ -1,8 +1,10 @@
-"""The stroke canvas: what the visitor has drawn, as polylines that can be undone.
+"""The stroke canvas: what the visitors have drawn, as polylines that can be undone.
 
-Strokes are kept as points in canvas pixels, so the mask can be made at any size
-(:func:`live.target.stroke_mask`). The picture of the canvas is drawn incrementally, one segment
-per new point; only undo redraws it from the strokes.
+This is the one place strokes are kept: every input only says where its pens go
+(:class:`~live.input.events.Pen`). Strokes are points in canvas pixels, so the mask can be made
+at any size (:func:`live.target.stroke_mask`). Each pen has at most one open stroke, so two pens
+(two hands) draw two strokes at once. The picture of the canvas is drawn incrementally, one
+segment per new point; only undo redraws it from the strokes.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class StrokeCanvas:
     Attributes:
         image: (size, size, 3) uint8 BGR picture of the strokes, for the display edge only; it is
             updated in place, never reallocated.
-        strokes: list of strokes, each a list of (x, y) in canvas pixels.
+        strokes: list of strokes in the order they began, each a list of (x, y) in canvas pixels.
 
     Raises:
         ValueError: a size below 8 or a non-positive brush.
@@ -46,7 +48,7 @@ class StrokeCanvas:
         self._r = max(1, round(self.radius))
         self.image = np.zeros((size, size, 3), np.uint8)
         self.strokes: list[list[tuple[float, float]]] = []
-        self._open = False
+        self._open: dict[int, list[tuple[float, float]]] = {}  # pen -> its open stroke (in strokes)
 
     @property
     def empty(self) -> bool:
@@ -54,8 +56,12 @@ class StrokeCanvas:
 
     @property
     def drawing(self) -> bool:
-        """True between a pen down and its pen up."""
-        return self._open
+        """True while any pen is between its pen down and its pen up."""
+        return bool(self._open)
+
+    def drawing_with(self, pen: int) -> bool:
+        """True while ``pen`` is between its pen down and its pen up."""
+        return pen in self._open
 
     def _clamp(self, x: float, y: float) -> tuple[float, float]:
         top = self.size - 1
@@ -64,20 +70,22 @@ class StrokeCanvas:
     def _dot(self, p: tuple[float, float]) -> None:
         cv2.circle(self.image, (round(p[0]), round(p[1])), self._r, INK_BGR, -1)
 
-    def begin(self, x: float, y: float) -> None:
-        """Starts a stroke at (x, y) (points outside the canvas are moved to its edge)."""
+    def begin(self, x: float, y: float, pen: int = 0) -> None:
+        """Starts a stroke of ``pen`` at (x, y) (points outside the canvas are moved to its edge);
+        the pen's open stroke, if any, ends."""
         p = self._clamp(x, y)
-        self.strokes.append([p])
-        self._open = True
+        stroke = [p]
+        self.strokes.append(stroke)
+        self._open[pen] = stroke
         self._dot(p)
 
-    def extend(self, x: float, y: float) -> None:
-        """Adds (x, y) to the open stroke; starts one when none is open."""
-        if not self._open:
-            self.begin(x, y)
+    def extend(self, x: float, y: float, pen: int = 0) -> None:
+        """Adds (x, y) to ``pen``'s open stroke; starts one when it has none."""
+        stroke = self._open.get(pen)
+        if stroke is None:
+            self.begin(x, y, pen)
             return
         p = self._clamp(x, y)
-        stroke = self.strokes[-1]
         q = stroke[-1]
         if p == q:
             return
@@ -85,23 +93,24 @@ class StrokeCanvas:
         cv2.line(self.image, (round(q[0]), round(q[1])), (round(p[0]), round(p[1])), INK_BGR, 2 * self._r)
         self._dot(p)
 
-    def end(self) -> None:
-        """Closes the open stroke (nothing when none is open)."""
-        self._open = False
+    def end(self, pen: int = 0) -> None:
+        """Closes ``pen``'s open stroke (nothing when it has none)."""
+        self._open.pop(pen, None)
 
     def undo(self) -> bool:
-        """Removes the last stroke; returns False when there was none."""
+        """Removes the last stroke begun (a pen drawing it goes on with a new one); returns False
+        when there was none."""
         if not self.strokes:
             return False
-        self.strokes.pop()
-        self._open = False
+        last = self.strokes.pop()
+        self._open = {pen: stroke for pen, stroke in self._open.items() if stroke is not last}
         self._redraw()
         return True
 
     def clear(self) -> None:
         """Removes every stroke."""
         self.strokes.clear()
-        self._open = False
+        self._open.clear()
         self.image.fill(0)
 
     def _redraw(self) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from live.config import Config
 from live.input.camera import Camera, CameraStatus
+from live.input.events import Command
 from live.input.gesture import HandGestures
 from live.input.hand import HandTracker
 
@@ -68,7 +69,7 @@ def track(
                 "gesture": update.pose.value,
                 "submit": round(update.submit_progress, 3),
                 "clear": round(update.clear_progress, 3),
-                "events": [e.value for e in update.events],
+                "events": [e.value for e in update.events if isinstance(e, Command)],
                 "track_ms": round(track_ms, 2),
                 "found": hand is not None,
             }

@@ -37,7 +37,6 @@ class Source(enum.Enum):
     """What a recorded frame shows."""
 
     RESULT = "result"
-    CANVAS = "canvas"
     CAMERA = "camera"
 
 
