@@ -171,25 +171,32 @@ def cmd_render(args: argparse.Namespace) -> int:
     from live.display.views import to_uint8
     from live.fit import build
 
+    out = Path(args.out)
+    if out.suffix != ".npz":
+        out = out.with_name(out.name + ".npz")  # what np.savez would write: say that path
+    if out.is_dir():
+        raise ValueError(f"--out '{out}' is a folder: give a file name, e.g. {out / 'swarm.npz'}")
+    png = Path(args.png) if args.png else None
+    if png is not None and (png.suffix.lower() != ".png" or png.is_dir()):
+        raise ValueError(f"--png '{png}' is not a .png file name: give one, e.g. swarm.png")
     config = config_from_args(args)
     scene = build(config)
     offsets = torch.zeros_like(scene.renderer.swarm.start)
     with torch.no_grad():
         silhouette = scene.renderer.silhouette(offsets).cpu().numpy()
     color = scene.renderer.color(offsets).cpu().numpy()
-    out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez(out, silhouette=silhouette, color=color)
     print(out)
-    if args.png:
+    if png is not None:
         import cv2
 
         grey = np.repeat(silhouette[..., None], 3, axis=2)
         picture = to_uint8(np.concatenate([color, grey], axis=1))[..., ::-1]  # RGB -> BGR at the edge
-        Path(args.png).parent.mkdir(parents=True, exist_ok=True)
-        if not cv2.imwrite(str(args.png), picture):
-            raise OSError(f"cannot write '{args.png}': use a .png path in a writable folder")
-        print(args.png)
+        png.parent.mkdir(parents=True, exist_ok=True)
+        if not cv2.imwrite(str(png), picture):
+            raise OSError(f"cannot write '{png}': use a .png path in a writable folder")
+        print(png)
     return 0
 
 

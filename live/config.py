@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import math
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ class SwarmConfig:
 
     sprites: int = _bounded(16, 1, 20000)
     """Number of creatures."""
-    seed: int = _bounded(0, 0, None)
+    seed: int = _bounded(0, 0, 2**63 - 1)
     """Seed of the one generator that draws every size and start position."""
 
 
@@ -169,10 +170,10 @@ class AppConfig:
             raise ConfigError(
                 f"config key 'app.quit_key' = {self.quit_key!r} is not allowed: use one printable character, e.g. \"q\""
             )
-        if not self.attract_text.strip() or "\n" in self.attract_text:
+        if not self.attract_text.strip() or any(not " " <= c <= "~" for c in self.attract_text):
             raise ConfigError(
                 f"config key 'app.attract_text' = {self.attract_text!r} is not allowed: "
-                "use a short one-line text, e.g. \"DRAW!\""
+                "use a short one-line text in ASCII (the fonts draw nothing else), e.g. \"DRAW!\""
             )
 
 
@@ -199,6 +200,16 @@ class RecordConfig:
     over this many frames; the recording then ends and is exported."""
     plateau_tolerance: float = _bounded(0.01, 0.0, 1.0)
     """Relative loss decrease over ``plateau_frames`` below which the swarm counts as settled."""
+    keep_mb: float = _bounded(2048.0, 0.0, 1e9)
+    """Disk cap: most megabytes the recordings may take together; after each export the oldest
+    are deleted first (GIF and MP4 together). Only files named as recordings are touched
+    (``<YYYYmmdd-HHMMSS>-<token>.gif``/``.mp4``), nothing else in the folder. 0: no cap."""
+    keep_days: float = _bounded(0.0, 0.0, 36500.0)
+    """Recordings older than this many days are deleted at start and after each export. 0: kept
+    however old."""
+    gif_max_mb: float = _bounded(8.0, 0.0, 1000.0)
+    """Largest GIF in megabytes (phones fetch it over the venue's network); a bigger one is
+    written with every other frame, then smaller. 0: no cap."""
 
 
 @dataclass(frozen=True)
@@ -414,11 +425,17 @@ def _check_value(key: str, hint: Any, meta: typing.Mapping[str, Any], value: Any
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif hint is float:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        value = float(value) if ok else value
+        if ok:
+            try:
+                value = float(value)
+            except OverflowError:  # an integer too large for a float
+                raise ConfigError(f"config key '{key}' = {value!r} is out of range: use a finite number") from None
     elif hint is str:
         ok = isinstance(value, str)
     if not ok:
         raise ConfigError(f"config key '{key}' = {value!r} is not allowed: use {_describe(hint)}")
+    if hint is float and not math.isfinite(value):
+        raise ConfigError(f"config key '{key}' = {value!r} is not allowed: use a finite number")
     lo, hi = meta.get("min"), meta.get("max")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         span = f"from {lo} to {hi}" if hi is not None else f"at least {lo}"
@@ -494,9 +511,11 @@ def load_config(path: str | Path | None = None, overrides: typing.Mapping[str, A
         path = DEFAULT_CONFIG_PATH
     if path is not None:
         try:
-            table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            table = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))  # a BOM (Windows editors) is fine
         except OSError as exc:
             raise ConfigError(f"cannot read config file '{path}': {exc.strerror}; check the path") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"config file '{path}' is not UTF-8 text: save it as UTF-8") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file '{path}' is not valid TOML: {exc}") from exc
         config = _build(Config, table, "", config)

@@ -9,6 +9,7 @@ tensor.
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -17,6 +18,8 @@ import torch
 from live.config import LossConfig
 from live.loss import attraction, distance_field, repulsion, stranded
 from live.render import Renderer
+
+log = logging.getLogger("live.optimise")
 
 #: The bare Arranger's loss: the seed's image loss alone (``build`` passes the configured one).
 SEED_LOSS = LossConfig(kind="seed")
@@ -100,14 +103,44 @@ class Arranger:
         return stranded(self.field, centers, self._inner)
 
     def step(self) -> torch.Tensor:
-        """One Adam step; returns the loss before the step as a detached device scalar."""
+        """One Adam step; returns the loss before the step as a detached device scalar, or NaN
+        when the step left a NaN offset (so the caller's :meth:`recover` sees that too, in the
+        value it reads anyway)."""
         self.optimizer.zero_grad(set_to_none=False)
         loss = self.loss()
         loss.backward()
         self.optimizer.step()
         with torch.no_grad():
-            self.offsets.clamp_(self._low, self._high)
-        return loss.detach()
+            self.offsets.clamp_(self._low, self._high)  # an infinite offset ends at its bound
+            return loss.detach() + 0.0 * self.offsets.sum()  # a NaN offset makes it NaN; no sync
+
+    def reset(self) -> None:
+        """Every creature back at its start position, with a fresh Adam state: the way out of a
+        non-finite loss or offset (a NaN stays NaN through Adam and the clamp)."""
+        with torch.no_grad():
+            self.offsets.zero_()
+        self.offsets.grad = None
+        self.optimizer.state.clear()  # moments are made again at the next step
+
+    def recover(self, loss: float | None = None) -> bool:
+        """Resets the swarm (logged) when ``loss``, the value :meth:`step` returned, read back by
+        the caller, is not finite: a non-finite loss, or a NaN offset left by the step. Call it
+        before rendering again (a renderer may fail on a NaN centre). Without ``loss`` the
+        offsets themselves are checked (a sync: for a failure path, not every frame).
+
+        Returns:
+            True when the swarm was reset.
+        """
+        if loss is None:
+            if bool(torch.isfinite(self.offsets).all()):
+                return False
+            log.warning("an offset is not finite: the swarm starts again from its start positions")
+        elif math.isfinite(loss):
+            return False
+        else:
+            log.warning("loss is %s: the swarm starts again from its start positions", loss)
+        self.reset()
+        return True
 
     def color(self) -> torch.Tensor:
         """Colour view at the current offsets: (S, S, 3) RGB in [0, 1]."""

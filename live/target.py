@@ -28,6 +28,9 @@ SEED_TEXT_LAYOUT = {"size": 256, "scale": 12.0, "thickness": 46, "left": 30, "bo
 FIT_MARGIN = 0.06
 #: Below this glyph height in pixels a text target is refused as unreadable.
 MIN_TEXT_HEIGHT = 10
+#: Largest image target, in pixels, checked from the file's header before it is decoded (a
+#: 16000 x 16000 image would take gigabytes); 50 MP is a large phone photo.
+MAX_IMAGE_PIXELS = 50_000_000
 
 
 def _check_size(size: int) -> None:
@@ -67,6 +70,7 @@ def text_mask(text: str, size: int, font: str = "simplex") -> np.ndarray:
         raise ValueError("text target must be one line: drop the line breaks")
     if font not in FONTS:
         raise ValueError(f"unknown font '{font}': use one of {', '.join(FONTS)}")
+    check_drawable(text)
     face = FONTS[font]
     text = text.strip()
     k = size / SEED_TEXT_LAYOUT["size"]
@@ -74,22 +78,51 @@ def text_mask(text: str, size: int, font: str = "simplex") -> np.ndarray:
     thickness = max(1, round(SEED_TEXT_LAYOUT["thickness"] * k))
     origin = (round(SEED_TEXT_LAYOUT["left"] * k), size - round(SEED_TEXT_LAYOUT["bottom"] * k))
     if len(text) > 1:
-        ratio = SEED_TEXT_LAYOUT["thickness"] / SEED_TEXT_LAYOUT["scale"]
-        (w1, h1), base1 = cv2.getTextSize(text, face, 1.0, 1)
-        room = size * (1.0 - 2.0 * FIT_MARGIN)
-        # Ink extends thickness/2 beyond the glyph box; the box itself grows with the scale.
-        scale = room / max(w1 + ratio, h1 + base1 + ratio)
-        thickness = max(1, round(ratio * scale))
-        (w, h), base = cv2.getTextSize(text, face, scale, thickness)
+        scale, thickness, (w, h), base = _fit_text(text, face, size)
         if h < MIN_TEXT_HEIGHT:
-            most = max(1, int(len(text) * h / MIN_TEXT_HEIGHT))
+            most = _most_characters(text, face, size)
             raise ValueError(
-                f"text '{text}' cannot fit {size} px legibly: use at most about {most} characters or a larger --size"
+                f"text '{text}' cannot fit {size} px legibly: use at most {most} characters or a larger --size"
             )
         origin = ((size - w) // 2, (size + h - base) // 2)
     canvas = np.zeros((size, size), np.uint8)
     cv2.putText(canvas, text, origin, face, scale, 255, thickness, cv2.LINE_AA)
     return _mask_or_raise(canvas.astype(np.float32) / 255.0, f"text '{text}'", "use visible characters")
+
+
+def check_drawable(text: str) -> None:
+    """Raises ValueError (one line) when ``text`` has characters the Hershey fonts cannot draw:
+    they know printable ASCII only, and would draw anything else as '?'."""
+    bad = sorted({c for c in text if not (" " <= c <= "~")})
+    if bad:
+        shown = " ".join(repr(c) for c in bad[:5])
+        raise ValueError(
+            f"text '{text}' has characters the fonts cannot draw ({shown}): use ASCII letters, digits and punctuation"
+        )
+
+
+def _fit_text(text: str, face: int, size: int) -> tuple[float, int, tuple[int, int], int]:
+    """Scale, thickness, (w, h) and baseline of ``text`` fitted into the square with the margin."""
+    ratio = SEED_TEXT_LAYOUT["thickness"] / SEED_TEXT_LAYOUT["scale"]
+    (w1, h1), base1 = cv2.getTextSize(text, face, 1.0, 1)
+    room = size * (1.0 - 2.0 * FIT_MARGIN)
+    # Ink extends thickness/2 beyond the glyph box; the box itself grows with the scale.
+    scale = room / max(w1 + ratio, h1 + base1 + ratio)
+    thickness = max(1, round(ratio * scale))
+    (w, h), base = cv2.getTextSize(text, face, scale, thickness)
+    return scale, thickness, (w, h), base
+
+
+def _most_characters(text: str, face: int, size: int) -> int:
+    """The longest start of ``text`` that still fits legibly (at least 1): the hint of the error."""
+    lo, hi = 1, len(text) - 1  # text[:lo] fits (one character takes the seed's layout), text fails
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _fit_text(text[:mid], face, size)[2][1] >= MIN_TEXT_HEIGHT:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def image_mask(path: str | Path, size: int, threshold: float = 0.1, invert: bool = False) -> np.ndarray:
@@ -112,8 +145,11 @@ def image_mask(path: str | Path, size: int, threshold: float = 0.1, invert: bool
     """
     _check_size(size)
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"target image '{path}' is a folder: give an image file in it")
     if not path.is_file():
         raise ValueError(f"target image '{path}' does not exist: check the path")
+    _check_pixels(path)
     image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if image is None or image.size == 0:
         raise ValueError(f"cannot read target image '{path}': give a PNG, JPEG or another format OpenCV decodes")
@@ -134,6 +170,26 @@ def image_mask(path: str | Path, size: int, threshold: float = 0.1, invert: bool
     mask[top : top + nh, left : left + nw] = small > 0.5
     advice = "lower the threshold, or use --invert for a dark drawing on a light background"
     return _mask_or_raise(mask, f"target image '{path}'", advice)
+
+
+def _check_pixels(path: Path) -> None:
+    """Refuses an image larger than :data:`MAX_IMAGE_PIXELS` from its header alone (Pillow reads
+    the size without decoding); a format Pillow does not know is left to OpenCV."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as header:
+            w, h = header.size
+    except Image.DecompressionBombError:  # Pillow's own limit, far above ours
+        w = h = None
+    except Exception:  # not an image Pillow knows: OpenCV gets its turn
+        return
+    if w is None or w * h > MAX_IMAGE_PIXELS:
+        shown = f" ({w} x {h})" if w is not None else ""
+        raise ValueError(
+            f"target image '{path}' has more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels{shown}: "
+            "shrink it (a few hundred pixels are enough)"
+        )
 
 
 Stroke = Sequence[tuple[float, float]]

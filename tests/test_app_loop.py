@@ -6,6 +6,7 @@ import json
 import imageio.v3 as iio
 import numpy as np
 import pytest
+import torch
 
 from live.app import Attract, FrameClock, Installation, Plateau, QuitChord, run_live
 from live.config import ConfigError, load_config
@@ -187,6 +188,33 @@ class TestInstallation:
             install.frame([Pen(Phase.DOWN, 10, 10)], 8.0)  # the first stroke takes over
             assert install.hud.mode == "" and not install.canvas.empty
 
+    def test_non_finite_offsets_reset_the_swarm_and_the_loop_goes_on(self, tmp_path, scene, caplog):
+        install, rec, _ = self.make(tmp_path, scene)
+        with rec:
+            install.frame([], 0.0)
+            with torch.no_grad():
+                scene.arranger.offsets.fill_(float("nan"))
+            for i in range(1, 4):
+                install.frame([], 0.1 * i)
+            assert install.failed_frames <= 1 and "the swarm starts again" in caplog.text
+            assert np.isfinite(install.hud.loss) and torch.isfinite(scene.arranger.offsets).all()
+            assert np.isfinite(install.view.image.astype(float)).all()
+
+    def test_a_nan_gradient_resets_the_swarm_without_a_failed_frame(self, tmp_path, scene, caplog, monkeypatch):
+        install, rec, _ = self.make(tmp_path, scene)
+        arranger = scene.arranger
+        real = arranger.loss
+        with rec:
+            install.frame([], 0.0)
+            zero = lambda: arranger.offsets - arranger.offsets.detach()  # noqa: E731 - 0, with a gradient
+            with monkeypatch.context() as patch:  # a loss term whose gradient is NaN once: sqrt at 0
+                patch.setattr(arranger, "loss", lambda: real() + 0.0 * zero().abs().sqrt().sum())
+                install.frame([], 0.1)
+            for i in range(2, 5):
+                install.frame([], 0.1 * i)
+            assert install.failed_frames == 0 and "loss is nan: the swarm starts again" in caplog.text
+            assert np.isfinite(install.hud.loss) and torch.isfinite(arranger.offsets).all()
+
     def test_export_failure_leaves_the_loop_running(self, tmp_path, scene):
         def broken(path, frames, fps):
             raise OSError(28, "No space left on device")
@@ -200,7 +228,7 @@ class TestInstallation:
             install.frame(keys("g"), 0.5)
             rec.wait()
             install.frame([], 0.6)
-            assert "export failed" in install.hud.status and not install.hud.status_ok
+            assert "not saved: disk full" in install.hud.status and not install.hud.status_ok
             draw_square(install, 0.7)
             install.frame(keys("s"), 0.7)
             for i in range(5):

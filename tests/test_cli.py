@@ -116,6 +116,10 @@ class TestRender:
         assert 0 < arrays["silhouette"].mean() < 1
         assert iio.imread(png).shape == (64, 128, 3)
 
+    def test_out_without_npz_prints_the_file_written(self, tmp_path):
+        out = live("render", "--sprites", "3", "--size", "32", "--out", str(tmp_path / "arrays")).stdout.split()
+        assert out == [str(tmp_path / "arrays.npz")] and (tmp_path / "arrays.npz").is_file()
+
     def test_same_seed_same_arrays(self, tmp_path):
         for name in ("a", "b"):
             live("render", "--sprites", "5", "--seed", "7", "--size", "32", "--out", str(tmp_path / f"{name}.npz"))
@@ -158,3 +162,48 @@ class TestConfigCommand:
 
         out = live("config", "--set", "render.size=128")
         assert tomllib.loads(out.stdout)["render"]["size"] == 128
+
+
+class TestOneLineErrors:
+    """Bad input of every kind ends with one line naming what to fix, exit status 2 (in-process:
+    the subprocess cases above show the same path end to end)."""
+
+    @pytest.mark.parametrize(
+        "args, words",
+        [
+            (["fit", "--target", "{tmp}"], "is a folder"),
+            (["fit", "--text", "é"], "cannot draw ('é')"),
+            (["fit", "--text", "\U0001f600"], "cannot draw"),
+            (["fit", "--text", "A", "--set", "loss.reach=nan"], "config key 'loss.reach' = nan"),
+            (["fit", "--text", "A", "--lr", "nan"], "config key 'optim.lr' = nan"),
+            (["fit", "--text", "A", "--set", "render.sigma=inf"], "config key 'render.sigma' = inf"),
+            (["fit", "--text", "A", "--set", "app.idle_seconds=nan"], "config key 'app.idle_seconds' = nan"),
+            (["fit", "--text", "A", "--set", "render.ambient=nan"], "config key 'render.ambient' = nan"),
+            (["fit", "--text", "A", "--set", "swarm.seed=1e23"], "config key 'swarm.seed'"),
+            (["fit", "--text", "A", "--set", "swarm.seed=100000000000000000000000"], "config key 'swarm.seed'"),
+            (["render", "--out", "{tmp}/r.npz", "--png", "{tmp}/x.txt"], "--png '{tmp}/x.txt' is not a .png file name"),
+            (["render", "--out", "{tmp}/dir.npz"], "--out '{tmp}/dir.npz' is a folder"),
+            (["run", "--headless", "--script", "{tmp}/nan.json"], "script events[0].t = nan"),
+            (["run", "--headless", "--script", "{tmp}/fps.json"], "script fps = 1e+308"),
+            (["run", "--headless", "--script", "{tmp}/inf.json"], "script events[0].t = inf"),
+            (["run", "--headless", "--script", "{tmp}/fps.json", "--recordings", "{tmp}/file"], "script fps"),
+            (["run", "--headless", "--script", "{tmp}/ok.json", "--recordings", "{tmp}/file"], "file' is a file"),
+            (["run", "--headless", "--script", "{tmp}/ok.json", "--recordings", "{tmp}/file/sub"], "cannot write to"),
+        ],
+    )
+    def test_one_line_exit_2(self, tmp_path, capsys, args, words):
+        from live.cli import main
+
+        (tmp_path / "dir.npz").mkdir()
+        (tmp_path / "file").write_text("x")
+        (tmp_path / "nan.json").write_text('{"events": [{"t": NaN, "key": "s"}]}')
+        (tmp_path / "inf.json").write_text('{"events": [{"t": Infinity, "key": "s"}]}')
+        (tmp_path / "fps.json").write_text('{"fps": 1e308, "events": []}')
+        (tmp_path / "ok.json").write_text('{"events": [{"t": 0.1, "key": "s"}]}')
+        args = [a.format(tmp=tmp_path) for a in args] + ["--size", "32", "--sprites", "2"]
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        errors = [line for line in err.splitlines() if "error" in line]
+        assert len(errors) == 1 and "Traceback" not in err, err
+        assert errors[0].startswith(f"live {args[0]}: error: ") and words.format(tmp=tmp_path) in errors[0], errors[0]
+        assert not (tmp_path / "r.npz").exists()

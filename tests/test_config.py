@@ -60,6 +60,61 @@ class TestErrors:
         for word in words:
             assert word in message
 
+    @pytest.mark.parametrize(
+        "key, text",
+        [
+            ("loss.reach", "nan"),
+            ("app.idle_seconds", "nan"),
+            ("render.ambient", "nan"),
+            ("optim.lr", "nan"),
+            ("render.sigma", "nan"),
+            ("render.sigma", "inf"),
+            ("app.max_fps", "-inf"),
+            ("record.keep_mb", "inf"),
+            ("hand.step", "+nan"),
+        ],
+    )
+    def test_non_finite_floats_name_the_key(self, key, text):
+        with pytest.raises(ConfigError) as info:
+            load_config(None, dict([parse_override(f"{key}={text}")]))
+        message = str(info.value)
+        assert message.startswith(f"config key '{key}' = ") and "finite number" in message
+        assert "\n" not in message
+
+    @pytest.mark.parametrize(
+        "text, words",
+        [
+            ("1e23", ["swarm.seed", "an integer"]),
+            ("100000000000000000000000", ["swarm.seed", "out of range", "9223372036854775807"]),
+        ],
+    )
+    def test_overflowing_seed_names_the_key(self, text, words):
+        with pytest.raises(ConfigError) as info:
+            load_config(None, dict([parse_override(f"swarm.seed={text}")]))
+        for word in words:
+            assert word in str(info.value)
+
+    def test_huge_integer_for_a_float(self):
+        with pytest.raises(ConfigError, match="config key 'optim.lr' = 1000.* finite number"):
+            load_config(None, {"optim.lr": 10**400})
+
+    def test_nan_in_a_file_names_the_key(self, tmp_path):
+        path = tmp_path / "c.toml"
+        path.write_text("[loss]\nreach = nan\n")
+        with pytest.raises(ConfigError, match="config key 'loss.reach' = nan"):
+            load_config(path)
+
+    def test_byte_order_mark_is_accepted(self, tmp_path):
+        path = tmp_path / "c.toml"
+        path.write_bytes("\ufeff[render]\nsize = 128\n".encode("utf-8"))
+        assert load_config(path).render.size == 128
+
+    def test_not_utf8(self, tmp_path):
+        path = tmp_path / "c.toml"
+        path.write_bytes(b"[render]\nsize = 128 # \xff\n")
+        with pytest.raises(ConfigError, match="not UTF-8"):
+            load_config(path)
+
     def test_unreadable_file(self, tmp_path):
         with pytest.raises(ConfigError, match="cannot read config file"):
             load_config(tmp_path / "missing.toml")

@@ -165,11 +165,27 @@ class TestScript:
             ({"events": [{"t": 0, "stroke": []}]}, "non-empty list"),
             ({"events": [{"t": 0, "stroke": [[1, 2]], "key": "s"}]}, "exactly one"),
             ({"fps": 0, "events": []}, "fps"),
+            ({"fps": 1e308, "events": []}, r"script fps = 1e\+308: use a number from 1 to 1000$"),
+            ({"events": [{"t": float("nan"), "key": "s"}]}, r"script events\[0\]\.t = nan"),
+            ({"events": [{"t": float("inf"), "key": "s"}]}, r"script events\[0\]\.t = inf"),
+            ({"events": [{"t": 1e9, "key": "s"}]}, r"events\[0\]\.t = 1000000000"),
+            ({"end": float("nan"), "events": []}, r"script end = nan"),
+            ({"canvas": float("inf"), "events": []}, r"script canvas = inf"),
+            ({"events": [{"t": 0, "stroke": [[1, 2]], "duration": float("nan")}]}, r"events\[0\]\.duration = nan"),
+            ({"events": [{"t": 0, "stroke": [[1, float("nan")]]}]}, r"events\[0\]\.stroke .*finite"),
         ],
     )
     def test_bad_scripts_say_what_to_do(self, data, message):
         with pytest.raises(ValueError, match=message):
             parse_script(data, 224)
+
+    @pytest.mark.parametrize("literal, key", [("NaN", "t"), ("Infinity", "t"), ("-Infinity", "t")])
+    def test_json_nan_and_infinity_name_the_key(self, tmp_path, literal, key):
+        path = tmp_path / "s.json"
+        path.write_text('{"events": [{"t": LITERAL, "key": "g"}]}'.replace("LITERAL", literal))
+        with pytest.raises(ValueError, match=rf"^script events\[0\]\.{key} = -?(nan|inf): use a number") as info:
+            load_script(path, 224)
+        assert "\n" not in str(info.value)
 
     def test_missing_and_invalid_files(self, tmp_path):
         with pytest.raises(ValueError, match="cannot read script"):

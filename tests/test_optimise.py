@@ -63,6 +63,37 @@ class TestArranger:
         centres = swarm.start + a.offsets.detach()
         assert torch.all(centres.abs() <= 1.0 - swarm.radii[:, :1] + 1e-6)
 
+    @pytest.mark.parametrize(
+        "broken",
+        [
+            lambda loss, offsets: loss + (offsets * float("nan")).sum(),  # a NaN loss
+            lambda loss, offsets: loss + ((offsets + 1.0) * 1e30).sum() ** 2,  # an infinite one
+            lambda loss, offsets: loss + 0.0 * offsets.abs().sqrt().sum(),  # finite, NaN gradient at 0
+        ],
+        ids=["nan-loss", "inf-loss", "nan-gradient"],
+    )
+    def test_non_finite_loss_or_offsets_reset_the_swarm(self, broken, caplog, monkeypatch):
+        """A step that meets a non-finite loss, or leaves a NaN offset, returns a non-finite
+        value; recover() then starts the swarm again (offsets at 0, fresh Adam moments) and the
+        steps after it are finite and learn."""
+        a = arranger()
+        a.set_target(text_mask("A", 64))
+        for _ in range(5):
+            assert a.recover(float(a.step())) is False
+        real = a.loss
+        with monkeypatch.context() as patch:
+            patch.setattr(a, "loss", lambda: broken(real(), a.offsets - a.offsets.detach()))
+            loss = float(a.step())
+        assert not np.isfinite(loss)
+        assert not torch.isfinite(a.offsets).all()
+        assert a.recover(loss) is True
+        assert "the swarm starts again" in caplog.text
+        assert torch.count_nonzero(a.offsets) == 0 and not a.optimizer.state
+        first = float(a.step())
+        for _ in range(20):
+            last = float(a.step())
+        assert np.isfinite(first) and last < first
+
     def test_bad_learning_rate(self):
         with pytest.raises(ValueError, match="learning rate"):
             Arranger(make_renderer(make_swarm(2, 0), RenderConfig(size=32), "analytic"), lr=0)

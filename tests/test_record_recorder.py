@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from live.config import RecordConfig
-from live.record import Recorder, Source, write_gif
+from live.record import Recorder, Source, parse_name, write_gif
 
 SHAPE = (16, 32)
 
@@ -60,7 +60,7 @@ class TestRecorder:
         with Recorder(settings(max_seconds=0.5, fps=10.0), tmp_path, SHAPE) as rec:
             rec.start()
             for i in range(12):
-                rec.add(frame(i))
+                rec.add(frame(20 * i))  # distinct frames: the GIF merges identical neighbours
             assert not rec.recording  # 5 frames filled it, the rest were refused
             rec.wait()
             assert iio.imread(rec.exported[0], index=None).shape[0] == 5
@@ -116,16 +116,37 @@ class TestRecorder:
         with Recorder(settings(), tmp_path, SHAPE, writer=flaky) as rec:
             record_one(rec, frame(1))
             status = rec.status()
-            assert rec.failures == 1 and not status.ok and "export failed" in status.text
+            assert rec.failures == 1 and not status.ok and "not saved: disk full" in status.text
             record_one(rec, frame(2))
             assert rec.status().ok and len(rec.exported) == 1 and rec.exported[0].is_file()
 
-    def test_unwritable_folder_fails_softly(self, tmp_path):
+    def test_a_file_as_folder_is_refused_at_start(self, tmp_path):
         blocker = tmp_path / "file"
         blocker.write_text("not a folder")
-        with Recorder(settings(), blocker / "recordings", SHAPE) as rec:
+        with pytest.raises(ValueError, match="is a file"):
+            Recorder(settings(), blocker, SHAPE)
+        with pytest.raises(ValueError, match="cannot write to recordings folder"):
+            Recorder(settings(), blocker / "recordings", SHAPE)
+
+    def test_folder_that_goes_away_later_fails_softly(self, tmp_path):
+        folder = tmp_path / "recordings"
+        with Recorder(settings(), folder, SHAPE) as rec:
+            folder.rmdir()
+            folder.write_text("now a file")  # gone, and cannot come back as a folder
             record_one(rec, frame(1))
-            assert rec.failures == 1 and "cannot write GIF" in rec.status().text
+            assert rec.failures == 1 and not rec.status().ok
+            assert rec.status().text == "not saved: the recordings folder is gone"
+            assert rec.start()  # the loop goes on recording
+
+    def test_names_are_time_and_token_and_the_cap_applies(self, tmp_path):
+        (tmp_path / "notes.txt").write_text("kept")
+        with Recorder(settings(keep_mb=1e-6), tmp_path, SHAPE) as rec:  # a cap below one GIF
+            for i in range(3):
+                record_one(rec, frame(40 * i))
+            assert rec.failures == 0 and len(rec.exported) == 3
+            assert all(parse_name(p.name) is not None for p in rec.exported)
+        # each export deletes the older ones: only the newest is left, and notes.txt
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["notes.txt", rec.exported[-1].name])
 
     def test_camera_frames_need_the_flag(self, tmp_path):
         with pytest.raises(ValueError, match="record_camera"):

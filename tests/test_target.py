@@ -1,3 +1,7 @@
+import re
+import struct
+import zlib
+
 import cv2
 import numpy as np
 import pytest
@@ -29,11 +33,34 @@ class TestTextMask:
 
     @pytest.mark.parametrize(
         "text, message",
-        [("", "empty"), ("   ", "empty"), ("a\nb", "one line"), ("x" * 200, "at most about")],
+        [
+            ("", "empty"),
+            ("   ", "empty"),
+            ("a\nb", "one line"),
+            ("x" * 200, r"at most \d+ characters"),
+            ("é", r"cannot draw \('é'\): use ASCII"),
+            ("caf\u00e9 \U0001f600", r"cannot draw \('é' '\U0001f600'\)"),
+            ("tab\there", "cannot draw"),
+        ],
     )
     def test_errors(self, text, message):
-        with pytest.raises(ValueError, match=message):
+        with pytest.raises(ValueError, match=message) as info:
             text_mask(text, 128)
+        assert "\n" not in str(info.value)
+
+    @pytest.mark.parametrize("font", ["simplex", "plain", "script"])
+    def test_the_too_long_hint_is_what_fits(self, font):
+        """The hint names the longest start of the text that fits, whatever the length asked."""
+        text = "HELLO WORLD, SWARM! " * 30
+        hints = set()
+        for n in (600, 500, 100, 40):
+            with pytest.raises(ValueError, match="at most") as info:
+                text_mask(text[:n], 128, font)
+            hints.add(int(re.search(r"at most (\d+) characters", str(info.value))[1]))
+        (most,) = hints  # one answer, not 'about 100', then 'about 40', then 'about 32'
+        assert text_mask(text[:most], 128, font).any()
+        with pytest.raises(ValueError, match="at most"):
+            text_mask(text[: most + 1], 128, font)
 
     def test_unknown_font(self):
         with pytest.raises(ValueError, match="simplex"):
@@ -70,6 +97,25 @@ class TestImageMask:
     def test_missing_file(self, tmp_path):
         with pytest.raises(ValueError, match="does not exist"):
             image_mask(tmp_path / "nope.png", 64)
+
+    def test_folder(self, tmp_path):
+        with pytest.raises(ValueError, match="is a folder: give an image file"):
+            image_mask(tmp_path, 64)
+
+    @pytest.mark.parametrize("side, shown", [(16000, ""), (9000, r" \(9000 x 9000\)")])
+    def test_huge_image_is_refused_from_its_header(self, tmp_path, side, shown):
+        """A PNG whose header says side x side: refused before anything is decoded (the pixel
+        data is a 4x4 image's, so a decode would fail with another message)."""
+        path = tmp_path / "small.png"
+        cv2.imwrite(str(path), np.full((4, 4), 255, np.uint8))
+        data = bytearray(path.read_bytes())
+        assert data[12:16] == b"IHDR"
+        data[16:24] = struct.pack(">II", side, side)
+        data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+        huge = tmp_path / "huge.png"
+        huge.write_bytes(bytes(data))
+        with pytest.raises(ValueError, match=rf"has more than 50 megapixels{shown}: shrink it"):
+            image_mask(huge, 64)
 
     def test_unreadable_file(self, tmp_path):
         path = tmp_path / "broken.png"

@@ -184,6 +184,7 @@ class Installation:
             self._failed_in_row += 1
             if self._failed_in_row == 1 or self._failed_in_row % LOG_EVERY == 0:
                 log.exception("frame %d failed (%d in a row): %s", self.frames, self._failed_in_row, exc)
+            self.scene.arranger.recover()  # a NaN offset breaks every step: start the swarm again
             if self._failed_in_row >= MAX_FAILED_FRAMES:
                 raise RuntimeError(f"{self._failed_in_row} frames in a row failed; last error: {exc}") from exc
         self.frames += 1
@@ -196,8 +197,10 @@ class Installation:
         arranger = self.scene.arranger
         for _ in range(self.config.app.steps_per_frame):
             loss = arranger.step()
+        loss_value = float(loss)  # the HUD shows it; read before the colour view, which must not see a NaN
+        if arranger.recover(loss_value):  # NaN or inf: the swarm starts again, the loop goes on
+            self.plateau.reset()
         self.view.set_color(arranger.color())
-        loss_value = float(loss)  # the HUD shows it; the colour copy above has synced already
         recorder = self.recorder
         if recorder.recording:
             self._record(loss_value, now)

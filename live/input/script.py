@@ -9,6 +9,7 @@ Strokes become pen events of pen 0; keys become commands through the keyboard's 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,11 @@ KEY_NAMES = {"esc": 27, "enter": 13, "space": 32, "tab": 9, "backspace": 8}
 DEFAULT_FPS = 30.0
 DEFAULT_CANVAS = 224.0
 DEFAULT_STROKE_SECONDS = 0.5
+#: Bounds that keep a headless replay finite: times within a day, at most this many frames a second.
+MAX_SECONDS = 86400.0
+MAX_FPS = 1000.0
+#: Largest canvas side a script's points may be given in.
+MAX_CANVAS = 100000.0
 
 
 @dataclass(frozen=True)
@@ -42,9 +48,10 @@ class Script:
     timeline: tuple[tuple[float, Event], ...]
 
 
-def _number(value: Any, where: str, low: float = 0.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
-        raise ValueError(f"script {where} = {value!r}: use a number of at least {low}")
+def _number(value: Any, where: str, low: float = 0.0, high: float = MAX_SECONDS) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or not low <= value <= high:
+        raise ValueError(f"script {where} = {value!r}: use a number from {low:g} to {high:g}")
     return float(value)
 
 
@@ -85,8 +92,8 @@ def parse_script(data: Any, canvas_size: int, keys: Mapping[int, Command] | None
     unknown = set(data) - {"fps", "canvas", "end", "events"}
     if unknown:
         raise ValueError(f"script has unknown fields {sorted(unknown)}: allowed are fps, canvas, end, events")
-    fps = _number(data.get("fps", DEFAULT_FPS), "fps", 1.0)
-    k = canvas_size / _number(data.get("canvas", DEFAULT_CANVAS), "canvas", 1.0)
+    fps = _number(data.get("fps", DEFAULT_FPS), "fps", 1.0, MAX_FPS)
+    k = canvas_size / _number(data.get("canvas", DEFAULT_CANVAS), "canvas", 1.0, MAX_CANVAS)
     timeline: list[tuple[float, Event]] = []
     for i, item in enumerate(data["events"]):
         where = f"events[{i}]"
@@ -105,12 +112,12 @@ def parse_script(data: Any, canvas_size: int, keys: Mapping[int, Command] | None
             and all(
                 isinstance(p, list)
                 and len(p) == 2
-                and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in p)
+                and all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in p)
                 for p in points
             )
         )
         if not ok:
-            raise ValueError(f"script {where}.stroke must be a non-empty list of [x, y] points")
+            raise ValueError(f"script {where}.stroke must be a non-empty list of [x, y] points (finite numbers)")
         duration = _number(item.get("duration", DEFAULT_STROKE_SECONDS), f"{where}.duration")
         n = len(points)
         for j, (x, y) in enumerate(points):

@@ -5,11 +5,17 @@ opens: one fills while the other may still be written to disk, so memory does no
 long the installation runs and the loop never waits for an export. An export that fails (folder
 not writable, disk full) is logged and reported through :meth:`Recorder.status`; the buffer is
 freed and the next recording goes on as usual.
+
+Files (:mod:`live.record.files`): the folder is checked when the recorder opens (a file or an
+unwritable folder raises), temporary files left by a killed process are removed, and the disk cap
+(``keep_mb``, ``keep_days``) is applied then and after each export. Each recording is
+``<YYYYmmdd-HHMMSS>-<token>.gif`` (``.mp4`` beside it), written so that it is complete or absent.
 """
 
 from __future__ import annotations
 
 import enum
+import errno
 import logging
 import queue
 import threading
@@ -21,7 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from live.config import RecordConfig
-from live.record.files import timestamped, write_gif, write_mp4
+from live.record.export import encode_gif, encode_mp4
+from live.record.files import check_folder, check_space, new_stem, prune, publish, remove_leftovers
 
 log = logging.getLogger("live.record")
 
@@ -52,22 +59,42 @@ class Status:
 Writer = Callable[[Path, np.ndarray, float], Path]
 
 
-def _default_writer(mp4: bool) -> Writer:
+def _default_writer(settings: RecordConfig) -> Writer:
     def write(path: Path, frames: np.ndarray, fps: float) -> Path:
-        write_gif(path, frames, fps)
-        if mp4:
-            write_mp4(path.with_suffix(".mp4"), frames, fps)
+        check_space(path.parent, 0)  # a full disk: say so before spending a second encoding
+        files = {}
+        if settings.mp4:
+            files[path.with_suffix(".mp4").name] = encode_mp4(frames, fps)
+        files[path.name] = encode_gif(frames, fps, int(settings.gif_max_mb * 2**20))  # last: it announces both
+        publish(path.parent, files)
+        prune(path.parent, settings.keep_mb, settings.keep_days, spare=path.stem)
         return path
 
     return write
+
+
+def _say_error(exc: Exception) -> str:
+    """A short line for the HUD: what went wrong, without the path (the log has it)."""
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            text = exc.strerror or ""
+            return text.split(";")[0] if text.startswith("disk full") else "disk full"
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return "the recordings folder cannot be written"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "the recordings folder is gone"
+        return exc.strerror or str(exc)
+    return str(exc)
 
 
 class Recorder:
     """Buffers frames of one view while a target forms; exports each recording as a GIF.
 
     Args:
-        settings: ``[record]`` settings (stride, max_seconds, fps, mp4, record_camera).
-        folder: where recordings go (created at the first export).
+        settings: ``[record]`` settings (stride, max_seconds, fps, mp4, record_camera, keep_mb,
+            keep_days, gif_max_mb).
+        folder: where recordings go; created and checked here, its leftover temporary files
+            removed and its disk cap applied.
         shape: (H, W) of the frames, e.g. (S, 2S) for the result view.
         source: what the frames show; :attr:`Source.CAMERA` needs ``settings.record_camera``.
         writer: ``writer(path, frames (T, H, W, 3) uint8 RGB, fps)`` writes one recording;
@@ -75,8 +102,8 @@ class Recorder:
         clock: seconds, for status time stamps.
 
     Raises:
-        ValueError: a camera source while ``record_camera`` is off, a bad shape, or buffers
-            larger than :data:`MAX_BUFFER_BYTES`.
+        ValueError: a camera source while ``record_camera`` is off, a bad shape, buffers
+            larger than :data:`MAX_BUFFER_BYTES`, or a folder that is a file or cannot be written.
     """
 
     def __init__(
@@ -103,7 +130,10 @@ class Recorder:
                 f"recording buffers would take {need / 2**30:.1f} GiB (at most {MAX_BUFFER_BYTES / 2**30:.0f}): "
                 "lower record.max_seconds or record.fps, or render.size"
             )
-        self._writer = writer or _default_writer(settings.mp4)
+        check_folder(self.folder)
+        remove_leftovers(self.folder)
+        prune(self.folder, settings.keep_mb, settings.keep_days)
+        self._writer = writer or _default_writer(settings)
         self._clock = clock
         self._buffers = [np.empty((self.capacity, *self.shape), np.uint8) for _ in range(BUFFERS)]
         for buffer in self._buffers:
@@ -208,7 +238,7 @@ class Recorder:
             with self._lock:
                 self._free.append(index)
             return False
-        self._jobs.put((index, count, timestamped(self.folder)))
+        self._jobs.put((index, count, self.folder / f"{new_stem()}.gif"))
         return True
 
     # -- export thread ---------------------------------------------------------------------
@@ -224,7 +254,7 @@ class Recorder:
                 except Exception as exc:  # disk full, folder not writable, codec missing ...
                     self.failures += 1
                     log.error("export of %s failed: %s", path, exc)
-                    self._say(f"export failed: {exc}", ok=False)
+                    self._say(f"not saved: {_say_error(exc)}", ok=False)
                 else:
                     self.exported.append(path)
                     log.info("recording written: %s (%d frames)", path, count)
