@@ -104,6 +104,7 @@ class TestLeftovers:
             removed = remove_leftovers(tmp_path)
             assert removed == [dead]
             assert busy.exists()  # another writer holds it: it is kept
+            assert list(tmp_path.glob("*.gif")) == []  # nor does a reader that globs see it
         assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
 
     def test_check_folder(self, tmp_path):

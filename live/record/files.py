@@ -5,7 +5,7 @@ token being ``secrets.token_urlsafe(16)`` (22 characters of ``A-Za-z0-9_-``). Tw
 writing to one folder never pick the same name, and the share server finds a recording by its
 token alone (:func:`parse_name`): this naming is a contract with :mod:`live.share`.
 
-Writes. Bytes go to a hidden temporary file in the same folder (``.live-part-...``), held under
+Writes. Bytes go to a hidden temporary file in the same folder (``.live-part-....tmp``), held under
 an exclusive ``flock`` while written, then are fsynced and moved over the final name with
 ``os.replace`` (atomic on one file system), and the folder is fsynced. A failure removes the
 temporary file, so a final name is either absent or complete. A process killed mid-write leaves
@@ -96,7 +96,7 @@ def _locked_part(folder: Path, name: str) -> Iterator[tuple[int, Path]]:
     """A new temporary file beside ``folder/name``, open for writing under an exclusive flock;
     removed on the way out unless it was moved away."""
     while True:
-        part = folder / f"{PART_PREFIX}{secrets.token_hex(6)}-{name}"
+        part = folder / f"{PART_PREFIX}{secrets.token_hex(6)}-{name}.tmp"  # *.gif never matches it
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
