@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from live.config import RecordConfig
-from live.record import Recorder, files
+from live.record import Recorder, files, recorder
 from live.record.files import PART_PREFIX, parse_name
 from tests.conftest import ROOT
 
@@ -74,7 +74,8 @@ class TestFullDisk:
     def test_disk_fills_during_the_write(self, small_disk, monkeypatch):
         """The free-space check passes, then the disk fills while writing (another process took
         the space): the write fails with ENOSPC, and no broken file is left."""
-        monkeypatch.setattr(files, "check_space", lambda folder, need: None)
+        for module in (files, recorder):
+            monkeypatch.setattr(module, "check_space", lambda folder, need: None)
         with Recorder(settings(), small_disk, SHAPE) as rec:
             for i in range(12):  # ~170 KB each: the third or so no longer fits
                 record(rec, noisy(i))
@@ -123,7 +124,7 @@ KILLED_WRITER = textwrap.dedent(
     import os, sys, time
     import numpy as np
     from live.config import RecordConfig
-    from live.record import Recorder, files
+    from live.record import Recorder, files, recorder
 
     def stuck(fd, data):  # writes half, then hangs: the parent kills it here
         os.write(fd, data[: len(data) // 2])
