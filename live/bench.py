@@ -22,10 +22,11 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import torch
 
-from live.config import LossConfig, RenderConfig
+from live.config import Backend, InputKind, LossConfig, RenderConfig
+from live.display import DisplayKind
 from live.fit import sync
 from live.optimise import Arranger
-from live.render import make_renderer, pytorch3d_available
+from live.render import BACKENDS, make_renderer, pytorch3d_available
 from live.sprites import Swarm, make_swarm
 from live.target import text_mask
 
@@ -134,7 +135,7 @@ def run_bench(
         full: also time PyTorch3D on the CPU beyond ``P3D_CPU_MAX_SPRITES``/``P3D_CPU_MAX_SIZE``.
     """
     if backends is None:
-        backends = ["analytic"] + (["pytorch3d"] if pytorch3d_available() else [])
+        backends = [b for b in BACKENDS if b != Backend.PYTORCH3D or pytorch3d_available()]
     if devices is None:
         devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     sizes, sprites = list(sizes), list(sprites)
@@ -147,7 +148,7 @@ def run_bench(
             for b in backends
             for n in sprites
             for s in sizes
-            if full or b != "pytorch3d" or dev != "cpu" or (n <= P3D_CPU_MAX_SPRITES and s <= P3D_CPU_MAX_SIZE)
+            if full or b != Backend.PYTORCH3D or dev != "cpu" or (n <= P3D_CPU_MAX_SPRITES and s <= P3D_CPU_MAX_SIZE)
         ]
     rows: list[BenchRow] = []
     base: dict[tuple[str, int], float] = {}
@@ -183,7 +184,7 @@ def rows_as_dicts(rows: Iterable[BenchRow]) -> list[dict]:
 LOOP_SETTINGS = {
     "swarm.sprites": 20,
     "render.size": 256,
-    "render.backend": "analytic",
+    "render.backend": Backend.ANALYTIC.value,
     "render.device": "cpu",
 }
 #: Frames between two submitted drawings in the loop benchmark (each starts a recording).
@@ -263,9 +264,10 @@ def run_loop_bench(
 
     if frames < 1 or warmup < 0:
         raise ValueError(f"--frames must be at least 1 and --warmup at least 0, got {frames}, {warmup}")
-    if input not in ("mouse", "hand"):
-        raise ValueError(f"--input {input!r} is not allowed: use mouse or hand")
-    if input == "hand" and camera is None:
+    if input not in tuple(InputKind):
+        raise ValueError(f"--input {input!r} is not allowed: use {' or '.join(InputKind)}")
+    input = InputKind(input)
+    if input is InputKind.HAND and camera is None:
         raise ValueError("--input hand needs --camera SOURCE (a webcam index or a video file)")
     total = warmup + frames
     marks: dict[str, float] = {"peak": 0.0}
@@ -279,8 +281,8 @@ def run_loop_bench(
 
     with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
         extra = {} if threads is None else {"app.threads": threads}
-        if input == "hand":
-            extra.update({"app.input": "hand", "camera.source": str(camera)})
+        if input is InputKind.HAND:
+            extra.update({"app.input": input.value, "camera.source": str(camera)})
         config = load_config(None, {**LOOP_SETTINGS, **extra, "paths.recordings": folder})
         script = f"{folder}/script.json"
         with open(script, "w") as f:
@@ -288,7 +290,7 @@ def run_loop_bench(
         times = np.zeros(total)
         marks["launch"] = rss_mb()
         began = time.perf_counter()
-        result = run_live(config, "offscreen", script, max_frames=total, frame_times=times, on_frame=probe)
+        result = run_live(config, DisplayKind.OFFSCREEN, script, max_frames=total, frame_times=times, on_frame=probe)
         wall = time.perf_counter() - began
     rss_end = marks.get("end") or rss_mb()  # no "end" when the run was stopped early
     timed = times[warmup:]
@@ -310,9 +312,9 @@ def run_loop_bench(
         "backend": LOOP_SETTINGS["render.backend"],
         "device": LOOP_SETTINGS["render.device"],
         "threads": config.app.threads or torch.get_num_threads(),
-        "input": input,
+        "input": input.value,
     }
-    if input == "hand":
+    if input is InputKind.HAND:
         stats = result.input_stats
         figures.update(
             camera=str(camera),
@@ -333,7 +335,7 @@ def format_loop(figures: dict) -> str:
         + (
             f"; hand input: {figures['hand_frames']} frames tracked ({figures['hand_fps']} per s), "
             f"hand in {figures['hand_found']}, {figures['hand_ms']} ms per frame (median)"
-            if figures.get("input") == "hand"
+            if figures.get("input") == InputKind.HAND
             else ""
         )
     )

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from live.config import Config, ConfigError, load_config, parse_override
+from live.config import Config, ConfigError, InputKind, load_config, parse_override
 
 #: Command-line flags that stand for configuration keys.
 FLAG_KEYS = {
@@ -99,6 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from live.app import run_live
     from live.app.run import ends_by_itself
+    from live.display import DisplayKind
 
     level = os.environ.get("LIVE_LOG", "INFO").upper()
     logging.basicConfig(level=getattr(logging, level, logging.INFO), format="live: %(message)s", stream=sys.stderr)
@@ -113,7 +114,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             "(or --input hand with a video file and camera.loop_video=false)"
         )
     try:
-        result = run_live(config, "none" if args.headless else "window", args.script, args.max_frames)
+        display = DisplayKind.NONE if args.headless else DisplayKind.WINDOW
+        result = run_live(config, display, args.script, args.max_frames)
     except RuntimeError as exc:
         print(f"live run: error: {exc}", file=sys.stderr)
         return 1
@@ -400,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--full", action="store_true", help="also time pytorch3d on CPU above 256 creatures or 256 px (slow)"
     )
     p.add_argument(
-        "--input", choices=["mouse", "hand"], default="mouse", help="--loop: 'hand' tracks --camera alongside"
+        "--input", choices=list(InputKind), default=InputKind.MOUSE, help="--loop: 'hand' tracks --camera alongside"
     )
     p.add_argument("--camera", metavar="SOURCE", help="--loop --input hand: webcam index or video file (looped)")
 

@@ -9,6 +9,7 @@ names the key and what is allowed.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import itertools
 import json
 import math
@@ -24,6 +25,21 @@ DEFAULT_CONFIG_PATH = Path(__file__).resolve().parents[1] / "configs" / "default
 
 class ConfigError(ValueError):
     """A configuration key or value that cannot be used; the message says what is allowed."""
+
+
+class Backend(enum.StrEnum):
+    """The renderers ``render.backend`` can name (each registered in :data:`live.render.RENDERERS`)."""
+
+    AUTO = "auto"
+    ANALYTIC = "analytic"
+    PYTORCH3D = "pytorch3d"
+
+
+class InputKind(enum.StrEnum):
+    """What ``app.input`` can name (each registered in :data:`live.input.kinds.INPUTS`)."""
+
+    MOUSE = "mouse"
+    HAND = "hand"
 
 
 def _bounded(default: Any, lo: float | None = None, hi: float | None = None) -> Any:
@@ -44,7 +60,7 @@ class SwarmConfig:
 class RenderConfig:
     """Both renderers: the soft silhouette for the loss and the flat colour view."""
 
-    backend: Literal["auto", "analytic", "pytorch3d"] = "auto"
+    backend: Backend = Backend.AUTO
     """'analytic' (closed form, plain torch), 'pytorch3d' (the seed's mesh pipeline), or 'auto'
     (pytorch3d on CUDA, analytic on CPU)."""
     device: Literal["auto", "cpu", "cuda"] = "auto"
@@ -133,7 +149,7 @@ class PathsConfig:
 class AppConfig:
     """The live installation (``live run``): windows, keys, kiosk and attract mode."""
 
-    input: Literal["mouse", "hand"] = "mouse"
+    input: InputKind = InputKind.MOUSE
     """Where strokes come from: 'mouse' (draw with the left button in the canvas) or 'hand' (draw
     in the air with the index fingertip, seen by ``[camera]``; see docs/hand.md). With a window,
     the mouse draws too while the hand input runs."""
@@ -411,6 +427,8 @@ class Config:
 def _describe(hint: Any) -> str:
     if typing.get_origin(hint) is Literal:
         return "one of " + ", ".join(repr(c) for c in typing.get_args(hint))
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return "one of " + ", ".join(repr(m.value) for m in hint)
     return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(hint, str(hint))
 
 
@@ -419,6 +437,9 @@ def _check_value(key: str, hint: Any, meta: typing.Mapping[str, Any], value: Any
     ok = False
     if typing.get_origin(hint) is Literal:
         ok = value in typing.get_args(hint)
+    elif isinstance(hint, type) and issubclass(hint, enum.Enum):
+        ok = value in {m.value for m in hint}
+        value = hint(value) if ok else value
     elif hint is bool:
         ok = isinstance(value, bool)
     elif hint is int:

@@ -58,3 +58,15 @@ def test_nothing_below_the_app_imports_it(path):
 def test_input_knows_nothing_of_the_later_stages(path):
     names = imports(path)
     assert [n for stage in AFTER_INPUT for n in takes(names, stage)] == []
+
+
+def test_every_choice_is_registered_once():
+    """Each kind of input, display and backend the config or the CLI can name has its one entry."""
+    from live.config import Backend, InputKind
+    from live.display.windows import DISPLAYS, DisplayKind
+    from live.input.kinds import INPUTS
+    from live.render import BACKENDS, RENDERERS
+
+    assert set(INPUTS) == set(InputKind)
+    assert set(DISPLAYS) == set(DisplayKind)
+    assert set(RENDERERS) == set(Backend) - {Backend.AUTO} and BACKENDS == tuple(RENDERERS)

@@ -17,10 +17,13 @@ import numpy as np
 
 from live.app.loop import Installation
 from live.config import Config
+from live.display import DisplayKind, open_display
 from live.fit import Scene, build
 from live.input import Input
 from live.input.keys import KeyboardInput, keymap
+from live.input.kinds import INPUTS
 from live.input.mouse import MouseInput
+from live.input.script import Script, ScriptInput, load_script
 from live.record import Recorder
 
 log = logging.getLogger("live.app")
@@ -88,29 +91,10 @@ def _quit_on_sigterm(install: Installation):
         signal.signal(signal.SIGTERM, previous)
 
 
-def _hand_input(config: Config, display_kind: str) -> Input:
-    """The hand seen by ``config.camera`` as the loop's pen, tracking in its own thread.
-
-    Raises:
-        ValueError: a bad camera source (e.g. a video file that does not exist).
-        ImportError: mediapipe is missing.
-    """
-    from live.input.hand_input import HandInput
-
-    return HandInput(config.camera, config.hand, config.app.window, pip=display_kind == "kiosk")
-
-
 def ends_by_itself(config: Config) -> bool:
-    """True when ``config``'s input ends without a script: a hand seen in a video file that does
-    not loop."""
-    from live.input.camera import parse_source
-
-    if config.app.input != "hand" or config.camera.loop_video:
-        return False
-    try:
-        return not isinstance(parse_source(config.camera.source), int)
-    except ValueError:
-        return False
+    """True when ``config``'s input ends without a script (a hand seen in a video file that does
+    not loop)."""
+    return INPUTS[config.app.input].ends(config)
 
 
 @dataclass(frozen=True)
@@ -125,9 +109,9 @@ class Inputs:
     """Fed by the display's key codes; None without a window."""
 
 
-def open_input(config: Config, display_kind: str, script=None) -> Inputs:
-    """The inputs of a run: the one ``config.app.input`` names, the window's mouse and keyboard,
-    and a headless script.
+def open_input(config: Config, display: DisplayKind, script: Script | None = None) -> Inputs:
+    """The inputs of a run: the one ``config.app.input`` names (:data:`live.input.kinds.INPUTS`),
+    the window's mouse and keyboard, and a headless script.
 
     With hand input the mouse draws too in a window, and a headless script plays along with the
     hand (:class:`~live.input.combine.CombinedInput`).
@@ -138,21 +122,16 @@ def open_input(config: Config, display_kind: str, script=None) -> Inputs:
     """
     from live.input.combine import CombinedInput
 
-    windowed = display_kind in ("window", "kiosk")
-    if config.app.input not in ("mouse", "hand"):
-        raise ValueError(f"unknown input '{config.app.input}': use mouse or hand")
-    if config.app.input == "mouse" and not windowed and script is None:
-        raise ValueError("mouse input needs a window: drop --headless, or give --script FILE")
-    sources: list[Input] = []
-    if config.app.input == "hand":
-        sources.append(_hand_input(config, display_kind))
+    spec = INPUTS[config.app.input]
+    if spec.needs_window and not display.windowed and script is None:
+        raise ValueError(f"{config.app.input} input needs a window: drop --headless, or give --script FILE")
+    kiosk = display is DisplayKind.KIOSK
+    sources: list[Input] = [] if spec.open is None else [spec.open(config, kiosk)]
     mouse = keyboard = None
     if script is not None:
-        from live.input.script import ScriptInput
-
         sources.append(ScriptInput(script))
-    elif windowed:
-        mouse, keyboard = MouseInput(), KeyboardInput(keymap(config.app.quit_key, kiosk=display_kind == "kiosk"))
+    elif display.windowed:
+        mouse, keyboard = MouseInput(), KeyboardInput(keymap(config.app.quit_key, kiosk))
         sources += [mouse, keyboard]
     source = sources[0] if len(sources) == 1 else CombinedInput(*sources)
     return Inputs(source, mouse, keyboard)
@@ -160,7 +139,7 @@ def open_input(config: Config, display_kind: str, script=None) -> Inputs:
 
 def run_live(
     config: Config,
-    display_kind: str = "window",
+    display_kind: DisplayKind | str = DisplayKind.WINDOW,
     script_path: str | Path | None = None,
     max_frames: int | None = None,
     clock: Callable[[], float] | None = None,
@@ -174,7 +153,7 @@ def run_live(
     Args:
         config: every setting; ``config.app.kiosk`` picks the kiosk display when
             ``display_kind`` is 'window'.
-        display_kind: 'window', 'kiosk', 'offscreen' (composed, not shown) or 'none'.
+        display_kind: where frames go (:class:`~live.display.DisplayKind`, or its name).
         script_path: a headless script (docs/script-format.md); its clock drives the run.
         max_frames: stop after this many frames.
         clock: seconds, called once per frame (default: the script's frame clock, else
@@ -188,12 +167,10 @@ def run_live(
         ValueError: a bad script or an input that cannot run in this mode.
         RuntimeError: no screen for a window, or too many failed frames in a row.
     """
-    from live.display import open_display
-    from live.input.script import load_script
-
     app = config.app
-    if display_kind == "window" and app.kiosk:
-        display_kind = "kiosk"
+    display_kind = DisplayKind(display_kind)
+    if display_kind is DisplayKind.WINDOW and app.kiosk:
+        display_kind = DisplayKind.KIOSK
     if max_frames is not None and max_frames < 1:
         raise ValueError(f"--max-frames must be at least 1, got {max_frames}")
     script = None
@@ -201,15 +178,14 @@ def run_live(
         script = load_script(script_path, app.window, keymap(app.quit_key, kiosk=False))
     if clock is None:
         clock = FrameClock(script.fps) if script is not None else time.monotonic
-    if script is None and display_kind in ("offscreen", "none") and max_frames is None and not ends_by_itself(config):
+    if script is None and not display_kind.windowed and max_frames is None and not ends_by_itself(config):
         raise ValueError(
             "a headless run needs --script FILE or --max-frames N to know when to stop "
             "(or hand input from a video file with camera.loop_video=false)"
         )
     scene = scene or build(config)
     result = RunResult()
-    headless = display_kind in ("offscreen", "none")
-    period = 1.0 / app.max_fps if app.max_fps > 0 and not headless else 0.0
+    period = 1.0 / app.max_fps if app.max_fps > 0 and display_kind.windowed else 0.0
     with contextlib.ExitStack() as stack:
         if app.threads:
             stack.enter_context(_torch_threads(app.threads))
@@ -229,7 +205,7 @@ def run_live(
             )
         )
         now = clock()
-        install = Installation(config, scene, display, recorder, display_kind == "kiosk", now, source)
+        install = Installation(config, scene, display, recorder, display_kind is DisplayKind.KIOSK, now, source)
         stack.enter_context(_quit_on_sigterm(install))
         failed_polls = 0
         while True:

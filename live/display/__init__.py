@@ -8,10 +8,11 @@
 
 from live.display.hud import HudState, draw_hud
 from live.display.views import ResultView
-from live.display.windows import Display, KioskDisplay, OffscreenDisplay, WindowDisplay, open_display
+from live.display.windows import Display, DisplayKind, KioskDisplay, OffscreenDisplay, WindowDisplay, open_display
 
 __all__ = [
     "Display",
+    "DisplayKind",
     "HudState",
     "KioskDisplay",
     "OffscreenDisplay",

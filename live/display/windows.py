@@ -10,6 +10,7 @@ buffers are allocated once; a frame only resizes and copies into them.
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Callable
 from typing import Protocol
@@ -264,23 +265,63 @@ class KioskDisplay(_CvWindows):
         self._wait(wait_ms)
 
 
-def open_display(kind: str, window: int, on_mouse: MouseHandler | None = None, on_key: KeyHandler | None = None):
-    """Opens the display named ``kind``: 'window', 'kiosk', 'offscreen' or 'none'; a window hands
-    mouse events and key codes to ``on_mouse`` and ``on_key``.
+class DisplayKind(enum.StrEnum):
+    """Where a run's frames go (each registered in :data:`DISPLAYS`)."""
+
+    WINDOW = "window"
+    """Two windows in a window manager."""
+    KIOSK = "kiosk"
+    """One fullscreen window."""
+    OFFSCREEN = "offscreen"
+    """No window; frames composed as a window would (the loop benchmark)."""
+    NONE = "none"
+    """No window and nothing composed (headless runs)."""
+
+    @property
+    def windowed(self) -> bool:
+        """A real window, with a mouse and a keyboard."""
+        return self in (DisplayKind.WINDOW, DisplayKind.KIOSK)
+
+
+def _check_screen() -> None:
+    import os
+    import sys
+
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise RuntimeError(
+            "no screen to open a window on (DISPLAY is not set): run on a desktop, or use --headless --script FILE"
+        )
+
+
+def _window(window: int, on_mouse: MouseHandler | None, on_key: KeyHandler | None) -> Display:
+    _check_screen()
+    return WindowDisplay(window, on_mouse, on_key)
+
+
+def _kiosk(window: int, on_mouse: MouseHandler | None, on_key: KeyHandler | None) -> Display:
+    _check_screen()
+    return KioskDisplay(window, on_mouse, on_key)
+
+
+#: How each kind of display opens: ``(window, on_mouse, on_key) -> Display``.
+DISPLAYS: dict[DisplayKind, Callable[[int, MouseHandler | None, KeyHandler | None], Display]] = {
+    DisplayKind.WINDOW: _window,
+    DisplayKind.KIOSK: _kiosk,
+    DisplayKind.OFFSCREEN: lambda window, on_mouse, on_key: OffscreenDisplay(window, compose=True),
+    DisplayKind.NONE: lambda window, on_mouse, on_key: OffscreenDisplay(window),
+}
+
+
+def open_display(
+    kind: DisplayKind | str, window: int, on_mouse: MouseHandler | None = None, on_key: KeyHandler | None = None
+) -> Display:
+    """Opens the display named ``kind``; a window hands mouse events and key codes to ``on_mouse``
+    and ``on_key``.
 
     Raises:
         ValueError: an unknown kind.
         RuntimeError: no screen for a window.
     """
-    if kind in ("window", "kiosk"):
-        import os
-        import sys
-
-        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            raise RuntimeError(
-                "no screen to open a window on (DISPLAY is not set): run on a desktop, or use --headless --script FILE"
-            )
-        return (WindowDisplay if kind == "window" else KioskDisplay)(window, on_mouse, on_key)
-    if kind in ("offscreen", "none"):
-        return OffscreenDisplay(window, compose=kind == "offscreen")
-    raise ValueError(f"unknown display '{kind}': use window, kiosk, offscreen or none")
+    if kind not in DISPLAYS:
+        raise ValueError(f"unknown display '{kind}': use {', '.join(DISPLAYS)}")
+    return DISPLAYS[DisplayKind(kind)](window, on_mouse, on_key)

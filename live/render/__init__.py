@@ -6,19 +6,21 @@ respect to the creatures' offsets (N, 2), and a flat-colour view (H, W, 3) RGB i
 - ``analytic`` (:mod:`live.render.analytic`): closed form in plain torch; needs no PyTorch3D.
 - ``pytorch3d`` (:mod:`live.render.mesh`): the seed's mesh pipeline, scene built once.
 - ``auto``: pytorch3d on CUDA, analytic on CPU (see README, "Choosing a backend").
+
+A new backend is one module, one :class:`~live.config.Backend` member and one entry in
+:data:`RENDERERS`.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Protocol
 
 import torch
 
-from live.config import RenderConfig
+from live.config import Backend, RenderConfig
 from live.sprites import Swarm
-
-BACKENDS = ("analytic", "pytorch3d")
 
 
 class Renderer(Protocol):
@@ -32,6 +34,27 @@ class Renderer(Protocol):
 
     def color(self, offsets: torch.Tensor) -> torch.Tensor:
         """offsets: (N, 2) in NDC; returns (H, W, 3) RGB in [0, 1]."""
+
+
+def _analytic(swarm: Swarm, settings: RenderConfig) -> Renderer:
+    from live.render.analytic import AnalyticRenderer
+
+    return AnalyticRenderer(swarm, settings)
+
+
+def _mesh(swarm: Swarm, settings: RenderConfig) -> Renderer:
+    from live.render.mesh import MeshRenderer
+
+    return MeshRenderer(swarm, settings)
+
+
+#: Every backend by name, built lazily (PyTorch3D is imported only when its backend is made).
+RENDERERS: dict[Backend, Callable[[Swarm, RenderConfig], Renderer]] = {
+    Backend.ANALYTIC: _analytic,
+    Backend.PYTORCH3D: _mesh,
+}
+#: The backends' names, 'auto' aside.
+BACKENDS = tuple(backend.value for backend in RENDERERS)
 
 
 def resolve_device(name: str) -> torch.device:
@@ -56,19 +79,21 @@ def pytorch3d_available() -> bool:
     return True
 
 
-def resolve_backend(name: str, device: torch.device) -> str:
+def resolve_backend(name: str, device: torch.device) -> Backend:
     """Turns 'auto' into 'pytorch3d' on CUDA and 'analytic' elsewhere.
 
     Raises:
-        ValueError: 'pytorch3d' asked for where it is not installed.
+        ValueError: an unknown backend, or 'pytorch3d' asked for where it is not installed.
     """
-    if name == "auto":
-        return "pytorch3d" if device.type == "cuda" and pytorch3d_available() else "analytic"
-    if name == "pytorch3d" and not pytorch3d_available():
+    if name == Backend.AUTO:
+        return Backend.PYTORCH3D if device.type == "cuda" and pytorch3d_available() else Backend.ANALYTIC
+    if name not in RENDERERS:
+        raise ValueError(f"unknown backend '{name}': use one of auto, {', '.join(BACKENDS)}")
+    if name == Backend.PYTORCH3D and not pytorch3d_available():
         raise ValueError(
             "backend 'pytorch3d' needs PyTorch3D (pip install easypytorch3d==0.7.9.post1), or use --backend analytic"
         )
-    return name
+    return Backend(name)
 
 
 def make_renderer(swarm: Swarm, settings: RenderConfig, backend: str | None = None) -> Renderer:
@@ -79,13 +104,4 @@ def make_renderer(swarm: Swarm, settings: RenderConfig, backend: str | None = No
     Raises:
         ValueError: an unknown backend, or one that cannot run here.
     """
-    name = resolve_backend(backend or settings.backend, swarm.device)
-    if name == "analytic":
-        from live.render.analytic import AnalyticRenderer
-
-        return AnalyticRenderer(swarm, settings)
-    if name == "pytorch3d":
-        from live.render.mesh import MeshRenderer
-
-        return MeshRenderer(swarm, settings)
-    raise ValueError(f"unknown backend '{name}': use one of auto, {', '.join(BACKENDS)}")
+    return RENDERERS[resolve_backend(backend or settings.backend, swarm.device)](swarm, settings)
