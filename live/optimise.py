@@ -18,6 +18,7 @@ import torch
 from live.config import LossConfig
 from live.loss import attraction, distance_field, repulsion, stranded
 from live.render import Renderer
+from live.render.eyes import EyePose
 
 log = logging.getLogger("live.optimise")
 
@@ -142,9 +143,13 @@ class Arranger:
         self.reset()
         return True
 
-    def color(self) -> torch.Tensor:
-        """Colour view at the current offsets: (S, S, 3) RGB in [0, 1]."""
-        return self.renderer.color(self.offsets.detach())
+    def color(self, eyes: EyePose | None = None) -> torch.Tensor:
+        """Colour view at the current offsets, with ``eyes`` (None: centred): (S, S, 3) RGB in [0, 1]."""
+        return self.renderer.color(self.offsets.detach(), eyes)
+
+    def centers(self) -> torch.Tensor:
+        """(N, 2) the creatures' centres now, in NDC, detached."""
+        return self.renderer.swarm.start + self.offsets.detach()
 
     @torch.no_grad()
     def silhouette(self) -> torch.Tensor:

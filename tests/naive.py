@@ -116,9 +116,25 @@ def outline_silhouette(radii, centres, size: int, sigma: float, segments: int = 
     return out
 
 
-def color(radii, centres, size: int, segments: int = 16, ambient: float = 0.99) -> np.ndarray:
-    """Hard rasterisation of all three fans of every creature: nearest face wins, black background."""
-    faces = list(_fans(radii, centres, segments, layers=3))
+def _eye_fans(radii, centres, segments: int, shift, squash):
+    """Yields (layer, creature, v0, v1, centre) for every fan triangle, each disc moved by
+    ``shift[n, layer]`` and squashed vertically by ``squash[n, layer]`` about its centre."""
+    for n, (r, c) in enumerate(zip(radii, centres, strict=True)):
+        for layer in range(3):
+            cx, cy = c[0] + shift[n, layer, 0], c[1] + shift[n, layer, 1]
+            ring = [(x, cy + (y - cy) * squash[n, layer]) for x, y in polygon(cx, cy, r[layer], segments)]
+            for k in range(segments):
+                yield layer, n, ring[k], ring[(k + 1) % segments], (cx, cy)
+
+
+def color(radii, centres, size: int, segments: int = 16, ambient: float = 0.99, shift=None, squash=None) -> np.ndarray:
+    """Hard rasterisation of all three fans of every creature: nearest face wins, black background.
+
+    ``shift`` (N, 3, 2) and ``squash`` (N, 3), when given, move and squash each disc (the eyes)."""
+    if shift is None:
+        faces = list(_fans(radii, centres, segments, layers=3))
+    else:
+        faces = list(_eye_fans(radii, centres, segments, shift, squash))
     out = np.zeros((size, size, 3))
     for i in range(size):
         for j in range(size):

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from live.display.guide import Instruction
+
 #: Colours, BGR.
 TEXT_BGR = (255, 255, 255)
 SHADOW_BGR = (0, 0, 0)
@@ -37,6 +39,8 @@ class HudState:
     status: str = ""
     """The last message for the visitor (an export saved or failed); empty for none."""
     status_ok: bool = True
+    instruction: Instruction | None = None
+    """What the visitor is told to do now (:mod:`live.display.guide`); None: nothing."""
 
 
 def _text(image: np.ndarray, text: str, org: tuple[int, int], scale: float, color, thickness: int) -> None:

@@ -20,6 +20,7 @@ from typing import Protocol
 import torch
 
 from live.config import Backend, RenderConfig
+from live.render.eyes import EyePose
 from live.sprites import Swarm
 
 
@@ -32,8 +33,9 @@ class Renderer(Protocol):
     def silhouette(self, offsets: torch.Tensor) -> torch.Tensor:
         """offsets: (N, 2) in NDC; returns (H, W) in [0, 1], differentiable."""
 
-    def color(self, offsets: torch.Tensor) -> torch.Tensor:
-        """offsets: (N, 2) in NDC; returns (H, W, 3) RGB in [0, 1]."""
+    def color(self, offsets: torch.Tensor, eyes: EyePose | None = None) -> torch.Tensor:
+        """offsets: (N, 2) in NDC; eyes: where eyes and pupils sit (None: centred, the seed's
+        look); returns (H, W, 3) RGB in [0, 1]."""
 
 
 def _analytic(swarm: Swarm, settings: RenderConfig) -> Renderer:

@@ -31,6 +31,7 @@ import torch
 from torch.autograd.function import once_differentiable
 
 from live.config import RenderConfig
+from live.render.eyes import EyePose
 from live.render.geometry import (
     ndc_to_pixel,
     pixel_to_ndc,
@@ -141,23 +142,35 @@ class AnalyticRenderer:
         self._color_rows = torch.arange(-color_rows, color_rows + 2, device=device)  # (L,)
 
     # -- spans: the hard part of both images --------------------------------------------------
-    def _span_counts(self, centers: torch.Tensor, edges: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    def _span_counts(
+        self,
+        centers: torch.Tensor,
+        edges: torch.Tensor,
+        rows: torch.Tensor,
+        shift: torch.Tensor | None = None,
+        squash: torch.Tensor | None = None,
+    ) -> torch.Tensor:
         """How many of the given outlines cover each pixel centre, by row spans.
 
         Args:
             centers: (N, 2) in NDC.
-            edges: (N, D) apothem (polygon) or radius (circle) of D concentric outlines, in NDC.
-            rows: (L,) row offsets from each centre's anchor row to consider.
+            edges: (N, D) apothem (polygon) or radius (circle) of D outlines, in NDC.
+            rows: (L,) row offsets from each outline's anchor row to consider.
+            shift: (N, D, 2) each outline's centre relative to ``centers``; None: all concentric.
+            squash: (N, D) each outline scaled vertically by this about its centre; None: 1.
 
         Returns:
             (D, S, S) int32, the number of outlines of each kind that hold each pixel centre.
         """
         size = self.settings.size
         n, depth = edges.shape
-        anchor = torch.floor(ndc_to_pixel(centers, size)).long()  # (N, 2): column, row
-        row = anchor[:, 1:2] + rows  # (N, L)
-        qy = pixel_to_ndc(row.to(centers.dtype), size) - centers[:, 1:2]  # (N, L)
-        qy = qy[:, None, :, None]  # (N, 1, L, 1)
+        c = centers[:, None, :] if shift is None else centers[:, None, :] + shift  # (N, 1 or D, 2)
+        anchor = torch.floor(ndc_to_pixel(c[..., 1:2], size)).long()  # (N, 1 or D, 1): the row
+        row = anchor + rows  # (N, 1 or D, L)
+        qy = pixel_to_ndc(row.to(centers.dtype), size) - c[..., 1:2]  # (N, 1 or D, L)
+        if squash is not None:
+            qy = qy / squash[:, :, None]  # the squashed outline holds (qx, qy) where the round one holds (qx, qy / s)
+        qy = qy[..., None]  # (N, 1 or D, L, 1)
         e = edges[:, :, None, None]  # (N, D, 1, 1)
         if self.settings.outline == "polygon":
             nx, ny = self._normals[0], self._normals[1]  # (M,), nx never exactly 0 in floating point
@@ -170,14 +183,14 @@ class AnalyticRenderer:
             hi = torch.where((e * e - qy * qy)[..., 0] > 0, half, -1.0 - half)
             lo = -half
         # Pixel column j sits at x = 1 - (2j + 1) / S; qx in [lo, hi] for j in [first, last].
-        cx = centers[:, 0, None, None]  # (N, 1, 1)
+        cx = c[..., 0:1]  # (N, 1 or D, 1)
         first = torch.ceil(((1.0 - hi - cx) * size - 1.0) / 2.0).clamp(0, size)  # (N, D, L)
         last = torch.floor(((1.0 - lo - cx) * size - 1.0) / 2.0).clamp(-1, size - 1) + 1
         last = torch.maximum(first, last).long()
         first = first.long()
-        on_image = ((row >= 0) & (row < size))[:, None, :]  # (N, 1, L)
+        on_image = (row >= 0) & (row < size)  # (N, 1 or D, L)
         layer = torch.arange(depth, device=centers.device).view(1, depth, 1) * (size * (size + 1))
-        base = layer + row[:, None, :] * (size + 1)  # (N, D, L)
+        base = layer + row * (size + 1)  # (N, D, L)
         dump = depth * size * (size + 1)  # rows off the image mark this cell
         index = torch.stack([base + first, base + last]).masked_fill_(~on_image, dump)  # (2, N, D, L)
         marks = torch.zeros(dump + 1, dtype=torch.int32, device=centers.device)
@@ -295,17 +308,22 @@ class AnalyticRenderer:
         return _SoftUnion.apply(self.swarm.start + offsets, self)
 
     @torch.no_grad()
-    def color(self, offsets: torch.Tensor) -> torch.Tensor:
+    def color(self, offsets: torch.Tensor, eyes: EyePose | None = None) -> torch.Tensor:
         """Flat-colour view of the three discs of every creature.
 
         Args:
             offsets: (N, 2) in NDC.
+            eyes: where each eye and pupil sit and how open they are (:mod:`live.render.eyes`);
+                None: centred on the body, as in the seed.
 
         Returns:
             (H, W, 3) RGB in [0, 1].
         """
         size = self.settings.size
-        counts = self._span_counts(self.swarm.start + offsets, self._edge[..., 0], self._color_rows)  # (3, S, S)
+        shift, squash = (None, None) if eyes is None else eyes.layers()
+        counts = self._span_counts(
+            self.swarm.start + offsets, self._edge[..., 0], self._color_rows, shift, squash
+        )  # (3, S, S)
         # The nearest layer wins: a pixel shows the frontmost layer any creature covers it with.
         level = torch.arange(1, 4, dtype=torch.int32, device=counts.device).view(3, 1, 1)
         shown = ((counts > 0).to(torch.int32) * level).amax(dim=0)  # (S, S) in 0..3

@@ -20,6 +20,7 @@ from __future__ import annotations
 import torch
 
 from live.config import RenderConfig
+from live.render.eyes import EyePose
 from live.render.geometry import polygon_ring
 from live.sprites import LAYER_DEPTH, LAYER_RGB, Swarm
 
@@ -87,6 +88,9 @@ class MeshRenderer:
         self.settings = settings
         device = swarm.device
         verts, faces, rgb, self._owner = fan_mesh_arrays(swarm, settings.segments, layers=3)
+        # For the eyes: each colour vertex's disc and its height above its disc's centre.
+        self._layer = torch.arange(3, device=device).repeat_interleave(settings.segments + 1).repeat(len(swarm))
+        self._rise = verts[:, 1] - swarm.start[self._owner, 1]  # (V,)
         self._color_mesh = Meshes([verts], [faces], textures=TexturesVertex([rgb]))
         if settings.silhouette == "seed":
             self._sil_mesh, self._sil_owner = self._color_mesh, self._owner
@@ -125,9 +129,19 @@ class MeshRenderer:
         return self.silhouette_of(self._moved(self._sil_mesh, self._sil_owner, offsets))
 
     @torch.no_grad()
-    def color(self, offsets: torch.Tensor) -> torch.Tensor:
-        """Flat-colour view; returns (H, W, 3) RGB in [0, 1]."""
-        return self.color_of(self._moved(self._color_mesh, self._owner, offsets))
+    def color(self, offsets: torch.Tensor, eyes: EyePose | None = None) -> torch.Tensor:
+        """Flat-colour view; returns (H, W, 3) RGB in [0, 1].
+
+        ``eyes`` (:mod:`live.render.eyes`) moves each eye and pupil fan by its shift and squashes
+        it vertically about its centre; None leaves them centred, as in the seed.
+        """
+        if eyes is None:
+            return self.color_of(self._moved(self._color_mesh, self._owner, offsets))
+        shift, squash = eyes.layers()  # (N, 3, 2), (N, 3)
+        owner, layer = self._owner, self._layer
+        move = offsets[owner] + shift[owner, layer]  # (V, 2)
+        move[:, 1] += (squash[owner, layer] - 1.0) * self._rise
+        return self.color_of(self._color_mesh.offset_verts(torch.nn.functional.pad(move, (0, 1))))
 
     def silhouette_of(self, mesh) -> torch.Tensor:
         """Soft silhouette of any scene ``Meshes`` with these settings: (H, W) in [0, 1]."""
