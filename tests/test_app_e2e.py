@@ -15,6 +15,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
+from live.display.layout import kiosk_layout, window_layout
 from live.target import iou
 from tests.conftest import HANDS
 
@@ -107,6 +108,12 @@ def finish(proc, timeout=60):
 SHAPE = [(140, 100), (140, 400), (380, 400), (380, 300)]
 
 
+def on_kiosk_screen(points):
+    """Canvas pixels (of the 512-pixel canvas) as positions on the kiosk screen."""
+    x0, y0, side, _ = kiosk_layout(*SCREEN).canvas
+    return [(round(x0 + x * side / 512), round(y0 + y * side / 512)) for x, y in points]
+
+
 def wait_for_gif(folder):
     deadline = time.monotonic() + FORM_TIMEOUT
     while time.monotonic() < deadline and not list(folder.glob("*.gif")):
@@ -133,7 +140,7 @@ def check_run(proc, folder, out):
 
 def draw_submit_quit(env, proc, folder, settle: float = 0.0) -> None:
     """Windowed run: drag SHAPE in the canvas, press s, wait for the GIF, press q, check the run."""
-    canvas = wait_window(env, proc, "canvas", (512, 512))
+    canvas = wait_window(env, proc, "canvas", window_layout(512).size)  # the canvas and the instruction
     wait_window(env, proc, "result", (1024, 512))
     xdo(env, "windowactivate", "--sync", canvas)
     time.sleep(settle)
@@ -160,9 +167,7 @@ class TestKiosk:
         assert "Position: 0,0" in xdo(env, "getwindowgeometry", wid)
         xdo(env, "windowactivate", "--sync", wid)
         time.sleep(1.0)  # the picture is fitted to the screen in the first frames
-        scale = SCREEN[0] / (3 * 512)  # canvas | render | target, side by side, across the screen
-        top = (SCREEN[1] - 512 * scale) / 2
-        drag(env, wid, [(round(x * scale), round(top + y * scale)) for x, y in SHAPE])
+        drag(env, wid, on_kiosk_screen(SHAPE))
         time.sleep(0.5)
         xdo(env, "key", "--window", wid, "s")
         wait_for_gif(tmp_path)
@@ -235,9 +240,7 @@ class TestHandWindow:
         wid = wait_window(env, proc, "live", SCREEN)
         xdo(env, "windowactivate", "--sync", wid)
         time.sleep(2.0)  # fitted to the screen; the video's open palm has submitted (nothing drawn)
-        scale = SCREEN[0] / (3 * 512)
-        top = (SCREEN[1] - 512 * scale) / 2
-        drag(env, wid, [(round(x * scale), round(top + y * scale)) for x, y in SHAPE])
+        drag(env, wid, on_kiosk_screen(SHAPE))
         time.sleep(0.5)
         xdo(env, "key", "--window", wid, "s")
         wait_for_gif(tmp_path)

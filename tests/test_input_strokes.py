@@ -210,15 +210,3 @@ class TestScript:
         with pytest.raises(ValueError, match="'q' does nothing"):
             parse_script({"events": [{"t": 0, "key": "q"}]}, 224, keymap("x", kiosk=False))
 
-
-class TestKioskMapping:
-    def test_picture_inside_bars(self):
-        from live.display.windows import screen_to_canvas
-
-        box = (0, 183, 1600 / 1536)  # a 3 x 512 picture on a 1600 x 900 screen
-        x, y = screen_to_canvas(cv2.EVENT_LBUTTONDOWN, 100, 300, box, 512)
-        assert abs(x - 96.0) < 1e-6 and abs(y - 112.32) < 0.01
-        assert screen_to_canvas(cv2.EVENT_LBUTTONDOWN, 100, 100, box, 512) is None  # on the bar
-        assert screen_to_canvas(cv2.EVENT_LBUTTONDOWN, 900, 300, box, 512) is None  # on the result
-        x, _ = screen_to_canvas(cv2.EVENT_MOUSEMOVE, 900, 300, box, 512)
-        assert x == 511  # a stroke that leaves the canvas is clamped to its edge

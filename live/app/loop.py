@@ -17,9 +17,11 @@ import numpy as np
 from live.app.state import Attract, Plateau, QuitChord
 from live.config import Config
 from live.display import HudState, ResultView
+from live.display.guide import Guide
 from live.fit import Scene
 from live.input import Command, Event, Input, Pen, Phase, Status, StrokeCanvas
 from live.record import Recorder, Source
+from live.render.eyes import EyePose, Eyes, canvas_to_ndc
 from live.target import text_mask
 
 log = logging.getLogger("live.app")
@@ -70,7 +72,14 @@ class Installation:
         self.chord = QuitChord(app.quit_presses, app.quit_window_s) if kiosk else None
         self.attract = Attract(app.idle_seconds, start)
         self.plateau = Plateau(config.record.plateau_frames, config.record.plateau_tolerance)
-        self.hud = HudState(backend=scene.backend, device=str(scene.device), stats=app.hud)
+        # The HUD is for staff: in a kiosk it starts hidden unless ui.kiosk_hud ('h' shows it).
+        stats = config.ui.kiosk_hud if kiosk else app.hud
+        self.hud = HudState(backend=scene.backend, device=str(scene.device), stats=stats)
+        self.guide = Guide(config.ui, hand=app.input == "hand")
+        swarm = scene.renderer.swarm
+        self.eyes = Eyes(len(swarm), config.swarm.seed, swarm.start.dtype, swarm.device) if config.ui.lively else None
+        self._pens: dict[int, tuple[float, float]] = {}  # pens down now: where, in canvas pixels
+        self._exported = 0  # recordings exported so far (the guide says where the last one went)
         self.source = source or Input()
         self._input_said: Status | None = None  # the input's problem now on the status line
         self.quit = False
@@ -105,6 +114,7 @@ class Installation:
         self.canvas.clear()
         self.attract.active = False
         self.hud.mode = ""
+        self.guide.sent()
         if self.config.record.auto:
             self._auto_recording = self.recorder.start()
         return True
@@ -117,6 +127,7 @@ class Installation:
         self._auto_recording = False
         self._set_target(self._attract_mask)
         self.hud.mode = "attract"
+        self.guide.attract()
 
     def act(self, command: Command, now: float) -> None:
         """Carries out ``command`` (in a kiosk, :attr:`Command.QUIT` only as the chord)."""
@@ -126,8 +137,11 @@ class Installation:
             self.submit(now)
         elif command is Command.CLEAR:
             self.canvas.clear()
+            self.guide.cleared()
         elif command is Command.UNDO:
             self.canvas.undo()
+            if self.canvas.empty:
+                self.guide.cleared()
         elif command is Command.RECORD:
             if self.recorder.recording:
                 self.recorder.stop()
@@ -146,6 +160,11 @@ class Installation:
 
     def draw(self, pen: Pen, now: float) -> None:
         """Applies one pen event to the canvas."""
+        if pen.phase is Phase.UP:
+            self._pens.pop(pen.pen, None)
+        else:
+            self._pens[pen.pen] = (pen.x, pen.y)
+            self.guide.stroke(pen.hand)
         if pen.phase is Phase.DOWN:
             if self.attract.stroke(now):
                 self.canvas.clear()
@@ -200,7 +219,7 @@ class Installation:
         loss_value = float(loss)  # the HUD shows it; read before the colour view, which must not see a NaN
         if arranger.recover(loss_value):  # NaN or inf: the swarm starts again, the loop goes on
             self.plateau.reset()
-        self.view.set_color(arranger.color())
+        self.view.set_color(arranger.color(self._eyes(now)))
         recorder = self.recorder
         if recorder.recording:
             self._record(loss_value, now)
@@ -217,9 +236,25 @@ class Installation:
         if self.hud.status and now - self._status_at > STATUS_SECONDS:
             self.hud.status = ""
         self._show_input_status(now)
+        exported = self.recorder.exported
+        if len(exported) > self._exported:
+            self._exported = len(exported)
+            self.guide.exported(exported[-1])
+        self.hud.instruction = self.guide.instruction(self.attract.left(now))
         canvas = self.canvas.image
         picture = self.source.overlay(canvas) if self.display.composes else canvas
         self.display.show(picture, self.view.image, self.hud, wait_ms)
+
+    def _eyes(self, now: float) -> EyePose | None:
+        """Where the eyes look this frame: at a pen that is down, else where each creature heads."""
+        if self.eyes is None:
+            return None
+        pen = None
+        if self._pens:
+            x, y = next(iter(self._pens.values()))
+            pen = canvas_to_ndc(x, y, self.canvas.size)
+        swarm = self.scene.renderer.swarm
+        return self.eyes.update(self.scene.arranger.centers(), swarm.radii, now, pen)
 
     def _show_input_status(self, now: float) -> None:
         """Keeps the input's problem on the status line while it lasts; says when it is over."""

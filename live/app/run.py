@@ -202,6 +202,7 @@ def run_live(
                 app.window,
                 inputs.mouse.on_mouse if inputs.mouse else None,
                 inputs.keyboard.press if inputs.keyboard else None,
+                config.ui,
             )
         )
         now = clock()

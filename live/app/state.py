@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 import numpy as np
@@ -34,6 +35,12 @@ class Attract:
         self._last = now
         was, self.active = self.active, False
         return was
+
+    def left(self, now: float) -> float:
+        """Seconds until attract mode starts; ``math.inf`` when it is on already or switched off."""
+        if self.active or self.idle_seconds <= 0:
+            return math.inf
+        return max(0.0, self.idle_seconds - (now - self._last))
 
     def due(self, now: float) -> bool:
         """True when attract mode should start now (and marks it started)."""

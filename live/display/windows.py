@@ -18,7 +18,11 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from live.config import UiConfig
 from live.display.hud import HudState, draw_hud
+from live.display.layout import to_canvas
+from live.display.screen import CanvasScreen, KioskScreen
+from live.display.text import TextPainter
 
 log = logging.getLogger("live.display")
 
@@ -51,26 +55,6 @@ class Display(Protocol):
     def close(self) -> None: ...
 
 
-def screen_to_canvas(event: int, x: float, y: float, box: tuple[int, int, float], window: int):
-    """Maps a kiosk mouse position to canvas pixels.
-
-    Args:
-        event: the cv2 mouse event.
-        x, y: position in the shown image.
-        box: (left, top, scale) of the picture (canvas | result) inside the shown image.
-        window: side of the canvas part of the picture.
-
-    Returns:
-        (x, y) in canvas pixels; x is clamped to the canvas while a stroke moves over the result
-        part. None for a button press outside the canvas (it starts no stroke).
-    """
-    left, top, scale = box
-    cx, cy = (x - left) / scale, (y - top) / scale
-    if event == cv2.EVENT_LBUTTONDOWN and not (0 <= cx < window and 0 <= cy < window):
-        return None
-    return min(cx, window - 1), cy
-
-
 class _Composer:
     """Scales the result view up into a preallocated BGR image and draws the HUD on it."""
 
@@ -86,24 +70,36 @@ class _Composer:
         return self.result
 
 
+def _painter(ui: UiConfig | None) -> TextPainter:
+    return TextPainter((ui or UiConfig()).font_path)
+
+
 class OffscreenDisplay:
-    """No window: composes the frames as a window would (or not), shows nothing, reads no keys.
+    """No window: composes the frames as the two windows would (or not), shows nothing.
 
     Args:
         window: side of the canvas in pixels.
-        compose: do the scaling, colour conversion and HUD anyway (the loop benchmark measures
-            them); off, :meth:`show` does nothing.
+        compose: do the scaling, colour conversion, HUD and instruction anyway (the loop benchmark
+            measures them); off, :meth:`show` does nothing.
+        ui: the font of the instruction.
+
+    Attributes:
+        last: the last result window composed, or None.
+        last_canvas: the last canvas window composed (canvas and instruction), or None.
     """
 
-    def __init__(self, window: int, compose: bool = False):
+    def __init__(self, window: int, compose: bool = False, ui: UiConfig | None = None):
         self.open = True
         self.composes = compose
         self._composer = _Composer(window) if compose else None
+        self._canvas = CanvasScreen(window, _painter(ui)) if compose else None
         self.last: np.ndarray | None = None
+        self.last_canvas: np.ndarray | None = None
 
     def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
         if self._composer is not None:
             self.last = self._composer.compose(result, hud)
+            self.last_canvas = self._canvas.compose(canvas, hud.instruction if hud is not None else None)
 
     def close(self) -> None:
         self.open = False
@@ -152,20 +148,31 @@ class _CvWindows:
 
 
 class WindowDisplay(_CvWindows):
-    """Two windows: ``canvas`` (draw here) and ``result`` (render | target, HUD).
+    """Two windows: ``canvas`` (draw here, framed, the instruction below) and ``result`` (render |
+    target, HUD).
 
     Args:
-        window: side of the canvas window; the result window is twice as wide.
-        on_mouse: called with (cv2 event, x, y, flags) in canvas pixels.
+        window: side of the canvas; the result window is twice as wide.
+        on_mouse: called with (cv2 event, x, y, flags) in canvas pixels; a press on the
+            instruction band below the canvas starts no stroke.
         on_key: called with each key code in [0, 255].
+        ui: the font of the instruction.
 
     Raises:
         RuntimeError: no display to open a window on (e.g. DISPLAY unset).
     """
 
-    def __init__(self, window: int, on_mouse: MouseHandler | None = None, on_key: KeyHandler | None = None):
+    def __init__(
+        self,
+        window: int,
+        on_mouse: MouseHandler | None = None,
+        on_key: KeyHandler | None = None,
+        ui: UiConfig | None = None,
+    ):
         super().__init__(on_key)
+        self.window = window
         self._composer = _Composer(window)
+        self._canvas = CanvasScreen(window, _painter(ui))
         flags = cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL
         try:
             cv2.namedWindow(CANVAS_WINDOW, flags)
@@ -173,15 +180,20 @@ class WindowDisplay(_CvWindows):
         except cv2.error as exc:
             raise RuntimeError(f"cannot open a window ({exc.err}): run on a desktop, or use --headless") from exc
         self.names = (CANVAS_WINDOW, RESULT_WINDOW)
-        cv2.imshow(CANVAS_WINDOW, np.zeros((window, window, 3), np.uint8))  # sized from the start
+        cv2.imshow(CANVAS_WINDOW, self._canvas.image)  # sized from the start
         cv2.imshow(RESULT_WINDOW, self._composer.result)
         cv2.moveWindow(CANVAS_WINDOW, 0, 0)
         cv2.moveWindow(RESULT_WINDOW, window + 10, 0)
         if on_mouse is not None:
-            cv2.setMouseCallback(CANVAS_WINDOW, lambda e, x, y, f, _: on_mouse(e, x, y, f))
+            cv2.setMouseCallback(CANVAS_WINDOW, lambda e, x, y, f, _: self._mouse(on_mouse, e, x, y, f))
+
+    def _mouse(self, handler: MouseHandler, event: int, x: int, y: int, flags: int) -> None:
+        point = to_canvas(x, y, self._canvas.layout.canvas, self.window, event == cv2.EVENT_LBUTTONDOWN)
+        if point is not None:
+            handler(event, point[0], point[1], flags)
 
     def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
-        cv2.imshow(CANVAS_WINDOW, canvas)
+        cv2.imshow(CANVAS_WINDOW, self._canvas.compose(canvas, hud.instruction if hud is not None else None))
         cv2.imshow(RESULT_WINDOW, self._composer.compose(result, hud))
         self._wait(wait_ms)
         if self._frames % CLOSED_CHECK_FRAMES == 0:
@@ -192,44 +204,58 @@ class WindowDisplay(_CvWindows):
 
 
 class KioskDisplay(_CvWindows):
-    """One fullscreen window: canvas | render | target (+ HUD), scaled to the screen.
+    """One fullscreen window: the instruction, and canvas and swarm side by side below it, as large
+    as the screen allows (:class:`~live.display.screen.KioskScreen`).
 
     The window is made ``WINDOW_NORMAL`` first, then set fullscreen (OpenCV ignores fullscreen
-    otherwise). The picture is composed at (window, 3 * window), then scaled into an image of the
-    window's size with black bars (OpenCV's Qt window shows an image 1:1, centred); the screen
-    size is read back from the window now and then, and the image is reallocated only when it
-    changes. Mouse positions are mapped back to canvas pixels; a click beside the canvas starts no
-    stroke, and a stroke that leaves it is clamped to its edge.
+    otherwise). OpenCV's Qt window shows an image 1:1, centred, so the screen is composed at the
+    window's size, read back from the window now and then; the screen's buffers are made again
+    only when that size changes. Mouse positions are mapped back to canvas pixels; a click beside
+    the drawing area starts no stroke, and a stroke that leaves it stops at its frame.
 
     Args:
-        window: side of the canvas part of the picture.
+        window: side of the canvas in its own pixels.
         on_mouse: called with (cv2 event, x, y, flags) in canvas pixels.
         on_key: called with each key code in [0, 255].
+        ui: the font of the instruction and ``target_preview``.
 
     Raises:
         RuntimeError: no display to open a window on.
     """
 
-    def __init__(self, window: int, on_mouse: MouseHandler | None = None, on_key: KeyHandler | None = None):
+    #: The screen assumed until the window reports its size.
+    FIRST_SIZE = (1280, 720)
+
+    def __init__(
+        self,
+        window: int,
+        on_mouse: MouseHandler | None = None,
+        on_key: KeyHandler | None = None,
+        ui: UiConfig | None = None,
+    ):
         super().__init__(on_key)
         self.window = window
-        self._composer = _Composer(window)
-        self.picture = np.zeros((window, 3 * window, 3), np.uint8)
-        self.image = self.picture  # what is shown: the picture until the screen size is known
-        self._scaled = self.picture
-        self._box = (0, 0, 1.0)  # the picture's left, top and scale in the image
+        ui = ui or UiConfig()
+        self._painter = _painter(ui)
+        self._preview = ui.target_preview == "small"
+        self.screen = KioskScreen(*self.FIRST_SIZE, self._painter, self._preview)
         try:
             cv2.namedWindow(KIOSK_WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_GUI_NORMAL | cv2.WINDOW_KEEPRATIO)
         except cv2.error as exc:
             raise RuntimeError(f"cannot open a window ({exc.err}): run on a desktop, or use --headless") from exc
         self.names = (KIOSK_WINDOW,)
-        cv2.imshow(KIOSK_WINDOW, self.image)
+        cv2.imshow(KIOSK_WINDOW, self.screen.image)
         cv2.setWindowProperty(KIOSK_WINDOW, cv2.WND_PROP_FULLSCREEN, cv2.WINDOW_FULLSCREEN)
         if on_mouse is not None:
             cv2.setMouseCallback(KIOSK_WINDOW, lambda e, x, y, f, _: self._mouse(on_mouse, e, x, y, f))
 
+    @property
+    def image(self) -> np.ndarray:
+        """What is shown: (H, W, 3) uint8 BGR at the screen's size."""
+        return self.screen.image
+
     def _mouse(self, handler: MouseHandler, event: int, x: int, y: int, flags: int) -> None:
-        point = screen_to_canvas(event, x, y, self._box, self.window)
+        point = self.screen.to_canvas(x, y, self.window, event == cv2.EVENT_LBUTTONDOWN)
         if point is not None:
             handler(event, point[0], point[1], flags)
 
@@ -239,29 +265,15 @@ class KioskDisplay(_CvWindows):
         except cv2.error:
             return
         sw, sh = w + 2 * max(0, x), h + 2 * max(0, y)  # the window; the image is centred in it
-        if sw < 16 or sh < 16 or (sh, sw) == self.image.shape[:2]:
+        if sw < 64 or sh < 48 or (sw, sh) == self.screen.layout.size:
             return
-        ph, pw = self.picture.shape[:2]
-        scale = min(sw / pw, sh / ph)
-        dw, dh = max(1, int(pw * scale)), max(1, int(ph * scale))
-        left, top = (sw - dw) // 2, (sh - dh) // 2
-        self.image = np.zeros((sh, sw, 3), np.uint8)
-        self._scaled = np.zeros((dh, dw, 3), np.uint8)
-        self._box = (left, top, scale)
-        log.info("kiosk: %dx%d screen, picture scaled by %.2f", sw, sh, scale)
+        self.screen = KioskScreen(sw, sh, self._painter, self._preview)
+        log.info("kiosk: %dx%d screen, drawing area %d px", sw, sh, self.screen.layout.canvas[2])
 
     def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
         if self._frames < SETTLE_FRAMES or self._frames % CLOSED_CHECK_FRAMES == 1:
             self._fit_screen()  # every frame while the window manager settles, then now and then
-        w = self.window
-        self.picture[:, :w] = canvas
-        self.picture[:, w:] = self._composer.compose(result, hud)
-        if self.image is not self.picture:
-            left, top, _ = self._box
-            dh, dw = self._scaled.shape[:2]
-            cv2.resize(self.picture, (dw, dh), dst=self._scaled, interpolation=cv2.INTER_LINEAR)
-            self.image[top : top + dh, left : left + dw] = self._scaled
-        cv2.imshow(KIOSK_WINDOW, self.image)
+        cv2.imshow(KIOSK_WINDOW, self.screen.compose(canvas, result, hud))
         self._wait(wait_ms)
 
 
@@ -293,30 +305,37 @@ def _check_screen() -> None:
         )
 
 
-def _window(window: int, on_mouse: MouseHandler | None, on_key: KeyHandler | None) -> Display:
+Opener = Callable[[int, MouseHandler | None, KeyHandler | None, UiConfig | None], Display]
+
+
+def _window(window: int, on_mouse: MouseHandler | None, on_key: KeyHandler | None, ui: UiConfig | None) -> Display:
     _check_screen()
-    return WindowDisplay(window, on_mouse, on_key)
+    return WindowDisplay(window, on_mouse, on_key, ui)
 
 
-def _kiosk(window: int, on_mouse: MouseHandler | None, on_key: KeyHandler | None) -> Display:
+def _kiosk(window: int, on_mouse: MouseHandler | None, on_key: KeyHandler | None, ui: UiConfig | None) -> Display:
     _check_screen()
-    return KioskDisplay(window, on_mouse, on_key)
+    return KioskDisplay(window, on_mouse, on_key, ui)
 
 
-#: How each kind of display opens: ``(window, on_mouse, on_key) -> Display``.
-DISPLAYS: dict[DisplayKind, Callable[[int, MouseHandler | None, KeyHandler | None], Display]] = {
+#: How each kind of display opens: ``(window, on_mouse, on_key, ui) -> Display``.
+DISPLAYS: dict[DisplayKind, Opener] = {
     DisplayKind.WINDOW: _window,
     DisplayKind.KIOSK: _kiosk,
-    DisplayKind.OFFSCREEN: lambda window, on_mouse, on_key: OffscreenDisplay(window, compose=True),
-    DisplayKind.NONE: lambda window, on_mouse, on_key: OffscreenDisplay(window),
+    DisplayKind.OFFSCREEN: lambda window, on_mouse, on_key, ui: OffscreenDisplay(window, compose=True, ui=ui),
+    DisplayKind.NONE: lambda window, on_mouse, on_key, ui: OffscreenDisplay(window, ui=ui),
 }
 
 
 def open_display(
-    kind: DisplayKind | str, window: int, on_mouse: MouseHandler | None = None, on_key: KeyHandler | None = None
+    kind: DisplayKind | str,
+    window: int,
+    on_mouse: MouseHandler | None = None,
+    on_key: KeyHandler | None = None,
+    ui: UiConfig | None = None,
 ) -> Display:
     """Opens the display named ``kind``; a window hands mouse events and key codes to ``on_mouse``
-    and ``on_key``.
+    and ``on_key``; ``ui`` gives the instruction's font and the kiosk's target preview.
 
     Raises:
         ValueError: an unknown kind.
@@ -324,4 +343,4 @@ def open_display(
     """
     if kind not in DISPLAYS:
         raise ValueError(f"unknown display '{kind}': use {', '.join(DISPLAYS)}")
-    return DISPLAYS[DisplayKind(kind)](window, on_mouse, on_key)
+    return DISPLAYS[DisplayKind(kind)](window, on_mouse, on_key, ui)

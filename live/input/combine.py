@@ -12,6 +12,7 @@ one over the other, the first status, finished when one has finished, their stat
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -72,7 +73,7 @@ class CombinedInput(Input):
                 return None  # the end of a stroke that was dropped
             self._owner = i
             self._down.add(pen.pen)
-            return pen if pen.phase is Phase.DOWN else Pen(Phase.DOWN, pen.x, pen.y, pen.pen)
+            return pen if pen.phase is Phase.DOWN else dataclasses.replace(pen, phase=Phase.DOWN)
         if pen.phase is Phase.UP:
             self._down.discard(pen.pen)
             if not self._down:

@@ -32,6 +32,8 @@ class Pen:
     x: float
     y: float
     pen: int = 0
+    hand: bool = False
+    """True for a fingertip seen by the camera (the screen then explains the hand's gestures)."""
 
 
 class Command(enum.Enum):

@@ -253,7 +253,7 @@ class StrokeBuilder:
         return self._last is not None
 
     def _pen(self, phase: Phase, point: Point) -> Pen:
-        return Pen(phase, point[0], point[1], self.pen)
+        return Pen(phase, point[0], point[1], self.pen, hand=True)
 
     def update(self, point: Point | None, drawing: bool, t: float) -> list[Pen]:
         """Feeds one sample; returns its pen events in order.

@@ -1,0 +1,114 @@
+"""The loop tells the visitor what to do, and the creatures' eyes follow the pen (issue 9)."""
+
+import math
+from pathlib import Path
+
+import pytest
+import torch
+
+from live.app import Installation
+from live.config import load_config
+from live.display import OffscreenDisplay
+from live.display.guide import Step
+from live.fit import build
+from live.input import Command, Pen, Phase
+from live.record import Recorder
+from live.render.eyes import canvas_to_ndc
+from tests.test_app_loop import SMALL, draw_square
+
+
+def make(tmp_path, kiosk=False, **extra):
+    config = load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), **extra})
+    scene = build(config)
+    recorder = Recorder(config.record, config.paths.recordings, (64, 128))
+    display = OffscreenDisplay(config.app.window, compose=True, ui=config.ui)
+    return Installation(config, scene, display, recorder, kiosk=kiosk, start=0.0), recorder, display
+
+
+class TestInstructions:
+    def test_a_visit_step_by_step(self, tmp_path):
+        install, rec, display = make(tmp_path, **{"app.idle_seconds": 30.0, "ui.countdown_seconds": 10.0})
+        ui = install.config.ui
+        with rec:
+            install.frame([], 0.0)
+            assert install.hud.instruction.text == ui.invite_mouse
+            assert display.last_canvas is not None and display.last_canvas.shape[0] > 128  # the band
+            draw_square(install, 0.1)
+            install.frame([], 0.2)
+            assert (install.hud.instruction.step, install.hud.instruction.text) == (Step.DRAWING, ui.drawing_mouse)
+            install.frame([Command.CLEAR], 0.3)
+            assert install.hud.instruction.step is Step.INVITE
+            draw_square(install, 0.4)
+            install.frame([Command.SUBMIT], 0.5)
+            assert install.hud.instruction.step is Step.SENT
+            install.frame([Command.EXPORT], 0.6)
+            rec.wait()
+            install.frame([], 0.7)
+            said = install.hud.instruction
+            assert said.step is Step.EXPORTED and said.clip == Path(rec.exported[-1])
+            assert said.clip.name in said.text
+            # 10 s before the idle timeout: the countdown, in whole seconds.
+            install.frame([], 0.6 + 20.5)
+            said = install.hud.instruction
+            assert said.step is Step.COUNTDOWN and said.seconds == 10 and "10" in said.text
+            install.frame([], 0.6 + 27.2)
+            assert install.hud.instruction.seconds == 3
+            install.frame([], 0.6 + 30.1)  # the timeout: attract mode, the invitation again
+            assert install.hud.mode == "attract" and install.hud.instruction.step is Step.INVITE
+
+    def test_the_hand_gets_its_own_texts(self, tmp_path):
+        install, rec, _ = make(tmp_path)
+        ui = install.config.ui
+        with rec:
+            install.handle(Pen(Phase.DOWN, 30, 30, hand=True), 0.1)
+            install.frame([], 0.2)
+            assert install.hud.instruction.text == ui.drawing_hand
+            install.handle(Pen(Phase.UP, 30, 30, hand=True), 0.3)
+            install.handle(Pen(Phase.DOWN, 60, 60), 0.4)  # then the mouse
+            install.frame([], 0.5)
+            assert install.hud.instruction.text == ui.drawing_mouse
+
+    def test_hand_input_invites_with_the_hand(self, tmp_path):
+        install, rec, _ = make(tmp_path, **{"app.input": "hand"})
+        with rec:
+            install.frame([], 0.0)
+            assert install.hud.instruction.text == install.config.ui.invite_hand
+
+
+class TestHud:
+    def test_off_in_a_kiosk_until_h(self, tmp_path):
+        install, rec, _ = make(tmp_path, kiosk=True)
+        with rec:
+            assert not install.hud.stats
+            install.frame([Command.HUD], 0.1)
+            assert install.hud.stats
+
+    def test_kiosk_hud_on_request_and_windows_as_before(self, tmp_path):
+        assert make(tmp_path, kiosk=True, **{"ui.kiosk_hud": True})[0].hud.stats
+        assert make(tmp_path, kiosk=False)[0].hud.stats
+
+
+class TestEyes:
+    def test_not_lively_is_the_seeds_look(self, tmp_path):
+        install, rec, _ = make(tmp_path, **{"ui.lively": False})
+        with rec:
+            install.frame([], 0.0)
+            arranger = install.scene.arranger
+            assert install.eyes is None
+            want = (arranger.color().clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
+            assert (install.view.image[:, :64] == want).all()
+
+    @pytest.mark.parametrize("corner", [(4, 4), (123, 4), (4, 123), (123, 123)])
+    def test_pupils_turn_to_the_pen(self, tmp_path, corner):
+        install, rec, _ = make(tmp_path, **{"app.steps_per_frame": 1, "optim.lr": 1e-6})  # creatures nearly still
+        with rec:
+            install.handle(Pen(Phase.DOWN, *corner), 0.0)
+            for i in range(40):
+                install.frame([Pen(Phase.MOVE, *corner)], i / 60)
+            centers = install.scene.arranger.centers()
+            pupil = install.eyes.gaze  # (N, 2) the smoothed gaze, in NDC directions
+            pen = torch.tensor(canvas_to_ndc(*corner, 128))
+            toward = torch.nn.functional.normalize(pen - centers, dim=1)
+            cosine = (torch.nn.functional.normalize(pupil, dim=1) * toward).sum(dim=1)
+            assert bool((cosine > 0.95).all()), cosine
+            assert math.isfinite(float(pupil.norm()))
