@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from live.app.state import Attract, Plateau, QuitChord
-from live.config import Config
+from live.config import Config, InputKind
 from live.display import HudState, ResultView
 from live.display.guide import Guide
 from live.fit import Scene
@@ -75,7 +75,7 @@ class Installation:
         # The HUD is for staff: in a kiosk it starts hidden unless ui.kiosk_hud ('h' shows it).
         stats = config.ui.kiosk_hud if kiosk else app.hud
         self.hud = HudState(backend=scene.backend, device=str(scene.device), stats=stats)
-        self.guide = Guide(config.ui, hand=app.input == "hand")
+        self.guide = Guide(config.ui, hand=app.input is InputKind.HAND)
         swarm = scene.renderer.swarm
         self.eyes = Eyes(len(swarm), config.swarm.seed, swarm.start.dtype, swarm.device) if config.ui.lively else None
         self._pens: dict[int, tuple[float, float]] = {}  # pens down now: where, in canvas pixels
