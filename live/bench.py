@@ -225,7 +225,7 @@ def run_loop_bench(
     frames: int = 10000,
     warmup: int = 500,
     threads: int | None = None,
-    input: str = "mouse",
+    input: str = InputKind.MOUSE,
     camera: str | None = None,
 ) -> dict:
     """Runs the headless loop (composing the display frames and HUD, showing nothing) on a
@@ -257,28 +257,12 @@ def run_loop_bench(
     """
     import json
     import tempfile
-    import time
 
-    from live.app import run_live
+    from live.app import RunOptions, run_live
     from live.config import load_config
 
-    if frames < 1 or warmup < 0:
-        raise ValueError(f"--frames must be at least 1 and --warmup at least 0, got {frames}, {warmup}")
-    if input not in tuple(InputKind):
-        raise ValueError(f"--input {input!r} is not allowed: use {' or '.join(InputKind)}")
-    input = InputKind(input)
-    if input is InputKind.HAND and camera is None:
-        raise ValueError("--input hand needs --camera SOURCE (a webcam index or a video file)")
-    total = warmup + frames
-    marks: dict[str, float] = {"peak": 0.0}
-
-    def probe(install) -> None:
-        if install.frames in (warmup, total):
-            install.recorder.wait()
-            marks["start" if install.frames == warmup else "end"] = rss_mb()
-        if install.frames % 100 == 0:
-            marks["peak"] = max(marks["peak"], rss_mb())
-
+    input = _loop_input(frames, warmup, input, camera)
+    probe = _LoopProbe(warmup, warmup + frames)
     with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
         extra = {} if threads is None else {"app.threads": threads}
         if input is InputKind.HAND:
@@ -286,34 +270,13 @@ def run_loop_bench(
         config = load_config(None, {**LOOP_SETTINGS, **extra, "paths.recordings": folder})
         script = f"{folder}/script.json"
         with open(script, "w") as f:
-            json.dump(loop_script(total), f)
-        times = np.zeros(total)
-        marks["launch"] = rss_mb()
+            json.dump(loop_script(probe.total), f)
         began = time.perf_counter()
-        result = run_live(config, DisplayKind.OFFSCREEN, script, max_frames=total, frame_times=times, on_frame=probe)
+        result = run_live(config, DisplayKind.OFFSCREEN, script, probe.total, RunOptions(on_frame=probe))
         wall = time.perf_counter() - began
-    rss_end = marks.get("end") or rss_mb()  # no "end" when the run was stopped early
-    timed = times[warmup:]
-    rss_start = marks.get("start", marks["launch"])
-    figures = {
-        "fps": float(1.0 / np.median(timed)),
-        "fps_mean": float(len(timed) / timed.sum()),
-        "ms_p90": float(np.percentile(timed, 90) * 1e3),
-        "frames": int(len(timed)),
-        "warmup": warmup,
-        "rss_start_mb": round(rss_start, 1),
-        "rss_end_mb": round(rss_end, 1),
-        "rss_growth_pct": round(100.0 * (rss_end - rss_start) / rss_start, 2) if rss_start else None,
-        "rss_peak_mb": round(max(marks["peak"], rss_end), 1),
-        "recordings": len(result.exported),
-        "failed_frames": result.failed_frames,
-        "sprites": LOOP_SETTINGS["swarm.sprites"],
-        "size": LOOP_SETTINGS["render.size"],
-        "backend": LOOP_SETTINGS["render.backend"],
-        "device": LOOP_SETTINGS["render.device"],
-        "threads": config.app.threads or torch.get_num_threads(),
-        "input": input.value,
-    }
+    figures = probe.figures()
+    figures.update(recordings=len(result.exported), failed_frames=result.failed_frames)
+    figures.update(_loop_scene(config), input=input.value)
     if input is InputKind.HAND:
         stats = result.input_stats
         figures.update(
@@ -324,6 +287,73 @@ def run_loop_bench(
             hand_fps=round(stats.get("hand_frames", 0) / wall, 1) if wall > 0 else None,
         )
     return figures
+
+
+def _loop_input(frames: int, warmup: int, input: str, camera: str | None) -> InputKind:
+    """Checks the loop benchmark's arguments; returns the input kind.
+
+    Raises:
+        ValueError: fewer than 1 frame, a negative warm-up, an unknown input, or hand input
+            without a camera.
+    """
+    if frames < 1 or warmup < 0:
+        raise ValueError(f"--frames must be at least 1 and --warmup at least 0, got {frames}, {warmup}")
+    if input not in tuple(InputKind):
+        raise ValueError(f"--input {input!r} is not allowed: use {' or '.join(InputKind)}")
+    if input == InputKind.HAND and camera is None:
+        raise ValueError("--input hand needs --camera SOURCE (a webcam index or a video file)")
+    return InputKind(input)
+
+
+def _loop_scene(config) -> dict:
+    """The loop benchmark's scene, as its figures name it."""
+    return {
+        "sprites": LOOP_SETTINGS["swarm.sprites"],
+        "size": LOOP_SETTINGS["render.size"],
+        "backend": LOOP_SETTINGS["render.backend"],
+        "device": LOOP_SETTINGS["render.device"],
+        "threads": config.app.threads or torch.get_num_threads(),
+    }
+
+
+class _LoopProbe:
+    """Called after every frame of the loop benchmark: keeps the frame times and reads RSS.
+
+    RSS is read after the warm-up and after the last frame, each time once the exporter is idle,
+    and every 100 frames for the peak.
+    """
+
+    def __init__(self, warmup: int, total: int) -> None:
+        self.warmup, self.total = warmup, total
+        self.times = np.zeros(total)
+        self.marks = {"launch": rss_mb(), "peak": 0.0}
+
+    def __call__(self, install, seconds: float) -> None:
+        if install.frames <= self.total:
+            self.times[install.frames - 1] = seconds
+        if install.frames in (self.warmup, self.total):
+            install.recorder.wait()
+            self.marks["start" if install.frames == self.warmup else "end"] = rss_mb()
+        if install.frames % 100 == 0:
+            self.marks["peak"] = max(self.marks["peak"], rss_mb())
+
+    def figures(self) -> dict:
+        """Frame rate and memory over the timed frames."""
+        marks = self.marks
+        rss_end = marks.get("end") or rss_mb()  # no "end" when the run was stopped early
+        rss_start = marks.get("start", marks["launch"])
+        timed = self.times[self.warmup :]
+        return {
+            "fps": float(1.0 / np.median(timed)),
+            "fps_mean": float(len(timed) / timed.sum()),
+            "ms_p90": float(np.percentile(timed, 90) * 1e3),
+            "frames": int(len(timed)),
+            "warmup": self.warmup,
+            "rss_start_mb": round(rss_start, 1),
+            "rss_end_mb": round(rss_end, 1),
+            "rss_growth_pct": round(100.0 * (rss_end - rss_start) / rss_start, 2) if rss_start else None,
+            "rss_peak_mb": round(max(marks["peak"], rss_end), 1),
+        }
 
 
 def format_loop(figures: dict) -> str:

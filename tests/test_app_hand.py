@@ -12,7 +12,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from live.app import Installation, run_live
+from live.app import Installation, RunOptions, run_live
 from live.app.loop import STATUS_SECONDS
 from live.display import OffscreenDisplay
 from live.fit import build
@@ -250,9 +250,8 @@ class TestRunWithAnInput:
         fake = FakeInput([down(30, 30), move(90, 90), up(90, 90)])
         monkeypatch.setattr(run, "open_input", lambda config, kind, script=None: run.Inputs(fake))
         statuses = []
-        result = run_live(
-            small_config(tmp_path), "offscreen", max_frames=5, on_frame=lambda i: statuses.append(i.hud.status)
-        )
+        options = RunOptions(on_frame=lambda install, seconds: statuses.append(install.hud.status))
+        result = run_live(small_config(tmp_path), "offscreen", max_frames=5, options=options)
         assert result.frames == 5 and fake.overlays == 5 and fake.closed
         assert statuses == ["camera lost"] * 5
 
@@ -297,11 +296,11 @@ class TestHeadlessHandRun:
         script = write_script(tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.3}], end=10000.0)
         seen = {}
 
-        def probe(install):
+        def probe(install, seconds):
             seen["target"] = install.scene.arranger.target.detach().cpu().numpy().copy()
             time.sleep(0.02)  # a kiosk-like pace: the 4.8 s video takes a few hundred frames
 
-        result = run_live(config, "none", script, max_frames=600, on_frame=probe)
+        result = run_live(config, "none", script, max_frames=600, options=RunOptions(on_frame=probe))
         assert result.frames < 600, "the run should end with the video (camera.loop_video=false)"
         assert result.failed_frames == 0 and result.input_stats["hand_found"] > 0
         target = seen["target"]
@@ -355,12 +354,12 @@ class TestCameraLost:
         )
         statuses = []
 
-        def probe(install):
+        def probe(install, seconds):
             statuses.append(install.hud.status)
             if not any(s.startswith("camera lost") for s in statuses):
                 time.sleep(0.2)  # the frame clock waits for the tracking thread to start
 
-        result = run_live(config, "none", script, on_frame=probe)
+        result = run_live(config, "none", script, options=RunOptions(on_frame=probe))
         assert result.frames == 31 and result.failed_frames == 0 and len(result.exported) == 1
         assert any(s.startswith("camera lost") for s in statuses)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from live.app import Attract, FrameClock, Installation, Plateau, QuitChord, run_live
+from live.app import Attract, FrameClock, Installation, Plateau, QuitChord, RunOptions, run_live
 from live.config import ConfigError, load_config
 from live.display import OffscreenDisplay
 from live.fit import build
@@ -313,12 +313,12 @@ class TestHeadlessRun:
             tmp_path, [{"t": 0.0, "stroke": SQUARE, "duration": 0.2}, {"t": 0.3, "key": "s"}], end=100.0
         )
 
-        def probe(install):
+        def probe(install, seconds):
             if install.frames == 10:
                 os.kill(os.getpid(), signal.SIGTERM)
 
         before = signal.getsignal(signal.SIGTERM)
-        result = run_live(config, "none", script, on_frame=probe)
+        result = run_live(config, "none", script, options=RunOptions(on_frame=probe))
         assert result.quit and result.frames == 10 and len(result.exported) == 1
         assert signal.getsignal(signal.SIGTERM) is before
 

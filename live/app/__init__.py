@@ -1,7 +1,7 @@
 """The live installation (``live run``): the frame loop and its small state machines."""
 
 from live.app.loop import Installation
-from live.app.run import FrameClock, RunResult, run_live
+from live.app.run import FrameClock, RunOptions, RunResult, run_live
 from live.app.state import Attract, Plateau, QuitChord
 
-__all__ = ["Attract", "FrameClock", "Installation", "Plateau", "QuitChord", "RunResult", "run_live"]
+__all__ = ["Attract", "FrameClock", "Installation", "Plateau", "QuitChord", "RunOptions", "RunResult", "run_live"]

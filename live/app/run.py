@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from live.app.loop import Installation
 from live.config import Config
 from live.display import DisplayKind, open_display
@@ -25,6 +23,7 @@ from live.input.kinds import INPUTS
 from live.input.mouse import MouseInput
 from live.input.script import Script, ScriptInput, load_script
 from live.record import Recorder
+from live.record.recorder import Writer
 
 log = logging.getLogger("live.app")
 
@@ -137,16 +136,26 @@ def open_input(config: Config, display: DisplayKind, script: Script | None = Non
     return Inputs(source, mouse, keyboard)
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """The seams of a run for tests and benchmarks; ``live run`` uses none of them."""
+
+    clock: Callable[[], float] | None = None
+    """Seconds, called once per frame (default: the script's frame clock, else ``time.monotonic``)."""
+    scene: Scene | None = None
+    """A prebuilt scene (default: :func:`live.fit.build`)."""
+    writer: Writer | None = None
+    """The recorder's file writer (default: GIF, and MP4 when ``record.mp4``)."""
+    on_frame: Callable[[Installation, float], None] | None = None
+    """Called after each frame, outside its timing, with the frame's wall time in seconds."""
+
+
 def run_live(
     config: Config,
     display_kind: DisplayKind | str = DisplayKind.WINDOW,
     script_path: str | Path | None = None,
     max_frames: int | None = None,
-    clock: Callable[[], float] | None = None,
-    frame_times: np.ndarray | None = None,
-    scene: Scene | None = None,
-    writer=None,
-    on_frame: Callable[[Installation], None] | None = None,
+    options: RunOptions | None = None,
 ) -> RunResult:
     """Runs the installation until quit, the script's end, or ``max_frames``.
 
@@ -156,90 +165,125 @@ def run_live(
         display_kind: where frames go (:class:`~live.display.DisplayKind`, or its name).
         script_path: a headless script (docs/script-format.md); its clock drives the run.
         max_frames: stop after this many frames.
-        clock: seconds, called once per frame (default: the script's frame clock, else
-            ``time.monotonic``).
-        frame_times: filled with each frame's wall time in seconds (benchmark), as long as it is.
-        scene: a prebuilt scene (default: :func:`live.fit.build`).
-        writer: the recorder's writer (tests).
-        on_frame: called after each frame, outside its timing (benchmark probes).
+        options: seams for tests and benchmarks.
 
     Raises:
         ValueError: a bad script or an input that cannot run in this mode.
         RuntimeError: no screen for a window, or too many failed frames in a row.
     """
-    app = config.app
+    options = options or RunOptions()
     display_kind = DisplayKind(display_kind)
-    if display_kind is DisplayKind.WINDOW and app.kiosk:
+    if display_kind is DisplayKind.WINDOW and config.app.kiosk:
         display_kind = DisplayKind.KIOSK
+    script = _load_script(config, script_path)
+    _check_end(config, display_kind, script, max_frames)
+    clock = options.clock or (FrameClock(script.fps) if script is not None else time.monotonic)
+    scene = options.scene or build(config)
+    with contextlib.ExitStack() as stack:
+        start = clock()
+        install, source = _open(stack, config, display_kind, script, scene, start, options.writer)
+        max_fps = config.app.max_fps if display_kind.windowed else 0.0
+        quit = _run_frames(install, source, clock, start, max_fps, max_frames, options.on_frame)
+        return _finish(install, source, quit)
+
+
+def _load_script(config: Config, path: str | Path | None) -> Script | None:
+    """The headless script at ``path``, its keys those of a window (never a kiosk), or None."""
+    if path is None:
+        return None
+    return load_script(path, config.app.window, keymap(config.app.quit_key, kiosk=False))
+
+
+def _check_end(config: Config, display: DisplayKind, script: Script | None, max_frames: int | None) -> None:
+    """Refuses a run that could never end (headless, with nothing to stop it) or a bad limit.
+
+    Raises:
+        ValueError: the limit is below 1, or a headless run has no end.
+    """
     if max_frames is not None and max_frames < 1:
         raise ValueError(f"--max-frames must be at least 1, got {max_frames}")
-    script = None
-    if script_path is not None:
-        script = load_script(script_path, app.window, keymap(app.quit_key, kiosk=False))
-    if clock is None:
-        clock = FrameClock(script.fps) if script is not None else time.monotonic
-    if script is None and not display_kind.windowed and max_frames is None and not ends_by_itself(config):
+    if script is None and not display.windowed and max_frames is None and not ends_by_itself(config):
         raise ValueError(
             "a headless run needs --script FILE or --max-frames N to know when to stop "
             "(or hand input from a video file with camera.loop_video=false)"
         )
-    scene = scene or build(config)
-    result = RunResult()
-    period = 1.0 / app.max_fps if app.max_fps > 0 and display_kind.windowed else 0.0
-    with contextlib.ExitStack() as stack:
-        if app.threads:
-            stack.enter_context(_torch_threads(app.threads))
-        recorder = stack.enter_context(
-            Recorder(
-                config.record, config.paths.recordings, (config.render.size, 2 * config.render.size), writer=writer
-            )
-        )
-        inputs = open_input(config, display_kind, script)
-        source = stack.enter_context(inputs.source)
-        display = stack.enter_context(
-            open_display(
-                display_kind,
-                app.window,
-                inputs.mouse.on_mouse if inputs.mouse else None,
-                inputs.keyboard.press if inputs.keyboard else None,
-                config.ui,
-            )
-        )
-        now = clock()
-        install = Installation(config, scene, display, recorder, display_kind is DisplayKind.KIOSK, now, source)
-        stack.enter_context(_quit_on_sigterm(install))
-        failed_polls = 0
-        while True:
-            began = time.perf_counter()
-            if install.frames:
-                now = clock()
-            try:
-                events = source.poll(now)
-            except Exception as exc:  # a camera glitch must not end the installation
-                failed_polls += 1
-                if failed_polls == 1 or failed_polls % 100 == 0:
-                    log.exception("input failed (%d times): %s", failed_polls, exc)
-                events = []
-            install.frame(events, now)
-            if period:
-                rest = period - (time.perf_counter() - began)
-                if rest > 0.001:
-                    time.sleep(rest)
-            if frame_times is not None and install.frames <= len(frame_times):
-                frame_times[install.frames - 1] = time.perf_counter() - began
-            if on_frame is not None:
-                on_frame(install)
-            if install.quit or not display.open:
-                result.quit = True
-                break
-            if max_frames is not None and install.frames >= max_frames:
-                break
-            if source.finished(now):
-                break
-        result.frames = install.frames
-        result.failed_frames = install.failed_frames
-        result.input_stats = source.stats()
-        recorder.close()  # export what is recorded and wait, before the summary below
-        result.exported = list(recorder.exported)
-        result.failed_exports = recorder.failures
-    return result
+
+
+def _open(
+    stack: contextlib.ExitStack,
+    config: Config,
+    display_kind: DisplayKind,
+    script: Script | None,
+    scene: Scene,
+    now: float,
+    writer: Writer | None,
+) -> tuple[Installation, Input]:
+    """Opens the run's resources on ``stack`` (torch threads, recorder, inputs, display, SIGTERM)
+    and the installation that uses them; returns it and the input it polls."""
+    app = config.app
+    if app.threads:
+        stack.enter_context(_torch_threads(app.threads))
+    size = config.render.size
+    recorder = stack.enter_context(Recorder(config.record, config.paths.recordings, (size, 2 * size), writer=writer))
+    inputs = open_input(config, display_kind, script)
+    source = stack.enter_context(inputs.source)
+    on_mouse = inputs.mouse.on_mouse if inputs.mouse else None
+    on_key = inputs.keyboard.press if inputs.keyboard else None
+    display = stack.enter_context(open_display(display_kind, app.window, on_mouse, on_key, config.ui))
+    install = Installation(config, scene, display, recorder, display_kind is DisplayKind.KIOSK, now, source)
+    stack.enter_context(_quit_on_sigterm(install))
+    return install, source
+
+
+def _run_frames(
+    install: Installation,
+    source: Input,
+    clock: Callable[[], float],
+    now: float,
+    max_fps: float,
+    max_frames: int | None,
+    on_frame: Callable[[Installation, float], None] | None,
+) -> bool:
+    """Frames until quit, ``max_frames`` or the input's end; returns whether the visitor quit.
+
+    The first frame runs at ``now``, each later one at a new ``clock()``. A failing poll (a camera
+    glitch) is logged now and then and the frame goes on without events; with ``max_fps`` > 0 a
+    frame that finishes early sleeps the rest of its period.
+    """
+    period = 1.0 / max_fps if max_fps > 0 else 0.0
+    failed_polls = 0
+    while True:
+        began = time.perf_counter()
+        if install.frames:
+            now = clock()
+        try:
+            events = source.poll(now)
+        except Exception as exc:  # a camera glitch must not end the installation
+            failed_polls += 1
+            if failed_polls == 1 or failed_polls % 100 == 0:
+                log.exception("input failed (%d times): %s", failed_polls, exc)
+            events = []
+        install.frame(events, now)
+        rest = period - (time.perf_counter() - began)
+        if rest > 0.001:
+            time.sleep(rest)
+        if on_frame is not None:
+            on_frame(install, time.perf_counter() - began)
+        if install.quit or not install.display.open:
+            return True
+        if (max_frames is not None and install.frames >= max_frames) or source.finished(now):
+            return False
+
+
+def _finish(install: Installation, source: Input, quit: bool) -> RunResult:
+    """What the run did; waits for the recorder to export what it holds first."""
+    recorder = install.recorder
+    recorder.close()  # export what is recorded and wait, before the summary
+    return RunResult(
+        frames=install.frames,
+        exported=list(recorder.exported),
+        failed_exports=recorder.failures,
+        failed_frames=install.failed_frames,
+        quit=quit,
+        input_stats=source.stats(),
+    )
