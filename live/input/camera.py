@@ -286,81 +286,157 @@ class Camera:
             self._set_status(CameraStatus.OK, "")
 
     def _run(self) -> None:
-        cfg = self.config
+        """The capture thread: opens the source (again, after a growing wait, while it fails), reads
+        it and delivers every new picture; it never raises."""
         cap, self._initial = self._initial, None
-        index = 0
-        attempt = 0
-        # File state: frames read in this pass, the time the file started playing, loops done.
-        file_fps, pass_frames, file_offset, play_start = DEFAULT_FILE_FPS, 0, 0.0, 0.0
-        fresh = True  # cap was just opened
-        last_good = last_change = self._clock()
-        last_sample: np.ndarray | None = None
+        reader = _FileReader(self) if self.is_file else _WebcamReader(self)
+        if cap is not None:
+            reader.opened(cap)
+        attempt = index = 0
         while not self._stop.is_set():
             try:
                 if cap is None:
-                    cap = self._open()
+                    cap = self._open_or_wait(attempt)
                     if cap is None:
-                        delay = min(cfg.retry_max_s, cfg.retry_s * 2.0**attempt)
                         attempt += 1
-                        what = "cannot open the video file" if self.is_file else "cannot open the webcam"
-                        self._set_status(CameraStatus.LOST, f"{what}; retrying in {delay:.1f} s")
-                        self._stop.wait(delay)
                         continue
-                    fresh = True
-                if fresh:
-                    fresh = False
-                    if self.is_file:
-                        fps = cap.get(cv2.CAP_PROP_FPS)
-                        file_fps = fps if fps and np.isfinite(fps) and 1.0 <= fps <= 1000.0 else DEFAULT_FILE_FPS
-                        pass_frames, play_start = 0, self._clock() - file_offset
-                    last_good = last_change = self._clock()
-                    last_sample = None
-                image = self._read(cap)
-                now = self._clock()
-                if image is None:
-                    if self.is_file and pass_frames > 0:  # the end of the file
-                        self._release(cap)
-                        cap = None
-                        file_offset += pass_frames / file_fps
-                        if not self.loop:
-                            self._set_status(CameraStatus.ENDED, "the video file ended")
-                            return
-                        continue
-                    if now - last_good >= cfg.lost_after_s:
-                        self._lose(cap, f"no frame for {now - last_good:.1f} s", attempt)
-                        cap, attempt = None, attempt + 1
-                    else:
-                        self._stop.wait(READ_RETRY_S)
-                    continue
-                last_good = now
-                if self.is_file:
-                    t = file_offset + pass_frames / file_fps
-                    pass_frames += 1
-                    if self.realtime:
-                        self._stop.wait(max(0.0, play_start + t - self._clock()))
-                else:
-                    t = now
-                    sample = image[::FREEZE_SAMPLE_STRIDE, ::FREEZE_SAMPLE_STRIDE]
-                    same = last_sample is not None and sample.shape == last_sample.shape
-                    if same and np.array_equal(sample, last_sample):
-                        if now - last_change >= cfg.lost_after_s:
-                            self._lose(cap, f"the same picture for {now - last_change:.1f} s", attempt)
-                            cap, attempt = None, attempt + 1
-                        continue  # a repeated picture is not a new frame
-                    last_sample, last_change = sample.copy(), now
-                attempt = 0
-                self._deliver(image, t, index)
-                index += 1
+                    reader.opened(cap)
+                got = reader.next(cap)
+                if isinstance(got, _Lost):
+                    self._lose(cap, got.why, attempt)
+                    cap, attempt = None, attempt + 1
+                elif got is END_OF_FILE:
+                    self._release(cap)
+                    cap = None
+                    if not self.loop:
+                        self._set_status(CameraStatus.ENDED, "the video file ended")
+                        return
+                elif got is not None:
+                    attempt = 0
+                    self._deliver(*got, index)
+                    index += 1
             except Exception as exc:  # report and reopen; never end the thread
                 log.exception("camera %s: capture failed", self.source)
                 self._lose(cap, f"capture failed: {exc}", attempt)
                 cap, attempt = None, attempt + 1
         self._release(cap)
 
+    def _backoff(self, attempt: int) -> float:
+        """Seconds to wait before the next try, doubling with each failed one up to ``retry_max_s``."""
+        return min(self.config.retry_max_s, self.config.retry_s * 2.0**attempt)
+
+    def _open_or_wait(self, attempt: int) -> Capture | None:
+        """Opens the source; when it cannot, reports the camera lost and waits the backoff."""
+        cap = self._open()
+        if cap is None:
+            delay = self._backoff(attempt)
+            what = "cannot open the video file" if self.is_file else "cannot open the webcam"
+            self._set_status(CameraStatus.LOST, f"{what}; retrying in {delay:.1f} s")
+            self._stop.wait(delay)
+        return cap
+
     def _lose(self, cap: Capture | None, why: str, attempt: int) -> None:
         """Releases ``cap``, reports the camera lost and waits the backoff."""
         self._release(cap)
-        delay = min(self.config.retry_max_s, self.config.retry_s * 2.0**attempt)
+        delay = self._backoff(attempt)
         self.reconnects += 1
         self._set_status(CameraStatus.LOST, f"{why}; retrying in {delay:.1f} s")
         self._stop.wait(delay)
+
+
+@dataclass(frozen=True)
+class _Lost:
+    """A reader's word that the source is lost, and why."""
+
+    why: str
+
+
+#: A reader's word that a video file has been read to its end.
+END_OF_FILE = object()
+
+#: What a reader's :meth:`_Reader.next` returns: a picture (BGR, as read) and its time in seconds,
+#: :class:`_Lost`, :data:`END_OF_FILE`, or None when there is nothing new yet.
+Read = tuple[np.ndarray, float] | _Lost | object | None
+
+
+class _Reader:
+    """How :meth:`Camera._run` reads one kind of source; a source that gives no picture for
+    ``lost_after_s`` is lost."""
+
+    def __init__(self, camera: Camera) -> None:
+        self.camera = camera
+        self.last_good = 0.0  # the clock at the last picture read (or at opening)
+
+    def opened(self, cap: Capture) -> None:
+        """``cap`` was just opened."""
+        self.last_good = self.camera._clock()
+
+    def next(self, cap: Capture) -> Read:
+        """Reads the next picture."""
+        camera = self.camera
+        image = camera._read(cap)
+        now = camera._clock()
+        if image is None:
+            return self._missing(now)
+        self.last_good = now
+        return self._picture(image, now)
+
+    def _missing(self, now: float) -> Read:
+        if now - self.last_good >= self.camera.config.lost_after_s:
+            return _Lost(f"no frame for {now - self.last_good:.1f} s")
+        self.camera._stop.wait(READ_RETRY_S)
+        return None
+
+    def _picture(self, image: np.ndarray, now: float) -> Read:
+        return image, now
+
+
+class _WebcamReader(_Reader):
+    """A webcam: frames are timed by the clock, and a picture that stays the same for
+    ``lost_after_s`` (OpenCV repeats the last one after an unplug) means the webcam is lost."""
+
+    def opened(self, cap: Capture) -> None:
+        super().opened(cap)
+        self.last_change = self.last_good
+        self.sample: np.ndarray | None = None
+
+    def _picture(self, image: np.ndarray, now: float) -> Read:
+        sample = image[::FREEZE_SAMPLE_STRIDE, ::FREEZE_SAMPLE_STRIDE]
+        if self.sample is not None and sample.shape == self.sample.shape and np.array_equal(sample, self.sample):
+            if now - self.last_change >= self.camera.config.lost_after_s:
+                return _Lost(f"the same picture for {now - self.last_change:.1f} s")
+            return None  # a repeated picture is not a new frame
+        self.sample, self.last_change = sample.copy(), now
+        return image, now
+
+
+class _FileReader(_Reader):
+    """A video file: frames are timed by the file's own rate (counting loops), played in real time
+    unless the camera delivers every frame; a failed read after some frames is the file's end."""
+
+    def __init__(self, camera: Camera) -> None:
+        super().__init__(camera)
+        self.fps = DEFAULT_FILE_FPS
+        self.frames = 0  # read in this pass
+        self.offset = 0.0  # seconds of the passes before this one
+        self.start = 0.0  # the clock when this pass's first frame is due
+
+    def opened(self, cap: Capture) -> None:
+        super().opened(cap)
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        self.fps = fps if fps and np.isfinite(fps) and 1.0 <= fps <= 1000.0 else DEFAULT_FILE_FPS
+        self.frames, self.start = 0, self.camera._clock() - self.offset
+
+    def _missing(self, now: float) -> Read:
+        if self.frames > 0:
+            self.offset += self.frames / self.fps
+            return END_OF_FILE
+        return super()._missing(now)
+
+    def _picture(self, image: np.ndarray, now: float) -> Read:
+        t = self.offset + self.frames / self.fps
+        self.frames += 1
+        camera = self.camera
+        if camera.realtime:
+            camera._stop.wait(max(0.0, self.start + t - camera._clock()))
+        return image, t
