@@ -28,7 +28,7 @@ class ConfigError(ValueError):
 
 
 class Backend(enum.StrEnum):
-    """The renderers ``render.backend`` can name (each registered in :data:`live.render.RENDERERS`)."""
+    """The renderers ``render.backend`` can name (each registered in :data:`live.render.backends.RENDERERS`)."""
 
     AUTO = "auto"
     ANALYTIC = "analytic"
