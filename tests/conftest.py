@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -39,3 +41,31 @@ def wait_for(predicate, timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.005)
     return predicate()
+
+
+#: The virtual screen of the window tests.
+XSCREEN = (1600, 900)
+
+
+@pytest.fixture
+def xserver():
+    """A virtual 1600x900 screen with a window manager; yields the environment to run in."""
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", f"{XSCREEN[0]}x{XSCREEN[1]}x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    number = server.stdout.readline().decode().strip()
+    if not number:
+        server.kill()
+        pytest.skip("Xvfb did not start")
+    env = {**os.environ, "DISPLAY": f":{number}"}
+    wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    try:
+        yield env
+    finally:
+        wm.terminate()
+        server.terminate()
+        wm.wait(10)
+        server.wait(10)

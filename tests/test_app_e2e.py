@@ -4,7 +4,6 @@ Skipped (not failed) where Xvfb, xdotool or openbox are missing; ``.ci/run`` ins
 """
 
 import itertools
-import os
 import shutil
 import subprocess
 import sys
@@ -30,30 +29,6 @@ pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("Xvfb", "xdotool", "openbox")),
     reason="needs Xvfb, xdotool and openbox (apt-get install -y xvfb xdotool openbox)",
 )
-
-
-@pytest.fixture
-def xserver():
-    """A virtual screen with a window manager; yields the environment to run in."""
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", "1", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    number = server.stdout.readline().decode().strip()
-    if not number:
-        server.kill()
-        pytest.skip("Xvfb did not start")
-    env = {**os.environ, "DISPLAY": f":{number}"}
-    wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
-    try:
-        yield env
-    finally:
-        wm.terminate()
-        server.terminate()
-        wm.wait(10)
-        server.wait(10)
 
 
 def xdo(env, *args) -> str:

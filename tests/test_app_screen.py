@@ -112,3 +112,14 @@ class TestEyes:
             cosine = (torch.nn.functional.normalize(pupil, dim=1) * toward).sum(dim=1)
             assert bool((cosine > 0.95).all()), cosine
             assert math.isfinite(float(pupil.norm()))
+
+
+class TestScriptHand:
+    def test_a_stroke_marked_as_the_hands(self):
+        from live.input.script import parse_script
+
+        data = {"events": [{"t": 0, "stroke": [[1, 2], [3, 4]], "hand": True}, {"t": 1, "stroke": [[5, 6]]}]}
+        pens = [event for _, event in parse_script(data, 224).timeline]
+        assert [p.hand for p in pens] == [True, True, True, False, False]
+        with pytest.raises(ValueError, match=r"events\[0\].hand must be true or false"):
+            parse_script({"events": [{"t": 0, "stroke": [[1, 2]], "hand": "yes"}]}, 224)

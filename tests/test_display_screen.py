@@ -84,3 +84,17 @@ class TestCanvasWindow:
         assert tuple(image[250, 400]) == (0, 0, 255)
         band = image[512:]
         assert (band == 255).all(axis=2).sum() > 200
+
+
+class TestStatusLine:
+    def test_good_news_is_the_instructions_problems_always_show(self, painter):
+        screen = KioskScreen(1600, 900, painter, preview=False)
+        black = np.zeros((64, 128, 3), np.uint8)
+        sx, sy, sw, sh = screen.layout.swarm
+        told = Guide(UiConfig()).instruction(np.inf)
+        saved = HudState(stats=False, status="saved x.gif", status_ok=True, instruction=told)
+        image = screen.compose(np.zeros((512, 512, 3), np.uint8), black, saved)
+        assert not image[sy : sy + sh, sx : sx + sw].any()
+        lost = HudState(stats=False, status="camera lost", status_ok=False, instruction=told)
+        image = screen.compose(np.zeros((512, 512, 3), np.uint8), black, lost)
+        assert image[sy : sy + sh, sx : sx + sw].any()

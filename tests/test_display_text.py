@@ -65,3 +65,17 @@ class TestFallback:
     def test_ascii_stand_ins(self):
         assert to_ascii("Dessine ça ici") == "Dessine ca ici"
         assert to_ascii("Zeichne hier – los geht’s") == "Zeichne hier - los geht's"
+
+
+@needs_font
+class TestWrap:
+    def test_breaks_between_phrases_first(self):
+        painter = TextPainter(DEFAULT_FONT)
+        text = "Press S to send your drawing · C clears · Z undoes"
+        width = painter.width("Press S to send your drawing", 30) + 4
+        assert painter.wrap(text, width, 30) == ["Press S to send your drawing", "C clears · Z undoes"]
+
+    def test_a_long_phrase_breaks_between_words(self):
+        painter = TextPainter(DEFAULT_FONT)
+        lines = painter.wrap("one two three four five six", painter.width("one two three", 20) + 2, 20)
+        assert lines == ["one two three", "four five six"]

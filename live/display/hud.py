@@ -33,7 +33,7 @@ class HudState:
     device: str = ""
     recording: bool = False
     stats: bool = True
-    """Show fps, loss, backend and device (``h`` toggles); status lines show regardless."""
+    """Show fps, loss, backend and device (``h`` toggles); problems on the status line show regardless."""
     mode: str = ""
     """A word on what the installation is doing, e.g. 'attract'."""
     status: str = ""
@@ -73,5 +73,7 @@ def draw_hud(image: np.ndarray, state: HudState) -> None:
         centre = (w // 2 - 2 * r, 2 * r)
         cv2.circle(image, centre, r + 1, SHADOW_BGR, -1, cv2.LINE_AA)
         cv2.circle(image, centre, r, RECORD_BGR, -1, cv2.LINE_AA)
-    if state.status:
+    # With an instruction on screen, good news ("saved ...") is the instruction's to tell; the
+    # status line keeps problems, and everything for staff with the figures on.
+    if state.status and (state.stats or not state.status_ok or state.instruction is None):
         _text(image, state.status[:80], (x, h - x), scale, OK_BGR if state.status_ok else ERROR_BGR, thick)

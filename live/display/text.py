@@ -26,6 +26,8 @@ LINE_SPACING = 1.15
 SHRINK = 0.92
 #: Smallest font size tried, in pixels.
 MIN_PX = 8
+#: Where a line of instructions breaks best: between its phrases.
+PHRASE_BREAK = " · "
 #: Typographic marks the Hershey fallback cannot draw, and what it draws instead.
 _ASCII_STANDINS = {"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "·": "-", "«": '"', "»": '"'}
 
@@ -111,14 +113,25 @@ class TextPainter:
 
     # -- a block that fits a box ---------------------------------------------------------------
     def wrap(self, text: str, width: int, px: int) -> list[str]:
-        """Splits ``text`` at spaces into lines no wider than ``width`` at size ``px`` (a word
-        wider than that gets a line of its own)."""
+        """Splits ``text`` into lines no wider than ``width`` at size ``px``: between the phrases
+        that `` · `` separates where that fits, else between words (a word wider than the line
+        gets a line of its own)."""
         lines: list[str] = []
-        for word in text.split():
-            if lines and self.width(lines[-1] + " " + word, px) <= width:
-                lines[-1] += " " + word
-            else:
-                lines.append(word)
+        for phrase in text.split(PHRASE_BREAK):
+            joined = lines[-1] + PHRASE_BREAK + phrase if lines else phrase
+            if lines and self.width(joined, px) <= width:
+                lines[-1] = joined
+                continue
+            if self.width(phrase, px) <= width:
+                lines.append(phrase)
+                continue
+            first = True
+            for word in phrase.split():
+                if lines and not first and self.width(lines[-1] + " " + word, px) <= width:
+                    lines[-1] += " " + word
+                else:
+                    lines.append(word)
+                first = False
         return lines or [""]
 
     def layout(self, text: str, width: int, height: int, max_px: int, max_lines: int = 2) -> tuple[int, list[str]]:

@@ -119,12 +119,15 @@ def parse_script(data: Any, canvas_size: int, keys: Mapping[int, Command] | None
         if not ok:
             raise ValueError(f"script {where}.stroke must be a non-empty list of [x, y] points (finite numbers)")
         duration = _number(item.get("duration", DEFAULT_STROKE_SECONDS), f"{where}.duration")
+        hand = item.get("hand", False)
+        if not isinstance(hand, bool):
+            raise ValueError(f"script {where}.hand must be true or false")
         n = len(points)
         for j, (x, y) in enumerate(points):
             phase = Phase.DOWN if j == 0 else Phase.MOVE
-            timeline.append((t + duration * j / max(1, n - 1), Pen(phase, x * k, y * k)))
+            timeline.append((t + duration * j / max(1, n - 1), Pen(phase, x * k, y * k, hand=hand)))
         last = points[-1]
-        timeline.append((t + duration, Pen(Phase.UP, last[0] * k, last[1] * k)))
+        timeline.append((t + duration, Pen(Phase.UP, last[0] * k, last[1] * k, hand=hand)))
     timeline.sort(key=lambda pair: pair[0])  # stable: a stroke's own order is kept
     last_t = timeline[-1][0] if timeline else 0.0
     end = _number(data["end"], "end") if "end" in data else last_t

@@ -1,0 +1,143 @@
+"""Screenshots of every state of the screen, in the two windows and in the kiosk (docs/screens/).
+
+Runs ``live run`` under Xvfb + openbox at 1600x900, drives it with xdotool (the mouse) or with
+the hand footage of ../shared/data/hands (the hand), and grabs the screen with ImageMagick's
+``import``. Each picture is reduced to a 128-colour palette so it stays small.
+
+    python docs/screens/make.py [window|kiosk ...] [--hand]   (--hand: the hand's shots only)
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = Path(__file__).resolve().parent
+SCREEN = (1600, 900)
+HAND_VIDEO = ROOT.parent / "shared" / "data" / "hands" / "fingertip_circle.mp4"
+#: Canvas pixels of the 512-pixel canvas: a heart-ish loop.
+SHAPE = [(256, 170), (330, 110), (420, 150), (410, 260), (256, 420), (100, 260), (92, 150), (180, 110), (256, 170)]
+
+
+def xdo(env, *args) -> str:
+    return subprocess.run(["xdotool", *map(str, args)], env=env, capture_output=True, text=True, timeout=30).stdout
+
+
+def shot(env, name: str) -> None:
+    raw = OUT / f"{name}.raw.png"
+    subprocess.run(["import", "-window", "root", str(raw)], env=env, check=True, timeout=60)
+    picture = Image.open(raw).convert("RGB").quantize(128, method=Image.Quantize.MEDIANCUT)
+    picture.save(OUT / f"{name}.png", optimize=True)
+    raw.unlink()
+    print(f"{name}.png", (OUT / f"{name}.png").stat().st_size // 1024, "KB", flush=True)
+
+
+def wait_window(env, name: str, timeout: float = 180.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = xdo(env, "search", "--onlyvisible", "--name", f"^{name}$").split()
+        if found:
+            return found[0]
+        time.sleep(0.5)
+    raise RuntimeError(f"no window {name!r}")
+
+
+def to_screen(kiosk: bool, points):
+    from live.display.layout import kiosk_layout
+
+    if not kiosk:
+        return [(x, y) for x, y in points]  # the canvas window's own pixels
+    x0, y0, side, _ = kiosk_layout(*SCREEN).canvas
+    return [(round(x0 + x * side / 512), round(y0 + y * side / 512)) for x, y in points]
+
+
+def mouse_run(env, kiosk: bool, tag: str, folder: Path) -> None:
+    cmd = [sys.executable, "-m", "live", "run", "--recordings", str(folder)]
+    cmd += ["--set", "app.idle_seconds=40", "--set", "ui.countdown_seconds=10"] + (["--kiosk"] if kiosk else [])
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wid = wait_window(env, "live" if kiosk else "canvas")
+        xdo(env, "windowactivate", "--sync", wid)
+        time.sleep(8.0)  # the creatures form the attract text
+        shot(env, f"{tag}-attract")
+        points = to_screen(kiosk, SHAPE)
+        xdo(env, "mousemove", "--window", wid, *points[0])
+        xdo(env, "mousedown", 1)
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+            for k in range(1, 6):
+                xdo(env, "mousemove", "--window", wid, round(x0 + (x1 - x0) * k / 5), round(y0 + (y1 - y0) * k / 5))
+                time.sleep(0.05)
+        time.sleep(1.0)  # the pen is still down: the eyes look at it
+        shot(env, f"{tag}-drawing-mouse")
+        xdo(env, "mouseup", 1)
+        xdo(env, "key", "--window", wid, "s")
+        sent = time.monotonic()  # the last input: the idle time runs from here
+        time.sleep(2.0)
+        shot(env, f"{tag}-sent")
+        deadline = time.monotonic() + 120
+        while not list(folder.glob("*.gif")) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(1.0)
+        shot(env, f"{tag}-exported")
+        time.sleep(max(0.0, sent + 40 - 7 - time.monotonic()))  # 7 s before the idle timeout
+        shot(env, f"{tag}-countdown")
+    finally:
+        proc.terminate()
+        proc.wait(60)
+
+
+def hand_run(env, kiosk: bool, tag: str, folder: Path) -> None:
+    """The hand footage we have shows an open palm (it submits, it never points), so the stroke is
+    a scripted one marked as the fingertip's (docs/screens/hand-stroke.json) over the live camera
+    overlay; the palm's submit is held off (hand.submit_hold_s) so it does not end the stroke."""
+    cmd = [sys.executable, "-m", "live", "run", "--recordings", str(folder), "--input", "hand"]
+    cmd += ["--camera", str(HAND_VIDEO), "--script", str(OUT / "hand-stroke.json")]
+    cmd += ["--set", "hand.submit_hold_s=10", "--set", "hand.clear_hold_s=10"] + (["--kiosk"] if kiosk else [])
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wid = wait_window(env, "live" if kiosk else "canvas")
+        xdo(env, "windowactivate", "--sync", wid)
+        for i in range(4):  # the script's clock runs at the frame rate: pick a shot mid-stroke
+            time.sleep(8.0)
+            shot(env, f"{tag}-drawing-hand-{i}")
+    finally:
+        proc.terminate()
+        proc.wait(60)
+
+
+def main(modes: list[str]) -> None:
+    hand_only = "--hand" in modes
+    for mode in [m for m in modes if m != "--hand"]:
+        server = subprocess.Popen(
+            ["Xvfb", "-displayfd", "1", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        env = {**os.environ, "DISPLAY": ":" + server.stdout.readline().decode().strip()}
+        wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)
+        try:
+            kiosk = mode == "kiosk"
+            if not hand_only:
+                with tempfile.TemporaryDirectory() as tmp:
+                    mouse_run(env, kiosk, mode, Path(tmp))
+            if HAND_VIDEO.is_file():
+                with tempfile.TemporaryDirectory() as tmp:
+                    hand_run(env, kiosk, mode, Path(tmp))
+        finally:
+            wm.terminate()
+            server.terminate()
+            wm.wait(10)
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ["window", "kiosk"])
