@@ -15,7 +15,7 @@ from live.input.camera import Camera, CameraStatus
 from live.input.gesture import Pose
 from live.input.hand import HAND_CONNECTIONS, Hand, HandTracker, Landmark
 from live.input.hand_input import HandInput
-from live.input.overlay import HandView, draw_hand_overlay
+from live.input.overlay import HandView, draw_camera_inset, draw_hand_overlay
 from tests.conftest import HANDS, wait_for
 from tests.hand_fixtures import FakeWebcam, strokes_of, synthetic
 
@@ -188,7 +188,7 @@ class TestOverlay:
         """In a kiosk the canvas shows them full size; the corner picture must not repeat them."""
         display = np.zeros((200, 200, 3), np.uint8)
         view = HandView(camera=CameraStatus.LOST, pose=Pose.OPEN, submit_progress=0.5)
-        draw_hand_overlay(display, view, (100, 100, 100, 100), whole_picture=True)
+        draw_camera_inset(display, view, (100, 100, 100, 100))
         assert display.max() == 0
         draw_hand_overlay(display, view, (100, 100, 100, 100))
         assert display.max() > 0

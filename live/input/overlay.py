@@ -91,7 +91,7 @@ def draw_canvas_view(out: np.ndarray, canvas: np.ndarray, view: HandView, canvas
     rect = (out.shape[1] - w - PIP_MARGIN, out.shape[0] - h - PIP_MARGIN, w, h)
     if rect[0] >= 0 and rect[1] >= 0:
         out[rect[1] : rect[1] + h, rect[0] : rect[0] + w] = 0
-        draw_hand_overlay(out, view, rect, canvas_size=canvas_size, whole_picture=True, dim=1.0)
+        draw_camera_inset(out, view, rect)
 
 
 def _check(image: np.ndarray, rect: Rect) -> None:
@@ -110,82 +110,122 @@ def draw_hand_overlay(
     strokes: Sequence[Sequence[Point]] = (),
     canvas_size: int = 224,
     dim: float = 0.4,
-    whole_picture: bool = False,
     picture: bool = True,
 ) -> None:
-    """Draws the hand view into ``rect`` of the display image, in place.
+    """Draws the hand as it lies over the canvas into ``rect`` of the display image, in place.
 
-    With ``whole_picture=False`` (the canvas view) the part of the camera picture that maps onto
-    the canvas fills ``rect``, so the skeleton, the fingertip and the trail line up with the
-    canvas drawn in the same rect. With ``whole_picture=True`` (a kiosk's picture-in-picture)
-    the whole camera picture is squeezed into ``rect`` with the skeleton only: the trail, the
-    gesture progress and the camera-lost banner are left to the canvas view beside it.
+    The part of the camera picture that maps onto the canvas fills ``rect``, so the skeleton, the
+    fingertip and the trail line up with the canvas drawn in the same rect; the gesture progress
+    and the camera-lost banner go on top.
 
     Args:
         image: (H, W, 3) uint8 BGR display image.
-        view: ``HandInput.poll().view``.
+        view: the hand input's view (``HandInput.view``).
         rect: (x, y, width, height) in display pixels; the whole image by default.
-        strokes: the trail in canvas pixels (``HandInput.poll().strokes``).
+        strokes: a trail to draw, in canvas pixels.
         canvas_size: side of the canvas the strokes are in.
         dim: brightness of the camera picture, 0 (black) to 1.
-        whole_picture: see above.
-        picture: False leaves the camera picture out (skeleton, trail and progress only), for a
-            display that is being recorded without ``record.record_camera``.
+        picture: False leaves the camera picture out (skeleton, trail and progress only).
 
     Raises:
         ValueError: a display image that is not uint8 BGR, or a rect outside it.
     """
+    out = _region(image, rect)
+    box = None
+    if view.frame is not None:
+        fh, fw = view.frame.image.shape[:2]
+        left, top, side = CanvasMap((fw, fh), canvas_size, view.region).box
+        box = (left, top, side, side)
+        if picture:
+            _draw_picture(out, view.frame.image, box, dim)
+    _draw_trail(out, strokes, canvas_size)
+    if box is not None:
+        _draw_skeleton(out, view, box)
+    _draw_progress(out, view)
+    _draw_banner(out, view)
+
+
+def draw_camera_inset(image: np.ndarray, view: HandView, rect: Rect) -> None:
+    """Draws the whole camera picture squeezed into ``rect``, with the skeleton only: a kiosk's
+    picture-in-picture (the trail, the progress and the banner are the canvas view's).
+
+    Raises:
+        ValueError: a display image that is not uint8 BGR, or a rect outside it.
+    """
+    out = _region(image, rect)
+    if view.frame is None:
+        return
+    fh, fw = view.frame.image.shape[:2]
+    box = (0.0, 0.0, float(fw), float(fh))
+    _draw_picture(out, view.frame.image, box, 1.0)
+    _draw_skeleton(out, view, box)
+
+
+#: A part of the camera picture: (left, top, width, height) in picture pixels.
+Box = tuple[float, float, float, float]
+
+
+def _region(image: np.ndarray, rect: Rect | None) -> np.ndarray:
+    """The view of ``image`` that ``rect`` covers (all of it by default), checked."""
     rect = rect or (0, 0, image.shape[1], image.shape[0])
     _check(image, rect)
-    x0, y0, rw, rh = rect
-    out = image[y0 : y0 + rh, x0 : x0 + rw]
-    frame = view.frame
-    transform = None  # picture pixels -> rect pixels: (scale x, scale y, left, top) in picture pixels
-    if frame is not None:
-        fh, fw = frame.image.shape[:2]
-        if whole_picture:
-            left, top, sw, sh = 0.0, 0.0, float(fw), float(fh)
-        else:
-            left, top, side = CanvasMap((fw, fh), canvas_size, view.region).box
-            sw = sh = side
-        crop = frame.image[int(round(top)) : int(round(top + sh)), int(round(left)) : int(round(left + sw)), ::-1]
-        if crop.size and picture:
-            picture = cv2.resize(crop, (rw, rh), interpolation=cv2.INTER_AREA)
-            cv2.convertScaleAbs(picture, out, alpha=float(np.clip(dim, 0.0, 1.0)))
-        transform = (rw / sw, rh / sh, left, top)
+    x, y, w, h = rect
+    return image[y : y + h, x : x + w]
 
-    def to_rect(p) -> tuple[int, int]:
-        kx, ky, left, top = transform
+
+def _draw_picture(out: np.ndarray, rgb: np.ndarray, box: Box, dim: float) -> None:
+    """The ``box`` part of the camera picture (RGB), scaled to fill ``out`` (BGR), dimmed."""
+    left, top, w, h = box
+    crop = rgb[int(round(top)) : int(round(top + h)), int(round(left)) : int(round(left + w)), ::-1]
+    if crop.size:
+        scaled = cv2.resize(crop, (out.shape[1], out.shape[0]), interpolation=cv2.INTER_AREA)
+        cv2.convertScaleAbs(scaled, out, alpha=float(np.clip(dim, 0.0, 1.0)))
+
+
+def _draw_trail(out: np.ndarray, strokes: Sequence[Sequence[Point]], canvas_size: int) -> None:
+    """Strokes in canvas pixels, as thin lines over ``out`` (which shows the whole canvas)."""
+    h, w = out.shape[:2]
+    k = (w / canvas_size, h / canvas_size)
+    thickness = max(1, round(min(w, h) / 150))
+    for stroke in strokes:
+        pts = np.round(np.asarray(stroke, np.float64).reshape(-1, 2) * k).astype(np.int32)
+        if len(pts) == 1:
+            cv2.circle(out, tuple(int(v) for v in pts[0]), thickness, COLOURS["trail"], -1, cv2.LINE_AA)
+        elif len(pts) > 1:
+            cv2.polylines(out, [pts], False, COLOURS["trail"], thickness, cv2.LINE_AA)
+
+
+def _draw_skeleton(out: np.ndarray, view: HandView, box: Box) -> None:
+    """The hand's bones, joints and fingertip, from picture pixels in ``box`` to ``out``'s pixels."""
+    if view.hand is None:
+        return
+    left, top, w, h = box
+    kx, ky = out.shape[1] / w, out.shape[0] / h
+
+    def at(p) -> tuple[int, int]:
         return (int(round((p[0] - left) * kx)), int(round((p[1] - top) * ky)))
 
-    if not whole_picture and strokes:
-        k = (rw / canvas_size, rh / canvas_size)
-        thickness = max(1, round(min(rw, rh) / 150))
-        for stroke in strokes:
-            pts = np.round(np.asarray(stroke, np.float64).reshape(-1, 2) * k).astype(np.int32)
-            if len(pts) == 1:
-                cv2.circle(out, tuple(int(v) for v in pts[0]), thickness, COLOURS["trail"], -1, cv2.LINE_AA)
-            elif len(pts) > 1:
-                cv2.polylines(out, [pts], False, COLOURS["trail"], thickness, cv2.LINE_AA)
-    if transform is not None and view.hand is not None:
-        pts = [to_rect(p) for p in view.hand.points]
-        for a, b in HAND_CONNECTIONS:
-            cv2.line(out, pts[a], pts[b], COLOURS["bone"], 1, cv2.LINE_AA)
-        for p in pts:
-            cv2.circle(out, p, 2, COLOURS["joint"], -1, cv2.LINE_AA)
-        if view.tip is not None:
-            colour = COLOURS["tip_drawing"] if view.drawing else COLOURS["tip"]
-            cv2.circle(out, to_rect(view.tip), 5, colour, -1 if view.drawing else 2, cv2.LINE_AA)
-    if whole_picture:
-        return  # a picture-in-picture: the canvas beside it already shows the progress and the banner
-    _draw_progress(out, view)
-    if view.camera is CameraStatus.LOST or view.message:
-        text = "camera lost" if view.camera is CameraStatus.LOST else view.message
-        scale = max(0.4, min(rw, rh) / 400)
-        (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
-        org = ((rw - tw) // 2, (rh + th) // 2)
-        cv2.rectangle(out, (org[0] - 6, org[1] - th - 6), (org[0] + tw + 6, org[1] + 6), COLOURS["lost"], -1)
-        cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, COLOURS["text"], 1, cv2.LINE_AA)
+    pts = [at(p) for p in view.hand.points]
+    for a, b in HAND_CONNECTIONS:
+        cv2.line(out, pts[a], pts[b], COLOURS["bone"], 1, cv2.LINE_AA)
+    for p in pts:
+        cv2.circle(out, p, 2, COLOURS["joint"], -1, cv2.LINE_AA)
+    if view.tip is not None:
+        colour = COLOURS["tip_drawing"] if view.drawing else COLOURS["tip"]
+        cv2.circle(out, at(view.tip), 5, colour, -1 if view.drawing else 2, cv2.LINE_AA)
+
+
+def _draw_banner(out: np.ndarray, view: HandView) -> None:
+    """"camera lost" (or the tracker's message) on a red band across the middle."""
+    if view.camera is not CameraStatus.LOST and not view.message:
+        return
+    h, w = out.shape[:2]
+    text = "camera lost" if view.camera is CameraStatus.LOST else view.message
+    scale = max(0.4, min(w, h) / 400)
+    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
+    org = ((w - tw) // 2, (h + th) // 2)
+    cv2.rectangle(out, (org[0] - 6, org[1] - th - 6), (org[0] + tw + 6, org[1] + 6), COLOURS["lost"], -1)
+    cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, COLOURS["text"], 1, cv2.LINE_AA)
 
 
 def _draw_progress(out: np.ndarray, view: HandView) -> None:
