@@ -123,3 +123,30 @@ class TestScriptHand:
         assert [p.hand for p in pens] == [True, True, True, False, False]
         with pytest.raises(ValueError, match=r"events\[0\].hand must be true or false"):
             parse_script({"events": [{"t": 0, "stroke": [[1, 2]], "hand": "yes"}]}, 224)
+
+
+class TestGifsShowTheEyes:
+    def test_the_recorded_view_has_eyes_that_look_at_the_pen(self, tmp_path):
+        frames = []
+
+        def writer(path, stack, fps):
+            frames.extend(stack)
+            path.write_bytes(b"GIF89a")
+            return path
+
+        config = load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec")})
+        scene = build(config)
+        recorder = Recorder(config.record, config.paths.recordings, (64, 128), writer=writer)
+        install = Installation(config, scene, OffscreenDisplay(128), recorder, kiosk=False, start=0.0)
+        with recorder:
+            install.frame([Command.RECORD], 0.0)
+            install.handle(Pen(Phase.DOWN, 2, 2), 0.0)
+            for i in range(1, 30):
+                install.frame([Pen(Phase.MOVE, 2, 2)], i / 60)
+            seed_look = (scene.arranger.color().clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
+            last = install.view.image[:, :64].copy()
+            install.frame([Command.EXPORT], 0.5)
+            recorder.wait()
+        assert frames, "nothing was recorded"
+        assert (frames[-1][:, :64] == last).all()  # the GIF keeps the view the visitor sees
+        assert (last != seed_look).any()  # and there the eyes have turned to the pen

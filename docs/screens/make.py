@@ -94,19 +94,42 @@ def mouse_run(env, kiosk: bool, tag: str, folder: Path) -> None:
         proc.wait(60)
 
 
+def drive_hand(args: list[str]) -> None:
+    """``live run`` with MediaPipe's answer replaced by a pointing hand whose fingertip circles.
+
+    The hand footage we have shows an open palm (it submits, it never points). So for the shots
+    of drawing with the hand, the tracker returns a real hand's landmarks (from that footage, the
+    fixture of the gesture tests) with three fingers curled into pointing, fingertip moving on a
+    circle; the gestures, the strokes, the overlay and the screen are the real ones, and the
+    camera picture behind is the footage itself.
+    """
+    import math
+
+    from live.cli import main as live_main
+    from live.input import hand
+    from tests.hand_fixtures import synthetic
+
+    start = time.monotonic()
+
+    def process(self, image):
+        t = time.monotonic() - start
+        angle = 0.5 * t
+        return synthetic("pointing", (320 + 110 * math.cos(angle), 240 + 110 * math.sin(angle)))
+
+    hand.HandTracker.process = process
+    sys.exit(live_main(["run", *args]))
+
+
 def hand_run(env, kiosk: bool, tag: str, folder: Path) -> None:
-    """The hand footage we have shows an open palm (it submits, it never points), so the stroke is
-    a scripted one marked as the fingertip's (docs/screens/hand-stroke.json) over the live camera
-    overlay; the palm's submit is held off (hand.submit_hold_s) so it does not end the stroke."""
-    cmd = [sys.executable, "-m", "live", "run", "--recordings", str(folder), "--input", "hand"]
-    cmd += ["--camera", str(HAND_VIDEO), "--script", str(OUT / "hand-stroke.json")]
-    cmd += ["--set", "hand.submit_hold_s=10", "--set", "hand.clear_hold_s=10"] + (["--kiosk"] if kiosk else [])
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--drive-hand", "--recordings", str(folder)]
+    cmd += ["--input", "hand", "--camera", str(HAND_VIDEO)] + (["--kiosk"] if kiosk else [])
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+                            stderr=open(folder / "stderr.txt", "w"))  # fmt: skip
     try:
         wid = wait_window(env, "live" if kiosk else "canvas")
         xdo(env, "windowactivate", "--sync", wid)
-        for i in range(4):  # the script's clock runs at the frame rate: pick a shot mid-stroke
-            time.sleep(8.0)
+        for i in range(3):  # pick a shot mid-stroke
+            time.sleep(6.0)
             shot(env, f"{tag}-drawing-hand-{i}")
     finally:
         proc.terminate()
@@ -140,4 +163,7 @@ def main(modes: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["window", "kiosk"])
+    if sys.argv[1:2] == ["--drive-hand"]:
+        drive_hand(sys.argv[2:])
+    else:
+        main(sys.argv[1:] or ["window", "kiosk"])
