@@ -38,7 +38,8 @@ def xdo(env, *args) -> str:
 
 
 def start_live(env, tmp_path, *extra):
-    cmd = [sys.executable, "-m", "live", "run", "--recordings", str(tmp_path), "--set", "app.idle_seconds=0", *extra]
+    cmd = [sys.executable, "-m", "live", "run", "--recordings", str(tmp_path), "--set", "app.idle_seconds=0"]
+    cmd += ["--set", "share.host=127.0.0.1", "--set", "share.port=0", *extra]  # tests serve on loopback only
     err = open(tmp_path / "stderr.txt", "w")
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
 

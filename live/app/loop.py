@@ -22,6 +22,7 @@ from live.fit import Scene
 from live.input import Command, Event, Input, Pen, Phase, Status, StrokeCanvas
 from live.record import Recorder, Source
 from live.render.eyes import EyePose, Eyes, canvas_to_ndc
+from live.share.overlay import ShareCode
 from live.target import text_mask
 
 log = logging.getLogger("live.app")
@@ -49,6 +50,8 @@ class Installation:
         source: the input whose overlay the canvas window shows (when the display composes) and
             whose status stays on the HUD while it lasts (e.g. "camera lost"); its events come
             through :meth:`frame`. None: an input that adds nothing.
+        share: the QR code of each exported recording, drawn over the canvas for
+            ``share.show_seconds`` (:mod:`live.share`); None: no share server.
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class Installation:
         kiosk: bool,
         start: float,
         source: Input | None = None,
+        share: ShareCode | None = None,
     ):
         app = config.app
         self.config = config
@@ -81,6 +85,8 @@ class Installation:
         self._pens: dict[int, tuple[float, float]] = {}  # pens down now: where, in canvas pixels
         self._exported = 0  # recordings exported so far (the guide says where the last one went)
         self.source = source or Input()
+        self.share = share
+        self._shown = np.zeros((app.window, app.window, 3), np.uint8)  # the canvas with the QR code
         self._input_said: Status | None = None  # the input's problem now on the status line
         self.quit = False
         self.frames = 0
@@ -128,6 +134,7 @@ class Installation:
         self._set_target(self._attract_mask)
         self.hud.mode = "attract"
         self.guide.attract()
+        self._hide_code()
 
     def act(self, command: Command, now: float) -> None:
         """Carries out ``command`` (in a kiosk, :attr:`Command.QUIT` only as the chord)."""
@@ -138,6 +145,7 @@ class Installation:
         elif command is Command.CLEAR:
             self.canvas.clear()
             self.guide.cleared()
+            self._hide_code()
         elif command is Command.UNDO:
             self.canvas.undo()
             if self.canvas.empty:
@@ -166,6 +174,7 @@ class Installation:
             self._pens[pen.pen] = (pen.x, pen.y)
             self.guide.stroke(pen.hand)
         if pen.phase is Phase.DOWN:
+            self._hide_code()  # the next visitor never gets the last one's code
             if self.attract.stroke(now):
                 self.canvas.clear()
                 self.hud.mode = ""
@@ -240,10 +249,30 @@ class Installation:
         if len(exported) > self._exported:
             self._exported = len(exported)
             self.guide.exported(exported[-1])
+            if self.share is not None:
+                self.share.show_export(exported[-1], now)
         self.hud.instruction = self.guide.instruction(self.attract.left(now))
         canvas = self.canvas.image
         picture = self.source.overlay(canvas) if self.display.composes else canvas
+        if self.share is not None and self.display.composes:
+            picture = self._with_code(picture, now)
         self.display.show(picture, self.view.image, self.hud, wait_ms)
+
+    # -- the share code ------------------------------------------------------------------
+    def _hide_code(self) -> None:
+        if self.share is not None:
+            self.share.hide()
+
+    def _with_code(self, picture: np.ndarray, now: float) -> np.ndarray:
+        """The canvas picture with the QR code over it while it is up (a copy: the canvas itself
+        stays the visitor's strokes, and recordings never see the code)."""
+        if not self.share.visible(now):
+            return picture
+        np.copyto(self._shown, picture)
+        side = picture.shape[0]
+        margin = side // 40
+        self.share.draw(self._shown, (margin, margin, picture.shape[1] - 2 * margin, side - 2 * margin), now)
+        return self._shown
 
     def _eyes(self, now: float) -> EyePose | None:
         """Where the eyes look this frame: at a pen that is down, else where each creature heads."""

@@ -24,6 +24,7 @@ from live.input.mouse import MouseInput
 from live.input.script import Script, ScriptInput, load_script
 from live.record import Recorder
 from live.record.recorder import Writer
+from live.share.overlay import ShareCode
 
 log = logging.getLogger("live.app")
 
@@ -218,8 +219,8 @@ def _open(
     now: float,
     writer: Writer | None,
 ) -> tuple[Installation, Input]:
-    """Opens the run's resources on ``stack`` (torch threads, recorder, inputs, display, SIGTERM)
-    and the installation that uses them; returns it and the input it polls."""
+    """Opens the run's resources on ``stack`` (torch threads, recorder, inputs, display, share
+    server, SIGTERM) and the installation that uses them; returns it and the input it polls."""
     app = config.app
     if app.threads:
         stack.enter_context(_torch_threads(app.threads))
@@ -230,9 +231,29 @@ def _open(
     on_mouse = inputs.mouse.on_mouse if inputs.mouse else None
     on_key = inputs.keyboard.press if inputs.keyboard else None
     display = stack.enter_context(open_display(display_kind, app.window, on_mouse, on_key, config.ui))
-    install = Installation(config, scene, display, recorder, display_kind is DisplayKind.KIOSK, now, source)
+    share = _open_share(stack, config, display_kind)
+    install = Installation(config, scene, display, recorder, display_kind is DisplayKind.KIOSK, now, source, share)
     stack.enter_context(_quit_on_sigterm(install))
     return install, source
+
+
+def _open_share(stack: contextlib.ExitStack, config: Config, display: DisplayKind) -> ShareCode | None:
+    """Starts the share server (``[share]``) on ``stack`` for a run with a screen to show its QR
+    codes on; returns the code to draw after each export.
+
+    A server that cannot start (port taken, bad host) is logged, and the installation runs on
+    without QR codes: visitors can still draw.
+    """
+    if not config.share.enabled or not display.windowed:
+        return None
+    from live.share import ShareServer
+
+    try:
+        server = stack.enter_context(ShareServer(config.share, config.paths.recordings))
+    except (OSError, RuntimeError) as exc:
+        log.error("no QR codes this run: %s", exc)
+        return None
+    return ShareCode(config.share.show_seconds, server.url_for)
 
 
 def _run_frames(

@@ -8,9 +8,15 @@ is passed in, in seconds, so tests drive it with a fake clock.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 
 from live.share.qr import qr_card
+
+log = logging.getLogger("live.share")
 
 Rect = tuple[int, int, int, int]
 #: Smallest rectangle side a card is drawn into; below it the code would not scan.
@@ -22,10 +28,13 @@ class ShareCode:
 
     Args:
         seconds: how long a code stays up (``share.show_seconds``; 0: never shown).
+        link: the page URL of an exported recording's file (:meth:`ShareServer.url_for
+            <live.share.server.ShareServer.url_for>`), None for a file it cannot serve.
     """
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, link: Callable[[Path], str | None] | None = None):
         self.seconds = seconds
+        self.link = link
         self.url: str | None = None
         self._until = 0.0
         self._card: np.ndarray | None = None
@@ -37,6 +46,16 @@ class ShareCode:
             return
         self.url = url
         self._until = now + self.seconds
+
+    def show_export(self, path: str | Path, now: float) -> bool:
+        """Shows the code of the recording just written to ``path``; False (and nothing shown)
+        when it has no page (a name without a token, or no ``link``)."""
+        url = self.link(Path(path)) if self.link is not None else None
+        if url is None:
+            log.warning("share: no page for %s (its name carries no token)", Path(path).name)
+            return False
+        self.show(url, now)
+        return True
 
     def hide(self) -> None:
         """Takes the code down (a new stroke, a cleared canvas, attract mode): the next visitor

@@ -4,8 +4,8 @@ A recording is ``<YYYYmmdd-HHMMSS>-<token>.gif``, with an optional ``.mp4`` of t
 where ``token`` is :func:`secrets.token_urlsafe(16) <secrets.token_urlsafe>` (22 characters of
 ``[A-Za-z0-9_-]``, 128 bits). The token is what a share URL carries, so a visitor can reach
 their own clip and no other. Only plain files directly in the folder count: hidden names (the
-recorder's ``.<name>.tmp`` files), symlinks, folders and names that do not parse are never
-served or listed.
+recorder's ``.live-part-....tmp`` files), symlinks, folders and names that do not parse are never
+served or listed. The name's pattern is the recorder's (:func:`live.record.files.parse_name`).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from live.record.files import parse_name as recording_name
+
 #: Characters in a token: ``secrets.token_urlsafe(16)`` gives 22 of them (128 bits).
 TOKEN_CHARS = 22
 TOKEN_RE = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_CHARS}}}")
-#: ``20261128-000816-<token>.gif``: the time stamp, then the token.
-NAME_RE = re.compile(rf"(?P<stamp>\d{{8}}-\d{{6}})-(?P<token>[A-Za-z0-9_-]{{{TOKEN_CHARS}}})\.(?P<ext>gif|mp4)")
 #: What each kind of file is served as.
 CONTENT_TYPES = {"gif": "image/gif", "mp4": "video/mp4"}
 
@@ -36,10 +36,10 @@ def parse_name(name: str) -> tuple[str, str, str] | None:
         ``(stamp, token, ext)`` with ext 'gif' or 'mp4'; None for anything else (hidden and
         temporary files, other extensions, names without a well-formed token, paths).
     """
-    match = NAME_RE.fullmatch(name)
-    if match is None:
+    parsed = recording_name(name)
+    if parsed is None or name != f"{parsed.stamp}-{parsed.token}.{parsed.ext}":  # e.g. a trailing newline
         return None
-    return match["stamp"], match["token"], match["ext"]
+    return parsed.stamp, parsed.token, parsed.ext
 
 
 def is_token(text: str) -> bool:
