@@ -308,27 +308,24 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 def cmd_track(args: argparse.Namespace) -> int:
     """Tracks the index fingertip in a webcam or video file and prints it for every frame."""
-    from live.input.track import format_row, summary, tip_errors, track
+    from live.input.accuracy import read_paths
+    from live.input.track import format_row, summary, track
 
     if args.mirror is not None:
         args.set.append(f"camera.mirror={'on' if args.mirror else 'off'}")
     if args.max_frames is not None and args.max_frames < 1:
         raise ValueError(f"--max-frames must be at least 1, got {args.max_frames}")
-    truth = None
-    if args.truth is not None:
-        try:
-            truth = json.loads(Path(args.truth).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ValueError(
-                f"cannot read --truth '{args.truth}': give a JSON list of [x, y] per frame ({exc})"
-            ) from exc
+    try:
+        paths = read_paths(args.truth) if args.truth is not None else None
+    except ValueError as exc:
+        raise ValueError(f"--truth: {exc}") from exc
     config = config_from_args(args)
     rows = []
     for row in track(config, args.loop, args.max_frames, on_status=lambda line: print(line, file=sys.stderr)):
         rows.append(row)
         shown = {k: v for k, v in row.items() if k != "found"}
         print(json.dumps(shown) if args.json else format_row(row), flush=True)
-    for line in summary(rows, tip_errors(rows, truth) if truth is not None else ()):
+    for line in summary(rows, paths):
         print(line, file=sys.stderr)
     return 0
 
@@ -419,7 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--loop", action="store_true", help="play a video file again when it ends (with --max-frames)")
     p.add_argument(
-        "--truth", metavar="PATH.json", help="true fingertip [[x, y], ...] per frame: print the error at the end"
+        "--truth",
+        metavar="PATH.json",
+        help="true fingertip [[x, y], ...] per frame (or [[x, y], [x, y]] for two hands): print the error at the end",
     )
 
     p = add("eval", cmd_eval)

@@ -309,10 +309,13 @@ class CameraConfig:
 class HandConfig:
     """Drawing in the air: MediaPipe hand tracking, the pointing gate, smoothing and gestures."""
 
-    model_complexity: int = _bounded(0, 0, 1)
-    """MediaPipe Hands model: 0 (lite) or 1 (full). On the test footage both find the hand in
-    every frame and keep the smoothed fingertip within 5 px of the truth (1 halves the error);
-    0 takes about 40% less CPU a frame, which a 2-core kiosk's render loop needs more."""
+    model_complexity: int = _bounded(1, 0, 1)
+    """MediaPipe Hands model: 0 (lite) or 1 (full). On a fast star drawn in the air 0 misses the
+    fingertip by up to 17 px before any smoothing, 1 by 2.5 px (docs/hand.md); 1 takes about
+    1.8 times the CPU time a frame, in the tracking thread, off the frame loop."""
+    max_hands: int = _bounded(1, 1, 2)
+    """How many hands draw at once, each with its own pen (2: two visitors side by side). With 2,
+    MediaPipe looks for a second hand in every frame that has fewer, which costs tracking time."""
     min_detection_confidence: float = _bounded(0.5, 0.0, 1.0)
     """MediaPipe: palm detection score needed to report a new hand."""
     min_tracking_confidence: float = _bounded(0.5, 0.0, 1.0)
@@ -323,14 +326,16 @@ class HandConfig:
     curled_ratio: float = _bounded(0.9, 0.3, 2.0)
     """A finger is curled when its tip is at most this many times as far from the wrist as its
     middle knuckle (a fist measures about 0.7, a relaxed hanging hand about 1.0)."""
-    filter_min_cutoff: float = _bounded(1.0, 0.01, 100.0)
+    filter_min_cutoff: float = _bounded(0.5, 0.01, 100.0)
     """One Euro filter on the fingertip: cutoff frequency in Hz when the tip is still (lower: less
     jitter, more lag)."""
-    filter_beta: float = _bounded(0.05, 0.0, 10.0)
+    filter_beta: float = _bounded(0.1, 0.0, 10.0)
     """One Euro filter: how fast the cutoff rises with the tip's speed in pixels per second
-    (higher: less lag in fast strokes)."""
-    filter_d_cutoff: float = _bounded(1.0, 0.01, 100.0)
-    """One Euro filter: cutoff frequency in Hz of the speed estimate."""
+    (higher: less lag in fast strokes, more jitter). The three filter settings were chosen by
+    measurement on the shared footage (docs/hand.md)."""
+    filter_d_cutoff: float = _bounded(0.5, 0.01, 100.0)
+    """One Euro filter: cutoff frequency in Hz of the speed estimate (lower: noise raises the
+    cutoff less; higher: a stroke that speeds up is followed sooner)."""
     step: float = _bounded(6.0, 0.5, 100.0)
     """Stroke points are filled in so that no two neighbours are farther apart than this, in
     canvas pixels (fast strokes stay continuous)."""

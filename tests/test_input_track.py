@@ -109,7 +109,7 @@ class TestTrackErrors:
         bad = tmp_path / "truth.json"
         bad.write_text("{")
         done = live("track", "--camera", "0", "--truth", str(bad))
-        assert done.returncode == 2 and "cannot read --truth" in done.stderr
+        assert done.returncode == 2 and "--truth: cannot read" in done.stderr
 
     def test_bad_model_complexity(self):
         done = live("track", "--camera", "0", "--set", "hand.model_complexity=2")

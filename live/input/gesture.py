@@ -133,13 +133,15 @@ class OneEuroFilter:
         """
         x = np.asarray(x, dtype=np.float64)
         if self._x is None:
-            self._x, self._dx, self._t = x.copy(), np.zeros_like(x), t
+            self._x, self._t = x.copy(), t
             return x.copy()
         dt = t - self._t
         if dt <= 0:
             return self._x.copy()
         dx = (x - self._x) / dt
-        self._dx = self._dx + self._alpha(self.d_cutoff, dt) * (dx - self._dx)
+        # the first speed seen is taken as it is, as the first sample is: smoothing it from zero
+        # would make a stroke that starts fast lag for its first frames
+        self._dx = dx if self._dx is None else self._dx + self._alpha(self.d_cutoff, dt) * (dx - self._dx)
         cutoff = self.min_cutoff + self.beta * float(np.linalg.norm(self._dx))
         self._x = self._x + self._alpha(cutoff, dt) * (x - self._x)
         self._t = t

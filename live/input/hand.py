@@ -77,13 +77,13 @@ class Hand:
 
 
 class HandTracker:
-    """MediaPipe Hands (one hand, video mode) behind ``process(image) -> Hand | None``.
+    """MediaPipe Hands (video mode) behind ``find(image) -> list[Hand]`` and ``process(image) -> Hand | None``.
 
     A context manager; ``close()`` frees the graph. Create it in the thread that will call
     :meth:`process` and call it from there only.
 
     Args:
-        config: the ``[hand]`` settings (model_complexity and the two confidences are used).
+        config: the ``[hand]`` settings (model_complexity, max_hands and the two confidences are used).
 
     Raises:
         ImportError: mediapipe is not installed (``pip install mediapipe==0.10.21``).
@@ -97,7 +97,7 @@ class HandTracker:
         self.config = config or HandConfig()
         self._hands: Any = mp.solutions.hands.Hands(
             static_image_mode=False,
-            max_num_hands=1,
+            max_num_hands=self.config.max_hands,
             model_complexity=self.config.model_complexity,
             min_detection_confidence=self.config.min_detection_confidence,
             min_tracking_confidence=self.config.min_tracking_confidence,
@@ -105,14 +105,24 @@ class HandTracker:
         self._owner = threading.get_ident()
 
     def process(self, image: np.ndarray) -> Hand | None:
-        """Finds the hand in one frame.
+        """Finds one hand in a frame: the first of :meth:`find`, or None when there is none.
+
+        Raises:
+            RuntimeError, ValueError: as :meth:`find`.
+        """
+        hands = self.find(image)
+        return hands[0] if hands else None
+
+    def find(self, image: np.ndarray) -> list[Hand]:
+        """Finds up to ``config.max_hands`` hands in one frame.
 
         Args:
             image: (H, W, 3) uint8 RGB, as :class:`~live.input.camera.Frame` carries it. Frames
                 must come in time order (MediaPipe tracks from one frame to the next).
 
         Returns:
-            The hand, or None when there is none.
+            The hands in MediaPipe's order, which is not stable from frame to frame when there
+            are several (:mod:`live.input.identity` keeps them apart); empty without a hand.
 
         Raises:
             RuntimeError: called from another thread than the one that created the tracker, or
@@ -127,19 +137,23 @@ class HandTracker:
             raise ValueError(f"hand tracking needs an (H, W, 3) uint8 RGB image, got {image.shape} {image.dtype}")
         result = self._hands.process(image)
         if not result.multi_hand_landmarks:
-            return None
+            return []
         h, w = image.shape[:2]
-        marks = result.multi_hand_landmarks[0].landmark
-        points = np.array([(m.x * w, m.y * h) for m in marks], dtype=np.float64)
-        if result.multi_hand_world_landmarks:
-            world = np.array([(m.x, m.y, m.z) for m in result.multi_hand_world_landmarks[0].landmark], dtype=np.float64)
-        else:  # pragma: no cover - mediapipe 0.10 always gives both
-            world = np.array([(m.x * w, m.y * h, m.z * w) for m in marks], dtype=np.float64)
-        label, score = "Right", 0.0
-        if result.multi_handedness:
-            category = result.multi_handedness[0].classification[0]
-            label, score = category.label, float(category.score)
-        return Hand(points, world, label, score)
+        worlds = result.multi_hand_world_landmarks or []
+        labels = result.multi_handedness or []
+        hands = []
+        for i, marks in enumerate(result.multi_hand_landmarks):
+            points = np.array([(m.x * w, m.y * h) for m in marks.landmark], dtype=np.float64)
+            if i < len(worlds):
+                world = np.array([(m.x, m.y, m.z) for m in worlds[i].landmark], dtype=np.float64)
+            else:  # pragma: no cover - mediapipe 0.10 always gives both
+                world = np.array([(m.x * w, m.y * h, m.z * w) for m in marks.landmark], dtype=np.float64)
+            label, score = "Right", 0.0
+            if i < len(labels):
+                category = labels[i].classification[0]
+                label, score = category.label, float(category.score)
+            hands.append(Hand(points, world, label, score))
+        return hands
 
     def close(self) -> None:
         """Frees the MediaPipe graph. Safe to call twice."""
