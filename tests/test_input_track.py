@@ -137,3 +137,66 @@ class TestHandConfig:
     def test_override(self):
         config = load_config(None, {"camera.source": "clip.mp4", "hand.model_complexity": 1})
         assert config.camera.source == "clip.mp4" and config.hand.model_complexity == 1
+
+
+def _rows(video: Path, *args: str) -> list[dict]:
+    if not video.is_file():
+        pytest.skip("../shared/data/hands/ is absent")
+    done = live("track", "--camera", str(video), "--json", *args)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def _truth(video: Path) -> np.ndarray:
+    return np.array(json.loads(video.with_name(video.name + ".path.json").read_text()))
+
+
+@needs_footage
+class TestShippedAccuracy:
+    """The shipped ``[hand]`` defaults on fast and two-hand footage (docs/hand.md has the figures)."""
+
+    def test_fast_star_keeps_its_corners(self):
+        star = HANDS / "fingertip_star.mp4"
+        rows = _rows(star)
+        truth = _truth(star)
+        assert [r["frame"] for r in rows] == list(range(len(truth)))
+        error = np.linalg.norm(np.array([r["tip"] for r in rows], dtype=np.float64) - truth, axis=1)
+        assert np.percentile(error, 95) <= 10.0 and error.max() <= 15.0, (np.percentile(error, 95), error.max())
+
+    def test_circle_median(self, circle_rows):
+        error = np.linalg.norm(np.array([r["tip"] for r in circle_rows], dtype=np.float64) - _truth(CIRCLE)[:120], axis=1)
+        assert np.median(error) <= 3.0, np.median(error)
+
+    def test_two_hands_each_keep_their_pen(self):
+        video = HANDS / "two_hands.mp4"
+        rows = _rows(video, "--set", "hand.max_hands=2")
+        truth = _truth(video)  # (frames, 2 hands, 2)
+        assert len(rows) == len(truth)
+        both = sum(len(r["hands"]) == 2 for r in rows)
+        assert both >= 0.95 * len(rows), both
+        tips = {}  # pen -> {frame: tip}
+        for r in rows:
+            for h in r["hands"]:
+                tips.setdefault(h["pen"], {})[r["frame"]] = np.array(h["tip"])
+        assert sorted(tips) == [0, 1]  # two pens for the whole video: none was lost and renumbered
+        owners = set()
+        for pen, by_frame in tips.items():
+            nearest = {int(np.argmin(np.linalg.norm(truth[f] - tip, axis=1))) for f, tip in by_frame.items()}
+            assert len(nearest) == 1, f"pen {pen} swapped hands"  # the same true path in every frame
+            (path,) = nearest
+            owners.add(path)
+            error = [np.linalg.norm(tip - truth[f, path]) for f, tip in by_frame.items()]
+            assert np.median(error) <= 10.0, (pen, np.median(error))
+        assert owners == {0, 1}
+
+    def test_two_hand_truth_is_summarised(self):
+        video = HANDS / "two_hands.mp4"
+        if not video.is_file():
+            pytest.skip("../shared/data/hands/ is absent")
+        truth = str(video.with_name(video.name + ".path.json"))
+        done = live("track", "--camera", str(video), "--set", "hand.max_hands=2", "--max-frames", "10", "--truth", truth)
+        assert done.returncode == 0, done.stderr
+        assert "2 hands in 10 frames (100.0%)" in done.stderr
+        lines = [x for x in done.stderr.splitlines() if x.startswith("track: path ")]
+        assert len(lines) == 2 and all("0 frames nearer another path" in x for x in lines)
+        assert len(done.stdout.splitlines()) == 10 and all("| pen " in x for x in done.stdout.splitlines())

@@ -127,8 +127,8 @@ def load_footage(video: str | Path, config: HandConfig, cache: Path | None = Non
     anything else (the filter, the gestures) is replayed and does not need a new entry.
     """
     video = Path(video)
-    if cache is None:
-        return record_footage(video, config)
+    if cache is None or not video.is_file():
+        return record_footage(video, config)  # (which says what is wrong with a missing file)
     path = Path(cache) / f"{_cache_key(video, config)}.npz"
     if path.is_file():
         return Footage.load(path)
@@ -195,12 +195,16 @@ def follow(tracks: Sequence[Tips], paths: Sequence[Sequence[Sequence[float]]]) -
     pens = sorted({pen for tips in tracks for pen in tips})
     result = []
     for i, path in enumerate(paths):
-        best: tuple[float, int | None, list[float]] = (math.inf, None, [math.inf] * min(len(path), len(tracks)))
+        best: tuple[tuple[float, float], int | None, list[float]] = (
+            (math.inf, math.inf), None, [math.inf] * min(len(path), len(tracks))
+        )
         for pen in pens:
             errors = tip_errors([tips.get(pen) for tips in tracks], path)
-            median = statistics.median(errors) if errors else math.inf
-            if median < best[0]:
-                best = (median, pen, errors)
+            finite = [e for e in errors if math.isfinite(e)]
+            if finite:  # by the median, then (a pen missing half the time) the median where it was seen
+                key = (statistics.median(errors), statistics.median(finite))
+                if key < best[0]:
+                    best = (key, pen, errors)
         _, pen, errors = best
         swaps = 0
         for f, tips in enumerate(tracks[: len(path)]):
