@@ -15,7 +15,7 @@ from live.input.camera import Camera, CameraStatus
 from live.input.gesture import Pose
 from live.input.hand import HAND_CONNECTIONS, Hand, HandTracker, Landmark
 from live.input.hand_input import HandInput
-from live.input.overlay import HandView, draw_camera_inset, draw_hand_overlay
+from live.input.overlay import HandView, PenView, draw_camera_inset, draw_hand_overlay
 from tests.conftest import HANDS, wait_for
 from tests.hand_fixtures import FakeWebcam, strokes_of, synthetic
 
@@ -117,8 +117,8 @@ class TestHandInput:
             events: list = []
             assert wait_for(lambda: events.extend(hand.poll(0.0)) or Command.SUBMIT in events, timeout=30)
             view = polled(hand)
-            assert view.frame is not None and view.hand is not None
-            assert view.pose is Pose.OPEN and view.camera is CameraStatus.OK
+            assert view.frame is not None and len(view.hands) == 1 and view.hands[0].hand is not None
+            assert view.hands[0].pose is Pose.OPEN and view.camera is CameraStatus.OK
             assert strokes_of(events) == [] and not view.drawing
             assert hand.tracking_ms is not None and hand.tracking_ms > 0
             assert events.count(Command.SUBMIT) == 1 and hand.error == ""
@@ -147,7 +147,7 @@ class TestHandInput:
         with HandInput(cfg, HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(frames=3, delay=0.005)) as hand:
             assert wait_for(lambda: polled(hand).camera is CameraStatus.LOST, timeout=5)
             view = polled(hand)
-            assert view.hand is None and view.pose is Pose.NONE
+            assert view.hands == ()
             assert hand.status().text.startswith("camera lost") and hand.status().over == "camera back"
             # and it comes back: the opener gives a fresh capture with new frames
             assert wait_for(lambda: polled(hand).camera is CameraStatus.OK, timeout=5)
@@ -161,7 +161,7 @@ class TestOverlay:
         frame = Frame(np.full((360, 640, 3), 200, np.uint8), 0, 0.0, False)
         points = np.stack([np.linspace(250, 390, 21), np.linspace(100, 260, 21)], axis=1)
         hand = Hand(points, np.zeros((21, 3)), "Right", 1.0)
-        return HandView(frame=frame, hand=hand, tip=(390.0, 260.0), drawing=True, **changes)
+        return HandView(frame=frame, hands=(PenView(0, hand, tip=(390.0, 260.0), drawing=True),), **changes)
 
     def test_draws_dimmed_picture_skeleton_and_trail(self):
         display = np.zeros((300, 400, 3), np.uint8)
@@ -180,14 +180,14 @@ class TestOverlay:
     def test_progress_shown(self):
         a = np.zeros((200, 200, 3), np.uint8)
         b = a.copy()
-        draw_hand_overlay(a, HandView(pose=Pose.OPEN, submit_progress=0.0))
-        draw_hand_overlay(b, HandView(pose=Pose.OPEN, submit_progress=0.5))
+        draw_hand_overlay(a, HandView(hands=(PenView(0, pose=Pose.OPEN, submit_progress=0.0),)))
+        draw_hand_overlay(b, HandView(hands=(PenView(0, pose=Pose.OPEN, submit_progress=0.5),)))
         assert (a != b).any()
 
     def test_picture_in_picture_leaves_banner_and_progress_to_the_canvas(self):
         """In a kiosk the canvas shows them full size; the corner picture must not repeat them."""
         display = np.zeros((200, 200, 3), np.uint8)
-        view = HandView(camera=CameraStatus.LOST, pose=Pose.OPEN, submit_progress=0.5)
+        view = HandView(camera=CameraStatus.LOST, hands=(PenView(0, pose=Pose.OPEN, submit_progress=0.5),))
         draw_camera_inset(display, view, (100, 100, 100, 100))
         assert display.max() == 0
         draw_hand_overlay(display, view, (100, 100, 100, 100))
@@ -200,7 +200,7 @@ class TestOverlay:
     def test_picture_can_be_left_out(self):
         display = np.zeros((256, 256, 3), np.uint8)
         view = self.view()
-        draw_hand_overlay(display, dataclasses.replace(view, hand=None, tip=None), picture=False)
+        draw_hand_overlay(display, dataclasses.replace(view, hands=()), picture=False)
         assert display.max() == 0  # no camera pixel reached the display
         draw_hand_overlay(display, view, picture=False)
         assert display.max() > 0 and np.median(display) == 0  # the skeleton only
@@ -211,7 +211,7 @@ class TestHandInputFailures:
         from live.input import hand_input
 
         calls = {"n": 0}
-        real = HandTracker.process
+        real = HandTracker.find
 
         def flaky(self, image):
             calls["n"] += 1
@@ -219,7 +219,7 @@ class TestHandInputFailures:
                 raise RuntimeError("one bad frame")
             return real(self, image)
 
-        monkeypatch.setattr(HandTracker, "process", flaky)
+        monkeypatch.setattr(HandTracker, "find", flaky)
         with hand_input.HandInput(
             CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(delay=0.01)
         ) as hand:
@@ -230,7 +230,7 @@ class TestHandInputFailures:
         def broken(self, image):
             raise RuntimeError("graph broke")
 
-        monkeypatch.setattr(HandTracker, "process", broken)
+        monkeypatch.setattr(HandTracker, "find", broken)
         with HandInput(CameraConfig(), HandConfig(), 224, source=0, opener=lambda src: FakeWebcam(delay=0.001)) as hand:
             assert wait_for(lambda: hand.error != "", timeout=10)
             assert "graph broke" in polled(hand).message and "graph broke" in hand.status().text
@@ -240,9 +240,15 @@ class TestHandInputEvents:
     """HandInput as the loop's pen: the events between polls, driven by a scripted gesture stream."""
 
     def make(self, monkeypatch, hands, **config):
-        """A HandInput whose tracker returns ``hands`` in turn (then None), on a fake webcam."""
+        """A HandInput whose tracker returns ``hands`` in turn (then none), on a fake webcam; an item
+        is a hand, None, or a list of hands."""
         script = iter(hands)
-        monkeypatch.setattr(HandTracker, "process", lambda self, image: next(script, None))
+
+        def find(self, image):
+            got = next(script, None)
+            return [] if got is None else got if isinstance(got, list) else [got]
+
+        monkeypatch.setattr(HandTracker, "find", find)
         config = HandConfig(**{"release_s": 0.0, "clear_hold_s": 0.05, **config})  # frames come every few ms
         return HandInput(
             CameraConfig(), config, 224, source=0, mirror=False, opener=lambda src: FakeWebcam(shape=(480, 640, 3))
@@ -301,3 +307,30 @@ class TestHandInputEvents:
         assert kinds[first_up + 1] is Command.SUBMIT and kinds[first_up + 2] is Phase.DOWN
         assert kinds[-2:] == [Phase.UP, Command.CLEAR]
         assert all(isinstance(e, (Pen, Command)) for e in events)
+
+    def test_two_hands_draw_with_their_own_pens(self, monkeypatch):
+        """MediaPipe's list order flips; each hand keeps its pen; one leaves, the other goes on."""
+        frames = []
+        for i in range(30):
+            left = synthetic("pointing", (150 + 5 * i, 200))
+            right = synthetic("pointing", (450, 150 + 5 * i))
+            frames.append(([right, left] if i % 2 else [left, right]) if i < 15 else [right])
+        with self.make(monkeypatch, frames, max_hands=2, release_s=0.02) as hand:
+            events = self.collect(hand, lambda h: h.frames >= len(frames) + 30)
+        pens = {e.pen for e in events}
+        assert pens == {0, 1}
+        for pen in pens:
+            mine = [e for e in events if e.pen == pen]
+            assert [e.phase for e in mine].count(Phase.DOWN) == 1 and mine[-1].phase is Phase.UP
+            (stroke,) = strokes_of(mine)
+            xs, ys = np.array(stroke).T
+            assert np.ptp(ys if pen == 0 else xs) < 3  # pen 0 went right, pen 1 down: never a jump across
+        ups = [i for i, e in enumerate(events) if e.phase is Phase.UP]
+        moves_1 = [i for i, e in enumerate(events) if e.pen == 1 and e.phase is Phase.MOVE]
+        assert events[ups[0]].pen == 0 and moves_1[-1] > ups[0]  # pen 1 drew on after pen 0 left
+
+    def test_a_command_from_two_hands_at_once_is_given_once(self, monkeypatch):
+        frames = [[synthetic("open", (150, 200)), synthetic("open", (450, 200))]] * 30
+        with self.make(monkeypatch, frames, max_hands=2, submit_hold_s=0.05) as hand:
+            events = self.collect(hand, lambda h: h.frames >= len(frames) + 2)
+        assert events.count(Command.SUBMIT) == 1

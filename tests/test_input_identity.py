@@ -6,11 +6,12 @@ import math
 
 import numpy as np
 import pytest
-from tests.hand_fixtures import FIXTURES, synthetic
 
 from live.config import HandConfig
+from live.input.events import Command, Pen, Phase
 from live.input.hand import Hand
 from live.input.identity import HandIdentities, HandPens
+from tests.hand_fixtures import FIXTURES, synthetic
 
 FRAME = (640, 480)
 needs_fixtures = pytest.mark.skipif(not FIXTURES.is_file(), reason="tests/data/hand_landmarks.npz is missing")
@@ -102,33 +103,39 @@ class TestHandPens:
 
     def test_each_hand_draws_its_own_stroke(self):
         pens = HandPens(self.config())
+        events: list[Pen] = []
         for i in range(20):
             t = i / 25
             left, right = synthetic("pointing", (150 + 5 * i, 200)), synthetic("pointing", (450, 150 + 5 * i))
             updates = dict(pens.update([right, left] if i % 3 else [left, right], t, FRAME))
             assert set(updates) == {0, 1} and all(u.drawing for u in updates.values())
-        strokes = {pen: g.strokes for pen, g in pens.gestures.items()}
-        assert [len(s) for s in strokes.values()] == [1, 1]
-        xs = {pen: [p[0] for p in s[0]] for pen, s in strokes.items()}
-        ys = {pen: [p[1] for p in s[0]] for pen, s in strokes.items()}
-        # pen 0 (found first on the left) moves right along a line; pen 1 moves down: no jump between them
-        assert max(np.diff(xs[0])) < 10 and np.ptp(ys[0]) < 1
-        assert max(np.diff(ys[1])) < 10 and np.ptp(xs[1]) < 1
+            for pen, update in updates.items():
+                assert all(e.pen == pen for e in update.events if isinstance(e, Pen))
+                events += [e for e in update.events if isinstance(e, Pen)]
+        for pen in (0, 1):
+            mine = [e for e in events if e.pen == pen]
+            assert [e.phase for e in mine].count(Phase.DOWN) == 1 and mine[0].phase is Phase.DOWN
+            assert all(e.phase is Phase.MOVE for e in mine[1:])
+        xs = {pen: [e.x for e in events if e.pen == pen] for pen in (0, 1)}
+        ys = {pen: [e.y for e in events if e.pen == pen] for pen in (0, 1)}
+        # pen 0 (listed first in the first frame, on the left) moves right; pen 1 moves down: no jump
+        assert 0 <= min(np.diff(xs[0])) and max(np.diff(xs[0])) < 10 and np.ptp(ys[0]) < 1
+        assert 0 <= min(np.diff(ys[1])) and max(np.diff(ys[1])) < 10 and np.ptp(xs[1]) < 1
 
     def test_one_hand_leaves_the_other_goes_on(self):
         pens = HandPens(self.config())
-        ended_at = None
+        ups: dict[int, list[float]] = {0: [], 1: []}
+        moves = 0
         for i in range(40):
             t = i / 25
             hands = [synthetic("pointing", (150 + 5 * i, 200))] if i < 10 else []  # pen 0 leaves at frame 10
             hands.append(synthetic("pointing", (450, 150 + 3 * i)))
-            updates = dict(pens.update(hands, t, FRAME))
-            if i >= 10 and 0 in updates and updates[0].stroke_ended:
-                ended_at = t
-            assert updates[1].drawing and not updates[1].stroke_ended
-        assert ended_at is not None and ended_at - 9 / 25 <= 0.1 + 0.04 + 1e-9  # within release_s (+ a frame)
+            for pen, update in pens.update(hands, t, FRAME):
+                ups[pen] += [t for e in update.events if isinstance(e, Pen) and e.phase is Phase.UP]
+                moves += pen == 1 and any(isinstance(e, Pen) and e.phase is Phase.MOVE for e in update.events)
+        assert ups[1] == [] and moves == 39  # pen 1 drew on in every frame after its first
+        assert len(ups[0]) == 1 and ups[0][0] - 9 / 25 <= 0.1 + 0.04 + 1e-9  # within release_s (+ a frame)
         assert set(pens.gestures) == {1}  # pen 0 was dropped after keep_s
-        assert len(pens.gestures[1].strokes) == 1 and len(pens.gestures[1].strokes[0]) > 20
 
     def test_gestures_are_per_hand(self):
         config = HandConfig(max_hands=2, submit_hold_s=0.2, release_s=0.05)
@@ -137,13 +144,15 @@ class TestHandPens:
         for i in range(10):
             hands = [synthetic("open", (150, 200)), synthetic("pointing", (450, 150 + 3 * i))]
             for pen, update in pens.update(hands, i / 25, FRAME):
-                events += [(pen, e.value) for e in update.events]
+                events += [(pen, e.value) for e in update.events if isinstance(e, Command)]
         assert events == [(0, "submit")]  # the open hand submitted; the pointing hand drew on
 
     def test_lose_drops_every_pen(self):
         pens = HandPens(self.config())
         pens.update([synthetic("pointing", (100, 100)), synthetic("fist", (400, 100))], 0.0, FRAME)
-        assert pens.lose() == [0] and pens.gestures == {} and pens.identities.pens == []
+        ups = pens.lose()
+        assert [(e.phase, e.pen) for e in ups] == [(Phase.UP, 0)]
+        assert pens.gestures == {} and pens.identities.pens == []
 
     def test_release_longer_than_keep(self):
         pens = HandPens(HandConfig(release_s=2.0))

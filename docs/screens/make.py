@@ -111,12 +111,12 @@ def drive_hand(args: list[str]) -> None:
 
     start = time.monotonic()
 
-    def process(self, image):
+    def find(self, image):
         t = time.monotonic() - start
         angle = 0.5 * t
-        return synthetic("pointing", (320 + 110 * math.cos(angle), 240 + 110 * math.sin(angle)))
+        return [synthetic("pointing", (320 + 110 * math.cos(angle), 240 + 110 * math.sin(angle)))]
 
-    hand.HandTracker.process = process
+    hand.HandTracker.find = find
     sys.exit(live_main(["run", *args]))
 
 

@@ -115,9 +115,10 @@ def record_footage(video: str | Path, config: HandConfig) -> Footage:
 
 def _cache_key(video: Path, config: HandConfig) -> str:
     stat = video.stat()
-    tracker = (config.model_complexity, config.max_hands, config.min_detection_confidence, config.min_tracking_confidence)
-    text = f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{tracker}"
-    return f"{video.stem}-c{config.model_complexity}-h{config.max_hands}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+    c = config
+    tracker = (c.model_complexity, c.max_hands, c.min_detection_confidence, c.min_tracking_confidence)
+    digest = hashlib.sha1(f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{tracker}".encode()).hexdigest()
+    return f"{video.stem}-c{config.model_complexity}-h{config.max_hands}-{digest[:12]}"
 
 
 def load_footage(video: str | Path, config: HandConfig, cache: Path | None = None) -> Footage:
@@ -211,7 +212,8 @@ def follow(tracks: Sequence[Tips], paths: Sequence[Sequence[Sequence[float]]]) -
             tip = tips.get(pen) if pen is not None else None
             if tip is not None:
                 own = math.dist(tip, path[f])
-                swaps += any(math.dist(tip, other[f]) < own for j, other in enumerate(paths) if j != i and f < len(other))
+                others = [other[f] for j, other in enumerate(paths) if j != i and f < len(other)]
+                swaps += any(math.dist(tip, point) < own for point in others)
         result.append(Followed(i, pen, errors, swaps))
     return result
 

@@ -5,7 +5,10 @@ and the gesture logic in a thread of its own (the one thread that owns the Media
 ``poll(now)`` hands the loop whatever happened since its last call, without waiting, in the input
 vocabulary: a stroke drawn by pointing is pen down, moves and up; an open palm held is
 :attr:`~live.input.events.Command.SUBMIT`, a fist held :attr:`~live.input.events.Command.CLEAR`.
-The loop's canvas keeps the strokes, as it does for the mouse.
+The loop's canvas keeps the strokes, as it does for the mouse. With ``hand.max_hands = 2`` two
+visitors draw at once, each hand with a pen of its own that stays with it from frame to frame
+(:class:`~live.input.identity.HandPens`); each hand's gestures are its own, and a command two
+hands give in the same frame is given once.
 
 The rest of the :class:`~live.input.base.Input` interface: ``overlay`` (the canvas view: the
 camera picture dimmed with the skeleton and the ink, or in a kiosk the ink with a small picture
@@ -32,10 +35,10 @@ import numpy as np
 from live.config import CameraConfig, HandConfig
 from live.input.base import Input, Status
 from live.input.camera import Camera, CameraStatus, Capture
-from live.input.events import Event
-from live.input.gesture import HandGestures, Pose
+from live.input.events import Command, Event
 from live.input.hand import HandTracker
-from live.input.overlay import HandView, draw_canvas_view
+from live.input.identity import HandPens
+from live.input.overlay import HandView, PenView, draw_canvas_view
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +85,7 @@ class HandInput(Input):
 
         self.camera_config = camera or CameraConfig()
         self.hand_config = hand or HandConfig()
-        self.gestures = HandGestures(self.hand_config, canvas_size)
+        self.pens = HandPens(self.hand_config, canvas_size)
         self.canvas_size = canvas_size
         self.pip = pip
         self._lock = threading.Lock()
@@ -145,7 +148,7 @@ class HandInput(Input):
         return self._polled.camera is CameraStatus.ENDED
 
     def stats(self) -> dict[str, Any]:
-        """Tracking figures: frames tracked, frames with a hand, median MediaPipe ms per frame."""
+        """Tracking figures: frames tracked, frames with a hand (any), median MediaPipe ms per frame."""
         ms = self.tracking_ms
         return {"hand_frames": self.frames, "hand_found": self.found, "hand_ms": None if ms is None else round(ms, 2)}
 
@@ -198,8 +201,8 @@ class HandInput(Input):
             log.exception("hand tracking stopped")
             with self._lock:
                 self._error = f"hand tracking stopped: {exc}"
-                self._events.extend(self.gestures.lose())
-                self._publish(message=self._error, pose=Pose.NONE, hand=None, tip=None, drawing=False)
+                self._events.extend(self.pens.lose())
+                self._publish(message=self._error, hands=())
 
     def _step(self, tracker: HandTracker) -> bool:
         """Tracks the next camera frame; returns whether there was one."""
@@ -208,27 +211,34 @@ class HandInput(Input):
         if frame is None:
             with self._lock:
                 if status is not CameraStatus.OK and (self._view.camera is not status or self._view.message != message):
-                    self._events.extend(self.gestures.lose())
-                    self._publish(
-                        camera=status, message=message, hand=None, pose=Pose.NONE, tip=None, drawing=False,
-                        submit_progress=0.0, clear_progress=0.0,
-                    )  # fmt: skip
+                    self._events.extend(self.pens.lose())
+                    self._publish(camera=status, message=message, hands=())
             if status in (CameraStatus.ENDED, CameraStatus.CLOSED):
                 self._stop.wait(0.05)
             return False
         start = time.perf_counter()
-        hand = tracker.process(frame.image)
+        hands = tracker.find(frame.image)
         ms = (time.perf_counter() - start) * 1000.0
         h, w = frame.image.shape[:2]
         with self._lock:
             self._times.append(ms)
             self.frames += 1
-            self.found += hand is not None
-            update = self.gestures.update(hand, frame.time, (w, h))
-            self._events.extend(update.events)
-            self._publish(
-                frame=frame, hand=hand, pose=update.pose, tip=update.tip, drawing=update.drawing,
-                submit_progress=update.submit_progress, clear_progress=update.clear_progress,
-                camera=CameraStatus.OK, message="",
+            self.found += bool(hands)
+            updates = self.pens.update(hands, frame.time, (w, h))
+            commands: list[Command] = []
+            for _, update in updates:
+                for event in update.events:
+                    if not isinstance(event, Command):
+                        self._events.append(event)
+                    elif event not in commands:  # two hands giving one command at once give it once
+                        commands.append(event)
+            self._events.extend(commands)
+            views = tuple(
+                PenView(
+                    pen, update.hand, update.pose, update.tip, update.drawing, update.submit_progress,
+                    update.clear_progress,
+                )
+                for pen, update in updates
             )  # fmt: skip
+            self._publish(frame=frame, hands=views, camera=CameraStatus.OK, message="")
         return True

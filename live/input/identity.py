@@ -111,8 +111,8 @@ class HandIdentities:
         return self._distance(pen, hand) <= self.max_jump
 
 
-#: A hand this far from a pen's last tip, as a fraction of the picture's shorter side, is another
-#: hand (a fast stroke moves about 0.04 of it between two frames at 25 fps).
+#: With several hands, a hand this far from a pen's last tip, as a fraction of the picture's
+#: shorter side, is another hand (a fast stroke moves about 0.05 of it between two frames at 25 fps).
 MAX_JUMP = 0.25
 
 
@@ -142,7 +142,8 @@ class HandPens:
 
         A pen dropped in this frame is in the list a last time (its hand None).
         """
-        self.identities.max_jump = MAX_JUMP * min(frame_size)
+        # one hand at most: whatever hand is seen is that pen's; with more, a far hand is another
+        self.identities.max_jump = MAX_JUMP * min(frame_size) if self.config.max_hands > 1 else math.inf
         pairs, gone = self.identities.assign(hands, t)
         found = dict(pairs)
         updates = []

@@ -1,7 +1,7 @@
-"""The hand on screen: the camera picture (dimmed), the hand's skeleton, the trail, progress.
+"""The hands on screen: the camera picture (dimmed), each hand's skeleton, the trail, progress.
 
-:class:`HandView` is what the hand input publishes for the screen; :func:`draw_canvas_view`
-makes the canvas window's picture from it and the canvas (the camera behind the ink, or in a
+:class:`HandView` is what the hand input publishes for the screen (a :class:`PenView` per hand);
+:func:`draw_canvas_view` makes the canvas window's picture from it and the canvas (the camera behind the ink, or in a
 kiosk the camera in a corner). Drawn with OpenCV on the display image, uint8 BGR: this is the
 display edge, where the core's RGB pictures become OpenCV's BGR.
 """
@@ -39,29 +39,45 @@ PIP_MARGIN = 8
 
 
 @dataclass(frozen=True)
-class HandView:
-    """What the screen shows of the hand: the latest tracked frame and its results."""
+class PenView:
+    """One hand on screen, with the pen it draws with."""
 
-    frame: Frame | None = None
-    """The camera frame the hand was tracked in ((H, W, 3) uint8 RGB), or None before the first."""
+    pen: int
+    """The hand's pen (:class:`~live.input.events.Pen`), kept while the hand stays in view."""
     hand: Hand | None = None
-    """Its landmarks in pixels of ``frame``, or None."""
+    """Its landmarks in pixels of the frame, or None (the hand was missed in this frame)."""
     pose: Pose = Pose.NONE
     """The hand's pose."""
     tip: tuple[float, float] | None = None
-    """The smoothed index fingertip in pixels of ``frame``, or None."""
+    """The smoothed index fingertip in pixels of the frame, or None."""
     drawing: bool = False
     """Whether the fingertip is drawing."""
     submit_progress: float = 0.0
     """Open palm held, 0 to 1."""
     clear_progress: float = 0.0
     """Fist held, 0 to 1."""
+
+
+@dataclass(frozen=True)
+class HandView:
+    """What the screen shows of the hands: the latest tracked frame and its results."""
+
+    frame: Frame | None = None
+    """The camera frame the hands were tracked in ((H, W, 3) uint8 RGB), or None before the first."""
+    hands: tuple[PenView, ...] = ()
+    """Every hand's view, by pen (one per ``hand.max_hands`` at most, and pens waiting for a
+    missed hand)."""
     camera: CameraStatus = CameraStatus.STARTING
     """The camera's state ('lost': show it on screen)."""
     message: str = ""
     """Why the camera is lost or the tracker stopped; empty when all is well."""
     region: float = 0.9
     """The part of the picture that maps onto the canvas (see ``hand.region``)."""
+
+    @property
+    def drawing(self) -> bool:
+        """Whether any hand is drawing."""
+        return any(h.drawing for h in self.hands)
 
 
 def draw_canvas_view(out: np.ndarray, canvas: np.ndarray, view: HandView, canvas_size: int, pip: bool) -> None:
@@ -196,23 +212,24 @@ def _draw_trail(out: np.ndarray, strokes: Sequence[Sequence[Point]], canvas_size
 
 
 def _draw_skeleton(out: np.ndarray, view: HandView, box: Box) -> None:
-    """The hand's bones, joints and fingertip, from picture pixels in ``box`` to ``out``'s pixels."""
-    if view.hand is None:
-        return
+    """Each hand's bones, joints and fingertip, from picture pixels in ``box`` to ``out``'s pixels."""
     left, top, w, h = box
     kx, ky = out.shape[1] / w, out.shape[0] / h
 
     def at(p) -> tuple[int, int]:
         return (int(round((p[0] - left) * kx)), int(round((p[1] - top) * ky)))
 
-    pts = [at(p) for p in view.hand.points]
-    for a, b in HAND_CONNECTIONS:
-        cv2.line(out, pts[a], pts[b], COLOURS["bone"], 1, cv2.LINE_AA)
-    for p in pts:
-        cv2.circle(out, p, 2, COLOURS["joint"], -1, cv2.LINE_AA)
-    if view.tip is not None:
-        colour = COLOURS["tip_drawing"] if view.drawing else COLOURS["tip"]
-        cv2.circle(out, at(view.tip), 5, colour, -1 if view.drawing else 2, cv2.LINE_AA)
+    for hand in view.hands:
+        if hand.hand is None:
+            continue
+        pts = [at(p) for p in hand.hand.points]
+        for a, b in HAND_CONNECTIONS:
+            cv2.line(out, pts[a], pts[b], COLOURS["bone"], 1, cv2.LINE_AA)
+        for p in pts:
+            cv2.circle(out, p, 2, COLOURS["joint"], -1, cv2.LINE_AA)
+        if hand.tip is not None:
+            colour = COLOURS["tip_drawing"] if hand.drawing else COLOURS["tip"]
+            cv2.circle(out, at(hand.tip), 5, colour, -1 if hand.drawing else 2, cv2.LINE_AA)
 
 
 def _draw_banner(out: np.ndarray, view: HandView) -> None:
@@ -229,14 +246,15 @@ def _draw_banner(out: np.ndarray, view: HandView) -> None:
 
 
 def _draw_progress(out: np.ndarray, view: HandView) -> None:
-    """Two arcs in the top corners: submit (open palm) on the left, clear (fist) on the right."""
+    """Two arcs in the top corners: submit (open palm) on the left, clear (fist) on the right, each
+    as far as the hand nearest to giving that command has got."""
     h, w = out.shape[:2]
     radius = max(6, min(w, h) // 16)
     for name, progress, centre, pose in (
-        ("submit", view.submit_progress, (radius + 6, radius + 6), Pose.OPEN),
-        ("clear", view.clear_progress, (w - radius - 6, radius + 6), Pose.FIST),
+        ("submit", max((p.submit_progress for p in view.hands), default=0.0), (radius + 6, radius + 6), Pose.OPEN),
+        ("clear", max((p.clear_progress for p in view.hands), default=0.0), (w - radius - 6, radius + 6), Pose.FIST),
     ):
-        if progress <= 0.0 and view.pose is not pose:
+        if progress <= 0.0 and all(hand.pose is not pose for hand in view.hands):
             continue
         cv2.circle(out, centre, radius, COLOURS["text"], 1, cv2.LINE_AA)
         if progress > 0.0:

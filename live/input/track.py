@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 
 from live.config import Config
-from live.input.camera import Camera, CameraStatus
 from live.input.accuracy import ErrorStats, Tips, first_tips, follow, tip_errors
+from live.input.camera import Camera, CameraStatus
 from live.input.events import Command
 from live.input.gesture import HandUpdate
 from live.input.hand import HandTracker
