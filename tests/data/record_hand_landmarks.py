@@ -4,7 +4,8 @@
 
 Writes ``tests/data/hand_landmarks.npz``: for each video, ``<name>_points`` (F, 21, 2) float32
 in pixels, ``<name>_world`` (F, 21, 3) float32 in metres (NaN where no hand was found) and
-``<name>_time`` (F,) float64 seconds, tracked with the default ``[hand]`` settings.
+``<name>_time`` (F,) float64 seconds, tracked with ``model_complexity = 0`` (the default when
+they were recorded; the gesture tests' figures rest on them).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def main() -> None:
     for name in VIDEOS:
         points, world, times = [], [], []
         with Camera(HANDS / f"{name}.mp4", mirror=False, loop=False, realtime=False) as camera, HandTracker(
-            HandConfig()
+            HandConfig(model_complexity=0)
         ) as tracker:
             while (frame := camera.next_frame(timeout=5.0)) is not None:
                 hand = tracker.process(frame.image)
