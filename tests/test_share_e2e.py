@@ -17,7 +17,6 @@ import httpx
 import pytest
 
 from live.share import parse_name
-from tests import test_app_e2e
 from tests.share_helpers import LOOPBACK
 from tests.test_app_e2e import (
     SCREEN,
@@ -31,9 +30,6 @@ from tests.test_app_e2e import (
     wait_window,
     xdo,
 )
-
-#: The virtual screen with a window manager (the fixture of the app's end-to-end tests).
-xserver = test_app_e2e.xserver
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in ("Xvfb", "xdotool", "openbox", "zbarimg", "import")),
