@@ -4,7 +4,7 @@ Runs ``live run`` under Xvfb + openbox at 1600x900, drives it with xdotool (the 
 the hand footage of ../shared/data/hands (the hand), and grabs the screen with ImageMagick's
 ``import``. Each picture is reduced to a 128-colour palette so it stays small.
 
-    python docs/screens/make.py [window|kiosk ...] [--hand]   (--hand: the hand's shots only)
+    python docs/screens/make.py [window|kiosk ...] [--hand | --mouse]   (the hand's or the mouse's shots only)
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
 SCREEN = (1600, 900)
 HAND_VIDEO = ROOT.parent / "shared" / "data" / "hands" / "fingertip_circle.mp4"
-#: Canvas pixels of the 512-pixel canvas: a heart-ish loop.
+#: Canvas pixels of the 512-pixel canvas: a heart-ish loop, then a tail that runs off the drawing
+#: area to the right (it stops at the frame).
 SHAPE = [(256, 170), (330, 110), (420, 150), (410, 260), (256, 420), (100, 260), (92, 150), (180, 110), (256, 170)]
+SHAPE += [(380, 60), (470, 40), (640, 30)]
 
 
 def xdo(env, *args) -> str:
@@ -137,8 +139,8 @@ def hand_run(env, kiosk: bool, tag: str, folder: Path) -> None:
 
 
 def main(modes: list[str]) -> None:
-    hand_only = "--hand" in modes
-    for mode in [m for m in modes if m != "--hand"]:
+    hand_only, mouse_only = "--hand" in modes, "--mouse" in modes
+    for mode in [m for m in modes if not m.startswith("--")]:
         server = subprocess.Popen(
             ["Xvfb", "-displayfd", "1", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
             stdout=subprocess.PIPE,
@@ -152,7 +154,7 @@ def main(modes: list[str]) -> None:
             if not hand_only:
                 with tempfile.TemporaryDirectory() as tmp:
                     mouse_run(env, kiosk, mode, Path(tmp))
-            if HAND_VIDEO.is_file():
+            if HAND_VIDEO.is_file() and not mouse_only:
                 with tempfile.TemporaryDirectory() as tmp:
                     hand_run(env, kiosk, mode, Path(tmp))
         finally:
