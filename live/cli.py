@@ -101,8 +101,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from live.app.run import ends_by_itself
     from live.display import DisplayKind
 
-    level = os.environ.get("LIVE_LOG", "INFO").upper()
-    logging.basicConfig(level=getattr(logging, level, logging.INFO), format="live: %(message)s", stream=sys.stderr)
+    level = getattr(logging, os.environ.get("LIVE_LOG", "INFO").upper(), logging.INFO)
+    logging.basicConfig(level=level, format="live: %(message)s", stream=sys.stderr)
+    if args.log_file is not None:
+        from live.service import log_to_file
+
+        log_to_file(args.log_file, level)
     if args.kiosk:
         args.set.append("app.kiosk=true")
     if args.script is not None and not args.headless:
@@ -355,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--headless", action="store_true", help="no window: replay --script, then exit")
     p.add_argument("--script", metavar="FILE", help="timed strokes and keys to replay (docs/script-format.md)")
     p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames")
+    p.add_argument("--log-file", metavar="PATH", help="also log to PATH, rotated at 10 MB, 5 kept (a service's log)")
 
     p = add("demo", cmd_demo)
     _add_config_flags(p, "sprites", "seed", "size", "steps", "backend", "device", "recordings")

@@ -1,0 +1,190 @@
+"""Running as a service: sd_notify on a socket the test opens, the unit file, the rotating log."""
+
+import json
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from live import service
+from live.service import Notifier, log_to_file
+from tests.conftest import ROOT
+
+UNIT = ROOT / "deploy" / "live.service"
+
+
+@pytest.fixture
+def notify_socket(tmp_path):
+    """A datagram socket standing in for systemd's; yields (address, receive)."""
+    path = tmp_path / "notify"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(path))
+    sock.settimeout(2.0)
+
+    def receive() -> str:
+        return sock.recv(4096).decode()
+
+    def nothing() -> bool:
+        sock.setblocking(False)
+        try:
+            sock.recv(4096)
+        except BlockingIOError:
+            return True
+        finally:
+            sock.settimeout(2.0)
+        return False
+
+    receive.nothing = nothing
+    try:
+        yield str(path), receive
+    finally:
+        sock.close()
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class TestNotifier:
+    def test_ready_and_spaced_watchdog_pings(self, notify_socket):
+        address, receive = notify_socket
+        clock = FakeClock()
+        env = {"NOTIFY_SOCKET": address, "WATCHDOG_USEC": "4000000", "WATCHDOG_PID": str(os.getpid())}
+        with Notifier(env, clock) as notifier:
+            assert notifier.active and notifier.watchdog_s == 4.0
+            assert notifier.ready("forming DRAW!")
+            assert receive() == "READY=1\nSTATUS=forming DRAW!"
+            sent = []
+            for frame in range(100):  # 10 s of frames at 10 fps: a ping every 2 s at most
+                clock.now = frame * 0.1
+                sent.append(notifier.ping())
+            assert [i for i, s in enumerate(sent) if s] == [0, 20, 40, 60, 80]
+            assert [receive() for _ in range(5)] == ["WATCHDOG=1"] * 5
+            assert receive.nothing()
+            assert notifier.stopping()
+            assert receive() == "STOPPING=1\nSTATUS=stopping"
+        assert not notifier.active
+
+    def test_no_socket_does_nothing(self):
+        notifier = Notifier({})
+        assert not notifier.active and notifier.watchdog_s is None
+        assert not notifier.ready() and not notifier.ping()
+
+    def test_watchdog_meant_for_another_process(self, notify_socket):
+        address, receive = notify_socket
+        notifier = Notifier({"NOTIFY_SOCKET": address, "WATCHDOG_USEC": "1000000", "WATCHDOG_PID": "1"})
+        assert notifier.active and notifier.watchdog_s is None and not notifier.ping()
+        assert receive.nothing()
+
+    def test_abstract_socket(self):
+        name = f"live-test-{os.getpid()}"
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind("\0" + name)
+        sock.settimeout(2.0)
+        try:
+            with Notifier({"NOTIFY_SOCKET": "@" + name}) as notifier:
+                assert notifier.ready()
+            assert sock.recv(100) == b"READY=1\nSTATUS=running"
+        finally:
+            sock.close()
+
+    def test_socket_gone_ends_notifying_quietly(self, tmp_path, caplog):
+        assert not Notifier({"NOTIFY_SOCKET": str(tmp_path / "none")}).active
+        path = tmp_path / "notify"
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(str(path))
+        notifier = Notifier({"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "1000"})
+        sock.close()
+        path.unlink()  # systemd went away
+        assert not notifier.ping() and not notifier.active
+        assert not notifier.ping()
+        assert caplog.text.count("not notifying any more") == 1
+
+
+class TestUnit:
+    def settings(self) -> dict[str, str]:
+        pairs = {}
+        for line in UNIT.read_text().splitlines():
+            if "=" in line and not line.startswith("#"):
+                key, value = line.split("=", 1)
+                pairs[key.strip()] = value.strip()
+        return pairs
+
+    def test_notify_restart_watchdog(self):
+        unit = self.settings()
+        assert unit["Type"] == "notify" and unit["Restart"] == "always" and unit["NotifyAccess"] == "main"
+        assert 10 <= int(unit["WatchdogSec"]) <= 120
+        assert int(unit["TimeoutStopSec"]) > 120  # the recorder waits up to 120 s for exports on close
+        assert "live run --kiosk" in unit["ExecStart"] and "--log-file" in unit["ExecStart"]
+
+    @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+    def test_systemd_analyze_verify(self, tmp_path):
+        """The unit as installed, with ExecStart pointing at this venv's `live` (verify checks
+        that the program exists): no warning at all."""
+        live = Path(sys.executable).parent / "live"
+        if not live.exists():
+            pytest.skip("no `live` script beside this Python")
+        unit = tmp_path / "live.service"
+        unit.write_text(UNIT.read_text().replace("%h/live/.venv/bin/live", str(live)))
+        result = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True)
+        assert result.returncode == 0 and result.stdout + result.stderr == "", result.stdout + result.stderr
+
+
+class TestLogFile:
+    def test_rotates(self, tmp_path, monkeypatch):
+        monkeypatch.setattr(service, "LOG_MAX_BYTES", 2000)
+        path = tmp_path / "logs" / "live.log"
+        level = logging.getLogger().level
+        handler = log_to_file(path)
+        logger = logging.getLogger("live.test")
+        try:
+            for i in range(300):  # about 30 kB: more than the 6 files hold
+                logger.info("frame %d failed: a line long enough to fill the file soon", i)
+        finally:
+            logging.getLogger().removeHandler(handler)
+            logging.getLogger().setLevel(level)
+            handler.close()
+        files = sorted(p.name for p in path.parent.iterdir())
+        assert files == ["live.log", "live.log.1", "live.log.2", "live.log.3", "live.log.4", "live.log.5"]
+        assert all(p.stat().st_size <= 2000 for p in path.parent.iterdir())
+        assert "frame 299 failed" in path.read_text()
+
+    def test_bad_paths_are_one_line(self, tmp_path):
+        with pytest.raises(ValueError, match="is a folder"):
+            log_to_file(tmp_path)
+        (tmp_path / "file").write_text("x")
+        with pytest.raises(ValueError, match="cannot write --log-file"):
+            log_to_file(tmp_path / "file" / "live.log")
+
+    def test_live_run_writes_it(self, tmp_path, capsys):
+        from live.cli import main
+
+        script = tmp_path / "s.json"
+        stroke = {"t": 0, "stroke": [[50, 50], [150, 150]], "duration": 0.1}
+        events = [stroke, {"t": 0.2, "key": "s"}, {"t": 0.4, "key": "g"}]
+        script.write_text(json.dumps({"events": events, "end": 0.5}))
+        log = tmp_path / "live.log"
+        root = logging.getLogger()
+        before, level = list(root.handlers), root.level
+        try:
+            args = ["run", "--headless", "--script", str(script), "--size", "64", "--sprites", "2"]
+            assert main([*args, "--recordings", str(tmp_path / "rec"), "--log-file", str(log)]) == 0
+        finally:
+            for handler in root.handlers[:]:
+                if handler not in before:
+                    root.removeHandler(handler)
+                    handler.close()
+            root.setLevel(level)
+        text = log.read_text()
+        assert " INFO live.record: recording written: " in text and str(tmp_path / "rec") in text
+        assert main(["run", "--headless", "--script", str(script), "--log-file", str(tmp_path)]) == 2
+        assert "live run: error: --log-file" in capsys.readouterr().err
