@@ -22,12 +22,6 @@ DEVICES = [
 ]
 
 
-def needs_pytorch3d():
-    from live.render import pytorch3d_available
-
-    return pytest.mark.skipif(not pytorch3d_available(), reason="PyTorch3D is not installed")
-
-
 @pytest.fixture(params=DEVICES)
 def device(request) -> torch.device:
     return torch.device(request.param)

@@ -194,7 +194,6 @@ class TestHandWindow:
     def test_mouse_draws_beside_the_hand(self, xserver, tmp_path, camera):
         """``--input hand``: the mouse draws too, whether the camera gives frames (a video file
         standing in for a webcam) or is lost (a webcam index with no webcam behind it)."""
-        pytest.importorskip("mediapipe")
         if camera == "video" and not CIRCLE_VIDEO.is_file():
             pytest.skip("no hand footage in ../shared/data/hands")
         env = xserver
@@ -208,7 +207,6 @@ class TestHandWindow:
     def test_kiosk_with_the_hand(self, xserver, tmp_path):
         """``--input hand --kiosk``: the fullscreen window comes up with the camera in a corner,
         the mouse draws, the chord quits."""
-        pytest.importorskip("mediapipe")
         if not CIRCLE_VIDEO.is_file():
             pytest.skip("no hand footage in ../shared/data/hands")
         env = xserver

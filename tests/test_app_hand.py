@@ -27,10 +27,6 @@ TURNING = HANDS / "open_hand_turning.mp4"
 needs_footage = pytest.mark.skipif(not CIRCLE.is_file(), reason="no hand footage in ../shared/data/hands")
 
 
-def needs_mediapipe():
-    pytest.importorskip("mediapipe")
-
-
 class Scripted(Input):
     """An input that returns one list of events per poll, then nothing."""
 
@@ -279,7 +275,6 @@ class TestHeadlessHandRun:
     def test_whole_loop_over_a_video_writes_only_the_result_view(self, tmp_path, monkeypatch):
         """The hand in fingertip_circle.mp4 holds an open palm (submit) while a script draws a
         square; the run ends with the video. Only a GIF of render | target is written."""
-        needs_mediapipe()
         import live.app.run as run
 
         scratch = tmp_path / "tmp"
@@ -314,7 +309,6 @@ class TestHeadlessHandRun:
         assert frames.ndim == 4 and frames.shape[1:3] == (64, 128)  # render size x 2 render size
 
     def test_cli_headless_hand_run_ends_with_the_video(self, tmp_path, capsys):
-        needs_mediapipe()
         from live.cli import main
         from tests.test_app_loop import SMALL
 
@@ -345,7 +339,6 @@ class NeverOpens:
 
 class TestCameraLost:
     def test_hand_input_says_camera_lost_and_the_script_still_draws(self, tmp_path, monkeypatch):
-        needs_mediapipe()
         import live.input.camera as camera
 
         monkeypatch.setattr(camera, "open_capture", lambda source, config: NeverOpens())
@@ -365,7 +358,6 @@ class TestCameraLost:
         assert any(s.startswith("camera lost") for s in statuses)
 
     def test_pen_input_status_and_banner(self):
-        needs_mediapipe()
         from live.config import CameraConfig, HandConfig
         from live.input.hand_input import HandInput
 
@@ -382,7 +374,6 @@ class TestCameraLost:
 @needs_footage
 class TestHandOverlay:
     def test_camera_behind_the_ink_in_a_window_and_a_corner_in_a_kiosk(self):
-        needs_mediapipe()
         from live.config import CameraConfig, HandConfig
         from live.input.hand_input import HandInput
 
@@ -413,7 +404,6 @@ class TestLoopBenchWithHand:
 
     @needs_footage
     def test_reports_hand_tracking(self):
-        needs_mediapipe()
         from live.bench import format_loop, run_loop_bench
 
         figures = run_loop_bench(frames=60, warmup=10, input="hand", camera=str(TURNING))

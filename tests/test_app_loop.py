@@ -254,6 +254,56 @@ class TestInstallation:
             install.frame([], 0.0)
         assert shown[0] is marked
 
+    def test_attract_mode_is_never_recorded(self, tmp_path, scene):
+        """`r` in attract mode (at start, and after idling into it) records nothing; after a
+        stroke it records."""
+        install, rec, _ = self.make(tmp_path, scene, **{"app.idle_seconds": 5.0})
+        with rec:
+            install.frame(keys("r"), 0.0)
+            for i in range(1, 5):
+                install.frame([], 0.1 * i)
+            assert install.hud.mode == "attract" and not rec.recording and rec.frames == 0
+            assert install.hud.status == "attract mode is not recorded: draw first"
+            install.frame(keys("g"), 0.6)
+            draw_square(install, 1.0)
+            install.frame([], 1.0)
+            install.frame([], 7.0)  # idle: attract mode again
+            assert install.hud.mode == "attract"
+            install.frame(keys("r"), 7.1)
+            install.frame([], 7.2)
+            assert not rec.recording
+            draw_square(install, 8.0)  # a visitor: `r` records now
+            install.frame(keys("r"), 8.0)
+            install.frame([], 8.1)
+            assert rec.recording and rec.frames == 2
+            rec.stop(export=False)
+            rec.wait()
+        assert rec.exported == [] and list((tmp_path / "rec").iterdir()) == []
+
+    def test_gives_up_at_exactly_max_failed_frames_in_a_row(self, tmp_path, scene, monkeypatch):
+        from live.app.loop import MAX_FAILED_FRAMES
+
+        install, rec, _ = self.make(tmp_path, scene)
+        step = scene.arranger.step
+
+        def broken():
+            raise RuntimeError("step broke")
+
+        with rec:
+            monkeypatch.setattr(scene.arranger, "step", broken)
+            for i in range(MAX_FAILED_FRAMES - 1):  # one short of the limit: goes on
+                install.frame([], 0.01 * i)
+            monkeypatch.setattr(scene.arranger, "step", step)
+            install.frame([], 3.0)  # a good frame starts the count again
+            monkeypatch.setattr(scene.arranger, "step", broken)
+            for i in range(MAX_FAILED_FRAMES - 1):
+                install.frame([], 3.0 + 0.01 * i)
+            assert install.failed_frames == 2 * (MAX_FAILED_FRAMES - 1)
+            last = f"^{MAX_FAILED_FRAMES} frames in a row failed; last error: step broke"
+            with pytest.raises(RuntimeError, match=last):
+                install.frame([], 9.0)  # the 300th in a row
+        assert MAX_FAILED_FRAMES == 300  # the README's figure
+
     def test_a_failing_frame_is_logged_and_the_loop_goes_on(self, tmp_path, scene, caplog):
         install, rec, display = self.make(tmp_path, scene)
         calls = []

@@ -8,7 +8,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT, needs_pytorch3d
+from tests.conftest import ROOT
 
 COMMANDS = ["demo", "fit", "render", "bench", "config"]
 
@@ -55,7 +55,7 @@ class TestFit:
             assert key in report
         assert report["backend"] == "analytic" and report["device"] == "cpu"
         assert (report["sprites"], report["size"], report["steps"]) == (16, 128, 30)
-        assert 0.4 < report["iou"] <= 1.0 and report["loss"] > 0 and report["ms_per_step"] > 0
+        assert 0.74 < report["iou"] <= 1.0 and report["loss"] > 0 and report["ms_per_step"] > 0  # measured 0.793
 
     def test_image_target_and_gif(self, tmp_path):
         import cv2
@@ -92,7 +92,7 @@ class TestFit:
 
 
 class TestRender:
-    @pytest.mark.parametrize("backend", ["analytic", pytest.param("pytorch3d", marks=needs_pytorch3d())])
+    @pytest.mark.parametrize("backend", ["analytic", "pytorch3d"])
     def test_arrays_and_png(self, tmp_path, backend):
         out = tmp_path / "r.npz"
         png = tmp_path / "r.png"
@@ -148,7 +148,6 @@ class TestBench:
             assert row["backend"] == "analytic" and row["device"] == "cpu"
             assert row["ms_per_step"] > 0 and row["ms_per_color"] > 0
 
-    @needs_pytorch3d()
     def test_baseline_gives_speedups(self):
         out = live("bench", "--json", "--sprites", "4", "--sizes", "32", "--budget", "0.05", "--backends", "analytic")
         rows = json.loads(out.stdout)

@@ -212,11 +212,32 @@ class TestLossConfig:
 
 
 class TestFitReportsStranded:
-    def test_summary_has_stranded(self):
-        config = load_config(overrides={"swarm.sprites": 4, "render.size": 64, "render.backend": "analytic"})
-        result = fit(config, square_target(0, 0, 8), steps=2)
-        summary = result.summary()
-        assert isinstance(summary["stranded"], int) and 0 <= summary["stranded"] <= 4
+    @pytest.mark.parametrize("seed", [0, 1, 2])
+    def test_summary_counts_the_creatures_off_the_target(self, seed):
+        """With a learning rate too small to move anyone, ``stranded`` is the number of start
+        bodies that touch no target pixel, counted here pixel by pixel (the creatures' pixel
+        centres checked against the rendered silhouette, so the orientation is the renderer's)."""
+        import math
+
+        from live.render import make_renderer
+        from live.sprites import make_swarm
+
+        size, n = 64, 8
+        overrides = {"swarm.sprites": n, "swarm.seed": seed, "render.size": size, "render.backend": "analytic"}
+        config = load_config(overrides={**overrides, "optim.lr": 1e-6})
+        target = np.zeros((size, size), np.float32)
+        target[:, : size // 2] = 1.0  # the left half of the image
+        swarm = make_swarm(n, seed)
+        with torch.no_grad():
+            silhouette = make_renderer(swarm, config.render, "analytic").silhouette(torch.zeros_like(swarm.start))
+        cols = (1.0 - swarm.start[:, 0].numpy()) / 2.0 * size - 0.5  # NDC +x is left, +y up
+        rows = (1.0 - swarm.start[:, 1].numpy()) / 2.0 * size - 0.5
+        assert all(silhouette[round(r), round(c)] > 0.5 for r, c in zip(rows, cols, strict=True))
+        inner = swarm.radii[:, 0].numpy() * math.cos(math.pi / config.render.segments) * size / 2.0
+        ys, xs = np.nonzero(target)
+        off = sum(np.hypot(ys - r, xs - c).min() >= k for r, c, k in zip(rows, cols, inner, strict=True))
+        assert 0 < off < n  # some on, some off: the count means something
+        assert fit(config, target, steps=1).summary()["stranded"] == off
 
 
 class TestBandRenderer:

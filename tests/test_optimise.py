@@ -105,4 +105,4 @@ class TestArranger:
         before = iou(a.silhouette().numpy(), target)
         for _ in range(50):
             a.step()
-        assert iou(a.silhouette().numpy(), target) > max(0.47, before + 0.3)
+        assert iou(a.silhouette().numpy(), target) > max(0.70, before + 0.3)  # measured 0.743, from 0.230

@@ -169,7 +169,6 @@ class TestRecorder:
                 rec.add(np.zeros((8, 8, 3), np.uint8))
 
     def test_mp4_beside_gif(self, tmp_path):
-        pytest.importorskip("imageio_ffmpeg")
         with Recorder(settings(mp4=True), tmp_path, SHAPE) as rec:
             rec.start()
             for i in range(4):

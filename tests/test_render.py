@@ -13,7 +13,7 @@ from live.render import make_renderer, resolve_backend, resolve_device
 from live.sprites import Swarm, make_swarm
 from live.target import iou, text_mask
 from tests import naive
-from tests.conftest import ROOT, needs_pytorch3d
+from tests.conftest import ROOT
 
 PARITY_SWARMS = [(16, 0), (24, 1), (32, 2), (48, 3), (64, 4)]  # (sprites, seed)
 
@@ -98,7 +98,6 @@ class TestNaiveReference:
         assert np.abs(got.numpy() - want).max() < 1e-6
         assert len({tuple(c) for c in want.reshape(-1, 3)}) == 4  # all three layers and background
 
-    @needs_pytorch3d()
     def test_pytorch3d_backend_matches_per_face_reference(self):
         """The mesh backend is PyTorch3D's per-face blending: the naive fan model reproduces it."""
         swarm = tiny_swarm()
@@ -107,7 +106,6 @@ class TestNaiveReference:
         want = naive.fan_silhouette(swarm.radii.numpy(), swarm.start.numpy(), self.SIZE, settings.sigma)
         assert np.abs(got.numpy() - want).max() < 1e-3
 
-    @needs_pytorch3d()
     def test_pytorch3d_color(self):
         swarm = tiny_swarm()
         got = make_renderer(swarm, RenderConfig(size=self.SIZE), "pytorch3d").color(torch.zeros(3, 2))
@@ -125,7 +123,6 @@ class TestGradcheck:
         assert torch.autograd.gradcheck(renderer.silhouette, (offsets,), eps=1e-6, atol=1e-5)
 
 
-@needs_pytorch3d()
 class TestParity:
     """The analytic backend gives PyTorch3D's images, on random swarms at random offsets."""
 
@@ -165,11 +162,10 @@ class TestParity:
             for _ in range(50):
                 arranger.step()
             final[backend] = iou(arranger.silhouette().numpy(), config_target)
-        assert final["analytic"] >= 0.47
+        assert final["analytic"] >= 0.72  # measured 0.777 (the seed's own silhouette gave 0.476)
         assert abs(final["analytic"] - final["pytorch3d"]) <= 0.05
 
 
-@needs_pytorch3d()
 class TestSeedSilhouette:
     def test_seed_silhouette_has_holes_the_union_does_not(self):
         """The notebook's 3 faces per pixel over stacked fans drop the face a pixel lies in."""

@@ -153,6 +153,8 @@ class Installation:
         elif command is Command.RECORD:
             if self.recorder.recording:
                 self.recorder.stop()
+            elif self.attract.active:  # the attract text is not a visitor's drawing: never recorded
+                self.say("attract mode is not recorded: draw first", False, now)
             else:
                 self._auto_recording = False
                 if self.recorder.start():

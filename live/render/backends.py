@@ -12,6 +12,7 @@ A new backend is one module, one :class:`~live.config.Backend` member and one en
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable
 from typing import Protocol
 
@@ -71,10 +72,14 @@ def resolve_device(name: str) -> torch.device:
 
 
 def pytorch3d_available() -> bool:
-    """True when the PyTorch3D backend can be built here."""
+    """True when the PyTorch3D backend can be built here. Not installed: False. Installed but
+    broken (a missing library, a torch it was not built for): False too, with the reason logged,
+    so 'auto' still runs on the analytic backend but nobody mistakes a broken install for none."""
     try:
         importlib.import_module("pytorch3d.renderer")
-    except ImportError:
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] != "pytorch3d":
+            logging.getLogger("live.render").warning("PyTorch3D is installed but does not import: %s", exc)
         return False
     return True
 
