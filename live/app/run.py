@@ -24,6 +24,7 @@ from live.input.mouse import MouseInput
 from live.input.script import Script, ScriptInput, load_script
 from live.record import Recorder
 from live.record.recorder import Writer
+from live.service import Notifier
 from live.share.overlay import ShareCode
 
 log = logging.getLogger("live.app")
@@ -69,10 +70,15 @@ def _torch_threads(n: int):
         torch.set_num_threads(before)
 
 
+#: Signals that quit at the end of the frame: a service manager stopping the kiosk (SIGTERM), the
+#: terminal or the session going away (SIGHUP).
+QUIT_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
 @contextlib.contextmanager
-def _quit_on_sigterm(install: Installation):
-    """SIGTERM (a service manager stopping the kiosk) quits at the end of the frame, so the
-    recording in progress is still exported; the previous handler is restored after."""
+def _quit_on_signals(install: Installation):
+    """SIGTERM and SIGHUP quit at the end of the frame, so the recording in progress is still
+    exported; the previous handlers are restored after."""
     import signal
     import threading
 
@@ -81,14 +87,15 @@ def _quit_on_sigterm(install: Installation):
         return
 
     def stop(signum, frame) -> None:
-        log.info("SIGTERM: quitting")
+        log.info("%s: quitting", signal.Signals(signum).name)
         install.quit = True
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {name: signal.signal(getattr(signal, name), stop) for name in QUIT_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def ends_by_itself(config: Config) -> bool:
@@ -184,7 +191,9 @@ def run_live(
         start = clock()
         install, source = _open(stack, config, display_kind, script, scene, start, options.writer)
         max_fps = config.app.max_fps if display_kind.windowed else 0.0
-        quit = _run_frames(install, source, clock, start, max_fps, max_frames, options.on_frame)
+        notifier = stack.enter_context(Notifier())
+        quit = _run_frames(install, source, clock, start, max_fps, max_frames, options.on_frame, notifier)
+        notifier.stopping()
         return _finish(install, source, quit)
 
 
@@ -233,7 +242,7 @@ def _open(
     display = stack.enter_context(open_display(display_kind, app.window, on_mouse, on_key, config.ui))
     share = _open_share(stack, config, display_kind)
     install = Installation(config, scene, display, recorder, display_kind is DisplayKind.KIOSK, now, source, share)
-    stack.enter_context(_quit_on_sigterm(install))
+    stack.enter_context(_quit_on_signals(install))
     return install, source
 
 
@@ -264,12 +273,15 @@ def _run_frames(
     max_fps: float,
     max_frames: int | None,
     on_frame: Callable[[Installation, float], None] | None,
+    notifier: Notifier,
 ) -> bool:
     """Frames until quit, ``max_frames`` or the input's end; returns whether the visitor quit.
 
     The first frame runs at ``now``, each later one at a new ``clock()``. A failing poll (a camera
     glitch) is logged now and then and the frame goes on without events; with ``max_fps`` > 0 a
-    frame that finishes early sleeps the rest of its period.
+    frame that finishes early sleeps the rest of its period. systemd hears ``READY=1`` after the
+    first frame and ``WATCHDOG=1`` as frames end (:mod:`live.service`): a loop that hangs stops
+    the pings.
     """
     period = 1.0 / max_fps if max_fps > 0 else 0.0
     failed_polls = 0
@@ -285,6 +297,9 @@ def _run_frames(
                 log.exception("input failed (%d times): %s", failed_polls, exc)
             events = []
         install.frame(events, now)
+        if install.frames == 1:
+            notifier.ready()
+        notifier.ping()
         rest = period - (time.perf_counter() - began)
         if rest > 0.001:
             time.sleep(rest)

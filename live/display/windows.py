@@ -296,13 +296,29 @@ class DisplayKind(enum.StrEnum):
 
 
 def _check_screen() -> None:
+    """Raises RuntimeError (one line) when there is no screen, before Qt is touched: Qt aborts the
+    process (SIGABRT) when its X server does not answer. Under X the server is asked through Xlib."""
     import os
     import sys
 
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if not sys.platform.startswith("linux"):
+        return
+    name = os.environ.get("DISPLAY", "")
+    if not name and not os.environ.get("WAYLAND_DISPLAY"):
         raise RuntimeError(
             "no screen to open a window on (DISPLAY is not set): run on a desktop, or use --headless --script FILE"
         )
+    if not name:
+        return  # Wayland without XWayland: Qt's own check
+    from Xlib import display as xdisplay
+    from Xlib.error import DisplayError
+
+    try:
+        xdisplay.Display(name).close()
+    except (DisplayError, OSError, ValueError) as exc:
+        raise RuntimeError(
+            f"no X server answers on DISPLAY={name} ({exc}): start the X session first, or use --headless"
+        ) from None
 
 
 Opener = Callable[[int, MouseHandler | None, KeyHandler | None, UiConfig | None], Display]
