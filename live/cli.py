@@ -133,6 +133,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_soak(args: argparse.Namespace) -> int:
+    """An unattended stretch, headless: scripted visitors (and the hand footage, when present)
+    for --minutes of wall time; figures once a minute, then a summary."""
+    import logging
+    import os
+
+    from live.soak import format_row, soak
+
+    level = getattr(logging, os.environ.get("LIVE_LOG", "WARNING").upper(), logging.WARNING)
+    logging.basicConfig(level=level, format="live: %(message)s", stream=sys.stderr)
+    if args.log_file is not None:
+        from live.service import log_to_file
+
+        log_to_file(args.log_file, logging.INFO)
+    config = config_from_args(args)
+
+    def report(row: dict) -> None:
+        print(json.dumps(row) if args.json else format_row(row), flush=True)
+
+    hand = False if args.no_hand else None
+    summary = soak(config, args.minutes, report, hand=hand)
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        for key, value in summary.items():
+            if key != "recordings":
+                print(f"{key}: {value}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The seed's first experiment: creatures form the letter 'A'; writes a GIF."""
     from live.fit import fit
@@ -360,6 +390,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--script", metavar="FILE", help="timed strokes and keys to replay (docs/script-format.md)")
     p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames")
     p.add_argument("--log-file", metavar="PATH", help="also log to PATH, rotated at 10 MB, 5 kept (a service's log)")
+
+    p = add("soak", cmd_soak)
+    _add_config_flags(p, "sprites", "seed", "size", "backend", "device", "recordings")
+    p.add_argument("--minutes", type=float, required=True, help="wall-clock minutes to run (the first is warm-up)")
+    p.add_argument("--json", action="store_true", help="one JSON object per minute, then the summary object last")
+    p.add_argument("--no-hand", action="store_true", help="mouse scripts only, even where the hand footage exists")
+    p.add_argument("--log-file", metavar="PATH", help="also log to PATH (rotated)")
 
     p = add("demo", cmd_demo)
     _add_config_flags(p, "sprites", "seed", "size", "steps", "backend", "device", "recordings")
