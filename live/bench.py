@@ -77,7 +77,9 @@ def _seed_loop(swarm: Swarm, settings: RenderConfig):
     renderer = MeshRenderer(swarm, replace(settings, silhouette="seed"))
     meshes = []
     for i in range(len(swarm)):
-        verts, faces, rgb, _ = fan_mesh_arrays(Swarm(swarm.radii[i : i + 1], swarm.start[i : i + 1]), settings.segments)
+        verts, faces, rgb, *_ = fan_mesh_arrays(
+            Swarm(swarm.radii[i : i + 1], swarm.start[i : i + 1]), settings.segments
+        )
         meshes.append(Meshes([verts], [faces], textures=TexturesVertex([rgb])))
     offsets = torch.zeros_like(swarm.start, requires_grad=True)
     optimizer = torch.optim.Adam([offsets], lr=0.05)

@@ -66,7 +66,6 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
 
 def _one_line_config(config: Config) -> str:
-    import dataclasses
 
     parts = []
     for section in dataclasses.fields(config):
@@ -266,25 +265,31 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Fits the fixed target suite with the configured loss and the seed's; IoU, stranded, ms."""
-    from live.eval import HEADER, format_row, run_eval, suite, summarise
+    """Fits the fixed target suite; OCR of the words, IoU of the drawings, stranded, ms per step."""
+    from live.eval import HEADER, format_row, run_eval, summarise
+    from live.suite import suite
 
     config = config_from_args(args)
-    cases = suite()
+    cases = suite(args.groups)
     if args.only:
-        names = {c.name for c in cases}
+        every = suite()
+        names = {c.name for c in every}
         unknown = [n for n in args.only if n not in names]
         if unknown:
             raise ValueError(f"unknown eval target(s) {', '.join(unknown)}: use some of {', '.join(sorted(names))}")
-        cases = [c for c in cases if c.name in args.only]
+        cases = [c for c in every if c.name in args.only]
     if not args.json:
         print(HEADER, flush=True)
     rows = run_eval(
-        config, args.steps, cases, on_row=None if args.json else lambda row: print(format_row(row), flush=True)
+        config,
+        args.steps,
+        cases,
+        on_row=None if args.json else lambda row: print(format_row(row), flush=True),
+        seed_loss=args.seed_loss,
     )
     summary = summarise(rows)
     if args.json:
-        print(json.dumps({"rows": [dataclasses.asdict(r) for r in rows], "mean": summary}, indent=1))
+        print(json.dumps({"rows": [r.as_dict() for r in rows], "mean": summary}, indent=1))
     else:
         for kind, figures in summary.items():
             print(
@@ -370,6 +375,16 @@ def _int_list(text: str) -> list[int]:
         return [int(x) for x in text.split(",") if x]
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a comma-separated list of integers, e.g. 16,64") from None
+
+
+def _groups(text: str) -> list[str]:
+    from live.suite import GROUPS
+
+    groups = [g for g in text.split(",") if g]
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown or not groups:
+        raise argparse.ArgumentTypeError(f"'{text}' names no known group: use some of {', '.join(GROUPS)}")
+    return groups
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -465,10 +480,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("eval", cmd_eval)
     _add_config_flags(p, "size", "lr", "backend", "device")
-    p.add_argument("--steps", type=int, default=300, help="steps per target (default 300; IoU is also taken at 50)")
+    p.add_argument("--steps", type=int, default=300, help="steps per target (default 300; scores are also taken at 60)")
     p.add_argument(
-        "--only", type=lambda t: t.split(","), help="comma-separated target names (default: the whole suite)"
+        "--groups",
+        type=_groups,
+        default=["words", "lines", "parts"],
+        help="comma-separated groups of targets: words, lines, parts, shapes (default words,lines,parts)",
     )
+    p.add_argument(
+        "--only", type=lambda t: t.split(","), help="comma-separated target names (any group; overrides --groups)"
+    )
+    p.add_argument("--seed-loss", action="store_true", help="also fit every target with the seed's loss")
     p.add_argument("--json", action="store_true", help="print rows and means as JSON")
 
     p = add("gallery", cmd_gallery)

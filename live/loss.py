@@ -102,7 +102,7 @@ def repulsion(
 
     Args:
         centers: (N, 2) in NDC.
-        radii: (N,) body radius in NDC.
+        radii: (N,) body radius in NDC; 0 for a creature taken out (it neither pushes nor is pushed).
         size: render size in pixels (sets the area unit, as in the image loss).
         reach: bodies repel while their centres are closer than ``reach`` * (r_i + r_j).
         mean_radius: the mean of ``radii`` (the grid's contact distance), when known: saves a
@@ -116,10 +116,11 @@ def repulsion(
     if n < 2:
         return centers.sum() * 0.0
     if n <= PAIRWISE_MAX:
-        contact = reach * (radii[:, None] + radii[None, :])  # (N, N)
+        contact = (reach * (radii[:, None] + radii[None, :])).clamp_min(1e-9)  # (N, N); > 0 for creatures taken out
         gap = centers[:, None, :] - centers[None, :, :]  # (N, N, 2)
         dist = torch.sqrt((gap * gap).sum(dim=2) + 1e-12)  # (N, N)
-        pair_area = 0.5 * (area[:, None] + area[None, :])  # (N, N)
+        present = (radii > 0).to(area.dtype)  # (N,): a creature taken out (radius 0) pushes nobody
+        pair_area = 0.5 * (area[:, None] + area[None, :]) * (present[:, None] * present[None, :])  # (N, N)
         energy = torch.triu(pair_area * _bump(dist, contact), diagonal=1)  # each pair once
         return energy.sum()
     mean_radius = float(radii.mean()) if mean_radius is None else mean_radius

@@ -51,17 +51,45 @@ class Arranger:
         self.offsets = torch.zeros_like(swarm.start, requires_grad=True)
         self.optimizer = torch.optim.Adam([self.offsets], lr=lr)
         self.target = torch.zeros(size, size, dtype=swarm.start.dtype, device=swarm.device)
+        self.field = torch.zeros_like(self.target)  # distance to the target in pixels
+        self._sync_radii()
+
+    def _sync_radii(self) -> None:
+        """Reads the renderer's radii into the loss terms' buffers and the offsets' bounds."""
+        swarm = self.renderer.swarm
+        body = self.renderer.radii[:, 0]  # (N,) body radius, 0 for a creature taken out
         # A creature's centre stays at least its body radius inside the view: it stays on screen.
-        reach = 1.0 - swarm.radii[:, :1]  # (N, 1)
+        reach = 1.0 - body[:, None]  # (N, 1)
         self._low = -reach - swarm.start  # (N, 2) bounds on the offsets
         self._high = reach - swarm.start
-        self._radii = swarm.radii[:, 0]  # (N,) body radius
-        self._mean_radius = float(self._radii.mean())
+        self._radii = body
+        self._present = body > 0  # (N,)
+        present = torch.nonzero(self._present.cpu())
+        self._active = int(present.max()) + 1 if len(present) else 0  # creatures after this are out
+        self._mean_radius = (
+            float(body[: self._active].mean())
+            if len(present) == len(body)
+            else float(body.sum()) / max(len(present), 1)
+        )
         # The body polygon's inner radius: a target pixel closer than this is surely covered.
-        settings = renderer.settings
+        settings = self.renderer.settings
         inner = math.cos(math.pi / settings.segments) if settings.outline == "polygon" else 1.0
-        self._inner = self._radii * inner  # (N,)
-        self.field = torch.zeros_like(self.target)  # distance to the target in pixels
+        self._inner = body * inner  # (N,)
+
+    @property
+    def radii(self) -> torch.Tensor:
+        """(N,) body radius of every creature now, in NDC (0: taken out)."""
+        return self._radii
+
+    def set_radii(self, body: torch.Tensor) -> None:
+        """Sets the creatures' body radii (N,) in NDC; 0 takes a creature out. Takes effect at the
+        next step; the offsets and Adam's state are kept (cheap: may run every frame).
+
+        Raises:
+            ValueError: a shape other than (N,).
+        """
+        self.renderer.set_radii(body)
+        self._sync_radii()
 
     @property
     def size(self) -> int:
@@ -89,19 +117,19 @@ class Arranger:
         config = self.loss_config
         if config.kind == "seed":
             return image
-        centers = self.renderer.swarm.start + self.offsets  # (N, 2)
+        active = self._active
+        centers = (self.renderer.swarm.start + self.offsets)[:active]  # (A, 2): the creatures present
+        radii = self._radii[:active]
         if config.attraction > 0:
-            image = image + config.attraction * attraction(self.field, centers, self._radii)
+            image = image + config.attraction * attraction(self.field, centers, radii)
         if config.repulsion > 0:
-            image = image + config.repulsion * repulsion(
-                centers, self._radii, self.size, config.reach, self._mean_radius
-            )
+            image = image + config.repulsion * repulsion(centers, radii, self.size, config.reach, self._mean_radius)
         return image
 
     def stranded(self) -> int:
         """Number of creatures whose body does not overlap the target now (reads back: not per frame)."""
         centers = self.renderer.swarm.start + self.offsets.detach()
-        return stranded(self.field, centers, self._inner)
+        return stranded(self.field, centers[self._present], self._inner[self._present])
 
     def step(self) -> torch.Tensor:
         """One Adam step; returns the loss before the step as a detached device scalar, or NaN

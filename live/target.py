@@ -7,6 +7,7 @@ the same orientation as the rendered silhouette.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import itertools
 from pathlib import Path
 
 import cv2
@@ -44,24 +45,29 @@ def _mask_or_raise(mask: np.ndarray, what: str, advice: str) -> np.ndarray:
     return mask
 
 
-def text_mask(text: str, size: int, font: str = "simplex") -> np.ndarray:
+def text_mask(text: str, size: int, font: str = "simplex", min_stroke: float = 0.0) -> np.ndarray:
     """Draws ``text`` white on black, the way the seed drew its 'A'.
 
     A single character takes the seed's layout (font scale 12, thickness 46, origin
     (30, size - 20) at 256 pixels, scaled with ``size``), so 'A' is exactly the seed's target,
     slightly cut by the frame as it was there. A longer string is scaled to fit the frame,
-    centred, keeping the seed's thickness-to-scale ratio.
+    centred, keeping the seed's thickness-to-scale ratio. When its strokes would be thinner than
+    ``min_stroke`` pixels on one line, the text is laid out on as few lines, broken at spaces, as
+    make them thick enough.
 
     Args:
         text: a short string, one line.
         size: side of the square mask in pixels.
         font: a key of :data:`FONTS`.
+        min_stroke: thinnest stroke allowed, in pixels of the mask (0: any; the swarm asks for the
+            strokes its smallest creatures can still draw, :func:`live.sprites.min_text_stroke`).
 
     Returns:
         (size, size) float32 in [0, 1] (anti-aliased edges).
 
     Raises:
-        ValueError: empty or multi-line text, an unknown font, or text too long to be legible.
+        ValueError: empty or multi-line text, an unknown font, or text too long to be legible (or
+            to be drawn by creatures that stay visible, on any number of lines).
     """
     _check_size(size)
     if not text.strip():
@@ -73,20 +79,31 @@ def text_mask(text: str, size: int, font: str = "simplex") -> np.ndarray:
     check_drawable(text)
     face = FONTS[font]
     text = text.strip()
-    k = size / SEED_TEXT_LAYOUT["size"]
-    scale = SEED_TEXT_LAYOUT["scale"] * k
-    thickness = max(1, round(SEED_TEXT_LAYOUT["thickness"] * k))
-    origin = (round(SEED_TEXT_LAYOUT["left"] * k), size - round(SEED_TEXT_LAYOUT["bottom"] * k))
-    if len(text) > 1:
-        scale, thickness, (w, h), base = _fit_text(text, face, size)
-        if h < MIN_TEXT_HEIGHT:
+    canvas = np.zeros((size, size), np.uint8)
+    if len(text) == 1:
+        k = size / SEED_TEXT_LAYOUT["size"]
+        scale = SEED_TEXT_LAYOUT["scale"] * k
+        thickness = max(1, round(SEED_TEXT_LAYOUT["thickness"] * k))
+        origin = (round(SEED_TEXT_LAYOUT["left"] * k), size - round(SEED_TEXT_LAYOUT["bottom"] * k))
+        cv2.putText(canvas, text, origin, face, scale, 255, thickness, cv2.LINE_AA)
+    else:
+        words = text.split()
+        layouts = [_layout(lines, face, size) for lines in _line_breaks(words)]
+        fits = [layout for layout in layouts if layout[1] >= min_stroke]
+        if not fits:
+            longest = max(len(w) for w in words)
+            raise ValueError(
+                f"text '{text}' would need creatures too small to see at {size} px: use at most "
+                f"{_most_letters(longest, layouts[-1][1], min_stroke)} letters per word (separate words with spaces)"
+            )
+        lines, thickness, scale, origins, height = fits[0]
+        if height < MIN_TEXT_HEIGHT:
             most = _most_characters(text, face, size)
             raise ValueError(
                 f"text '{text}' cannot fit {size} px legibly: use at most {most} characters or a larger --size"
             )
-        origin = ((size - w) // 2, (size + h - base) // 2)
-    canvas = np.zeros((size, size), np.uint8)
-    cv2.putText(canvas, text, origin, face, scale, 255, thickness, cv2.LINE_AA)
+        for line, origin in zip(lines, origins, strict=True):
+            cv2.putText(canvas, line, origin, face, scale, 255, thickness, cv2.LINE_AA)
     return _mask_or_raise(canvas.astype(np.float32) / 255.0, f"text '{text}'", "use visible characters")
 
 
@@ -123,6 +140,65 @@ def _most_characters(text: str, face: int, size: int) -> int:
         else:
             hi = mid - 1
     return lo
+
+
+#: Text on several lines: the gap between two lines, as a fraction of a capital's height.
+LINE_GAP = 0.35
+#: At most this many lines.
+MAX_LINES = 4
+
+
+def _line_breaks(words: list[str]) -> list[list[str]]:
+    """The text on 1, 2, ... lines (at most :data:`MAX_LINES`, one word per line at most), each
+    split at the spaces that make its longest line shortest (in characters)."""
+    out = [[" ".join(words)]]
+    for count in range(2, min(len(words), MAX_LINES) + 1):
+        best = None
+        for cuts in itertools.combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            lines = [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds)]
+            if best is None or max(map(len, lines)) < max(map(len, best)):
+                best = lines
+        out.append(best)
+    return out
+
+
+def _layout(lines: list[str], face: int, size: int):
+    """Fits ``lines`` into the frame with the seed's thickness-to-scale ratio and a margin.
+
+    Returns:
+        (lines, thickness, scale, origins, glyph height): thickness in pixels, one baseline origin
+        per line, the height of a line's glyph box in pixels.
+    """
+    ratio = SEED_TEXT_LAYOUT["thickness"] / SEED_TEXT_LAYOUT["scale"]
+    room = size * (1.0 - 2.0 * FIT_MARGIN)
+    boxes = [cv2.getTextSize(line, face, 1.0, 1) for line in lines]
+    w1 = max(w for (w, _), _ in boxes)
+    h1 = max(h for (_, h), _ in boxes)
+    base1 = max(b for _, b in boxes)
+    n = len(lines)
+    # Ink extends thickness/2 beyond the glyph box; the box itself grows with the scale.
+    if n == 1:
+        scale = room / max(w1 + ratio, h1 + base1 + ratio)
+    else:
+        scale = room / max(w1 + ratio, n * (h1 + ratio) + (n - 1) * LINE_GAP * h1 + base1)
+    thickness = max(1, round(ratio * scale))
+    sizes = [cv2.getTextSize(line, face, scale, thickness) for line in lines]
+    if n == 1:
+        (w, h), base = sizes[0]
+        return lines, thickness, scale, [((size - w) // 2, (size + h - base) // 2)], h
+    h = max(hh for (_, hh), _ in sizes)
+    pitch = h + thickness + LINE_GAP * h
+    block = n * h + (n - 1) * (pitch - h)
+    top = (size - block) / 2.0
+    origins = [((size - w) // 2, round(top + i * pitch + h)) for i, ((w, _), _) in enumerate(sizes)]
+    return lines, thickness, scale, origins, h
+
+
+def _most_letters(longest: int, thickness: float, min_stroke: float) -> int:
+    """Letters per line that would keep strokes at ``min_stroke`` (stroke thickness is about
+    inversely proportional to the longest line's length)."""
+    return max(1, int(longest * thickness / max(min_stroke, 1e-9)))
 
 
 def image_mask(path: str | Path, size: int, threshold: float = 0.1, invert: bool = False) -> np.ndarray:
@@ -228,6 +304,29 @@ def stroke_mask(
         if len(points) > 1:
             cv2.polylines(mask, [points], False, 1, thickness=2 * radius)
     return mask.astype(np.float32)
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """The typical width of the target's strokes in pixels: twice the median, along the target's
+    skeleton, of the distance to the nearest pixel outside it.
+
+    A pen line of width w gives about w; a filled shape gives the width of its main body (a
+    disc: its diameter). The median, not the mean, so that a few broad parts (a sun's disc) do
+    not hide the thin strokes that most of the skeleton runs along (its rays).
+
+    Args:
+        mask: (S, S) in [0, 1]; pixels above 0.5 are the target.
+
+    Returns:
+        width in pixels, at least 1 (0 for an empty mask).
+    """
+    inside = (np.asarray(mask) > 0.5).astype(np.uint8)
+    if not inside.any():
+        return 0.0
+    depth = cv2.distanceTransform(inside, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    skeleton = cv2.ximgproc.thinning(inside * 255) > 0
+    along = depth[skeleton] if skeleton.any() else depth[inside > 0]
+    return max(1.0, 2.0 * float(np.median(along)))
 
 
 def iou(silhouette: np.ndarray, target: np.ndarray, level: float = 0.5) -> float:

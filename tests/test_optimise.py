@@ -5,7 +5,7 @@ import torch
 from live.config import RenderConfig
 from live.optimise import Arranger
 from live.render import make_renderer
-from live.sprites import make_swarm
+from live.sprites import Swarm, make_swarm
 from live.target import iou, text_mask
 
 
@@ -106,3 +106,39 @@ class TestArranger:
         for _ in range(50):
             a.step()
         assert iou(a.silhouette().numpy(), target) > max(0.70, before + 0.3)  # measured 0.743, from 0.230
+
+
+class TestRunTimeRadii:
+    def test_set_radii_changes_the_loss_terms_and_keeps_the_offsets(self):
+        from live.config import LossConfig
+
+        swarm = make_swarm(6, 0)
+        a = Arranger(make_renderer(swarm, RenderConfig(size=64), "analytic"), loss=LossConfig())
+        a.set_target(text_mask("A", 64))
+        for _ in range(3):
+            a.step()
+        offsets = a.offsets.detach().clone()
+        smaller = swarm.radii[:, 0] * 0.4
+        a.set_radii(smaller)
+        assert torch.equal(a.offsets.detach(), offsets) and torch.equal(a.radii, smaller)
+        assert torch.allclose(a.renderer.radii[:, 0], smaller)
+        a.step()  # the bounds follow the radii: a smaller body may go nearer the border
+        assert torch.all((swarm.start + a.offsets).abs() <= 1.0 - smaller[:, None] + 1e-6)
+
+    def test_creatures_taken_out_are_not_stranded_and_do_not_move_the_rest(self):
+        from live.config import LossConfig
+
+        swarm = make_swarm(5, 2)
+        body = swarm.radii[:, 0].clone()
+        body[1] = body[4] = 0.0
+        a = Arranger(make_renderer(swarm, RenderConfig(size=64), "analytic"), loss=LossConfig())
+        a.set_radii(body)
+        target = np.zeros((64, 64), np.float32) + (np.arange(64) < 8)[None, :]  # a strip at the border
+        a.set_target(target)
+        keep = [0, 2, 3]
+        alone = Arranger(make_renderer(Swarm(swarm.radii[keep], swarm.start[keep]), RenderConfig(size=64), "analytic"))
+        alone.set_target(target)
+        assert a.stranded() == alone.stranded() == 3  # counts the creatures present only
+        loss = a.loss()
+        loss.backward()
+        assert float(a.offsets.grad[[1, 4]].abs().sum()) == 0.0 and float(a.offsets.grad[keep].abs().sum()) > 0

@@ -123,6 +123,115 @@ class TestGradcheck:
         assert torch.autograd.gradcheck(renderer.silhouette, (offsets,), eps=1e-6, atol=1e-5)
 
 
+def varied_radii(swarm: Swarm, seed: int, low: float = 0.03, high: float = 0.3) -> torch.Tensor:
+    """(N,) body radii drawn anew, from the small creatures of a word to larger than the seed's."""
+    gen = torch.Generator().manual_seed(seed)
+    radii = low + (high - low) * torch.rand(len(swarm), generator=gen, dtype=torch.float64)
+    return radii.to(swarm.radii.dtype)
+
+
+class TestRunTimeRadii:
+    """Radii are run-time data: set_radii gives what a swarm built with those radii gives."""
+
+    @pytest.mark.parametrize("outline", ["polygon", "circle"])
+    def test_same_as_a_swarm_built_with_them(self, outline):
+        swarm = make_swarm(20, 5)
+        body = varied_radii(swarm, 1)
+        built = Swarm(swarm.radii * (body / swarm.radii[:, 0])[:, None], swarm.start)
+        settings = RenderConfig(size=96, outline=outline)
+        changed = make_renderer(swarm, settings, "analytic")
+        changed.set_radii(body)
+        fresh = make_renderer(built, settings, "analytic")
+        offsets = random_offsets(swarm, 2)
+        images = []
+        for renderer in (changed, fresh):
+            moved = offsets.clone().requires_grad_()
+            silhouette = renderer.silhouette(moved)
+            (silhouette * torch.linspace(0, 1, 96)).sum().backward()
+            images.append((silhouette.detach(), moved.grad, renderer.color(offsets)))
+        for a, b in zip(*images, strict=False):
+            assert torch.allclose(a, b, atol=1e-6)
+
+    def test_back_to_the_built_sizes_is_exact(self):
+        swarm = make_swarm(16, 0)
+        renderer = make_renderer(swarm, RenderConfig(size=64), "analytic")
+        offsets = random_offsets(swarm, 0)
+        before = renderer.silhouette(offsets)
+        renderer.set_radii(varied_radii(swarm, 3))
+        assert not torch.equal(renderer.silhouette(offsets), before)
+        renderer.set_radii(swarm.radii[:, 0].clone())
+        assert torch.equal(renderer.silhouette(offsets), before)
+
+    @pytest.mark.parametrize("backend", ["analytic", pytest.param("pytorch3d", marks=needs_pytorch3d())])
+    def test_radius_zero_takes_a_creature_out(self, backend):
+        swarm = make_swarm(6, 1)
+        settings = RenderConfig(size=64)
+        keep = torch.tensor([0, 1, 3, 4])  # creatures 2 and 5 (the last) leave
+        body = swarm.radii[:, 0].clone()
+        body[2] = body[5] = 0.0
+        renderer = make_renderer(swarm, settings, backend)
+        renderer.set_radii(body)
+        alone = make_renderer(Swarm(swarm.radii[keep], swarm.start[keep]), settings, backend)
+        offsets = random_offsets(swarm, 1).requires_grad_()
+        silhouette = renderer.silhouette(offsets)
+        silhouette.sum().backward()
+        with torch.no_grad():
+            assert torch.allclose(silhouette, alone.silhouette(offsets[keep]), atol=1e-5)
+        assert torch.equal(renderer.color(offsets.detach()), alone.color(offsets.detach()[keep]))
+        assert float(offsets.grad[[2, 5]].abs().sum()) == 0.0 and float(offsets.grad[keep].abs().sum()) > 0
+
+    def test_all_out_is_black(self):
+        swarm = make_swarm(3, 0)
+        renderer = make_renderer(swarm, RenderConfig(size=32), "analytic")
+        renderer.set_radii(torch.zeros(3))
+        assert float(renderer.silhouette(torch.zeros(3, 2)).sum()) == 0.0
+        assert float(renderer.color(torch.zeros(3, 2)).sum()) == 0.0
+
+    def test_naive_reference_after_a_change(self):
+        swarm = tiny_swarm(torch.float64)
+        body = torch.tensor([0.12, 0.41, 0.05], dtype=torch.float64)
+        renderer = make_renderer(swarm, RenderConfig(size=24), "analytic")
+        renderer.set_radii(body)
+        radii = (swarm.radii * (body / swarm.radii[:, 0])[:, None]).numpy()
+        got = renderer.silhouette(torch.zeros(3, 2, dtype=torch.float64))
+        want = naive.outline_silhouette(radii, swarm.start.numpy(), 24, RenderConfig().sigma, corners=True)
+        assert np.abs(got.numpy() - want).max() < 1e-6
+        want_color = naive.color(radii, swarm.start.numpy(), 24)
+        assert np.abs(renderer.color(torch.zeros(3, 2, dtype=torch.float64)).numpy() - want_color).max() < 1e-6
+
+    @pytest.mark.parametrize("seed", [0, 1])
+    def test_gradcheck_any_radii(self, seed):
+        swarm = make_swarm(4, seed=seed).to(dtype=torch.float64)
+        swarm = Swarm(swarm.radii, swarm.start * 0.3)
+        renderer = make_renderer(swarm, RenderConfig(size=24), "analytic")
+        body = varied_radii(swarm, seed, 0.04, 0.4)
+        body[seed] = 0.0  # one creature out
+        renderer.set_radii(body)
+        offsets = random_offsets(swarm, seed, 0.05).requires_grad_()
+        assert torch.autograd.gradcheck(renderer.silhouette, (offsets,), eps=1e-6, atol=1e-5)
+
+    def test_shape_checked(self):
+        renderer = make_renderer(make_swarm(3, 0), RenderConfig(size=32), "analytic")
+        with pytest.raises(ValueError, match="radii must have shape"):
+            renderer.set_radii(torch.ones(4))
+
+    @needs_pytorch3d()
+    def test_pytorch3d_per_face_reference_after_a_change(self):
+        swarm = tiny_swarm()
+        body = torch.tensor([0.12, 0.41, 0.05])
+        settings = RenderConfig(size=24, faces_per_pixel=48)
+        renderer = make_renderer(swarm, settings, "pytorch3d")
+        renderer.set_radii(body)
+        radii = (swarm.radii * (body / swarm.radii[:, 0])[:, None]).numpy()
+        got = renderer.silhouette(torch.zeros(3, 2)).detach()
+        want = naive.fan_silhouette(radii, swarm.start.numpy(), 24, settings.sigma)
+        assert np.abs(got.numpy() - want).max() < 1e-3
+        assert (
+            np.abs(renderer.color(torch.zeros(3, 2)).numpy() - naive.color(radii, swarm.start.numpy(), 24)).max() < 1e-4
+        )
+
+
+@needs_pytorch3d()
 class TestParity:
     """The analytic backend gives PyTorch3D's images, on random swarms at random offsets."""
 
@@ -139,6 +248,20 @@ class TestParity:
         with torch.no_grad():
             a, m = analytic.silhouette(offsets).numpy(), mesh.silhouette(offsets).numpy()
         assert iou(a, m) >= 0.95
+
+    @pytest.mark.parametrize("sprites, seed", [(24, 1), (64, 4)])
+    def test_images_with_changed_radii(self, sprites, seed):
+        swarm = make_swarm(sprites, seed)
+        settings = RenderConfig(size=128)
+        body = varied_radii(swarm, seed)
+        offsets = random_offsets(swarm, seed, 0.3)
+        analytic = make_renderer(swarm, settings, "analytic")
+        mesh = make_renderer(swarm, settings, "pytorch3d")
+        for renderer in (analytic, mesh):
+            renderer.set_radii(body)
+        assert float((analytic.color(offsets) - mesh.color(offsets)).abs().mean()) <= 0.02
+        with torch.no_grad():
+            assert iou(analytic.silhouette(offsets).numpy(), mesh.silhouette(offsets).numpy()) >= 0.95
 
     def test_gradients_agree(self):
         swarm = make_swarm(16, 0)

@@ -76,10 +76,6 @@ class AnalyticRenderer:
         self.swarm = swarm
         self.settings = settings
         dtype, device = swarm.radii.dtype, swarm.device
-        radii = swarm.radii.view(-1, 3, 1)  # (N, 3, 1)
-        polygon = settings.outline == "polygon"
-        self._edge = polygon_apothem(radii, settings.segments) if polygon else radii  # (N, 3, 1)
-        self._half_edge = polygon_half_edge(radii[:, Layer.BODY], settings.segments) if polygon else None  # (N, 1)
         step = 2.0 * math.pi / settings.segments
         self._turn = (math.cos(step), math.sin(step))
         self._sin = torch.tensor(math.sin(step), dtype=dtype, device=device)
@@ -88,8 +84,6 @@ class AnalyticRenderer:
         self._unit = 1.0 / math.sqrt(settings.sigma)
         self._cut = settings.blur_radius / settings.sigma
         self._grad_scale = 2.0 * self._unit  # d term / d centre = dterm * this
-        self._edge_s = self._edge[:, Layer.BODY] * self._unit  # (N, 1)
-        self._half_edge_s = None if self._half_edge is None else self._half_edge * self._unit  # (N, 1)
         # Normals of the polygon edges, for the row spans: edge k faces (k + 1/2) * step.
         beta = (torch.arange(settings.segments, dtype=torch.float64) + 0.5) * step
         self._normals = torch.stack([beta.cos(), beta.sin()]).to(dtype=dtype, device=device)  # (2, M)
@@ -99,42 +93,92 @@ class AnalyticRenderer:
         palette = [[0.0, 0.0, 0.0]] + [list(rgb) for rgb in LAYER_RGB]
         self._palette = torch.tensor(palette, dtype=dtype, device=device)
         self._palette[1:] *= settings.ambient
+        self._grids: dict[int, tuple[torch.Tensor, ...]] = {}
+        self.set_radii(swarm.radii[:, Layer.BODY])
+
+    def set_radii(self, body: torch.Tensor) -> None:
+        """Sets every creature's body radius; eye and pupil keep the swarm's proportions.
+
+        Cheap (a few small tensor operations and one read-back of the count of creatures
+        present), so it may run every frame while creatures grow or shrink; the steps after it
+        use the new sizes. A radius of 0 takes the creature out of both images; creatures after
+        the last present one cost nothing.
+
+        Args:
+            body: (N,) body radius in NDC, at least 0, N = ``len(swarm)``.
+
+        Raises:
+            ValueError: a shape other than (N,).
+        """
+        swarm, settings = self.swarm, self.settings
+        if tuple(body.shape) != (len(swarm),):
+            raise ValueError(f"radii must have shape ({len(swarm)},), got {tuple(body.shape)}")
+        template = swarm.radii  # (N, 3)
+        body = body.to(dtype=template.dtype, device=template.device)
+        scale = body / template[:, Layer.BODY]  # (N,): exactly 1 for the swarm's own sizes
+        radii = (template * scale[:, None]).view(-1, 3, 1)  # (N, 3, 1)
+        present = torch.nonzero(body.detach().cpu() > 0)
+        self.active = int(present.max()) + 1 if len(present) else 0
+        self.radii = radii[:, :, 0]
+        polygon = settings.outline == "polygon"
+        self._edge = polygon_apothem(radii, settings.segments) if polygon else radii  # (N, 3, 1)
+        self._half_edge = polygon_half_edge(radii[:, Layer.BODY], settings.segments) if polygon else None  # (N, 1)
+        self._edge_s = self._edge[:, Layer.BODY] * self._unit  # (N, 1)
+        self._half_edge_s = None if self._half_edge is None else self._half_edge * self._unit  # (N, 1)
         self._build_band()
 
-    # -- static tables ----------------------------------------------------------------------
+    # -- tables of the creatures present ------------------------------------------------------
+    def _grid(self, half: int):
+        """The (2 half + 1)^2 pixel offsets around an anchor, sorted by distance to the anchor
+        cell's middle: (rho, flat grid index, dx, dy), each (G,) float64 on the CPU. Cached."""
+        if half not in self._grids:
+            grid = torch.arange(-half, half + 1, dtype=torch.float64)
+            dy, dx = torch.meshgrid(grid, grid, indexing="ij")
+            rho = torch.sqrt((dx - 0.5) ** 2 + (dy - 0.5) ** 2).flatten()  # (G,) distance to the cell's middle
+            rho, order = torch.sort(rho, stable=True)
+            self._grids[half] = (rho, order, dx.flatten()[order], dy.flatten()[order])
+        return self._grids[half]
+
     def _build_band(self) -> None:
-        """Tables, made once, of the pixels each creature evaluates softly and of its spans.
+        """Tables of the pixels each present creature evaluates softly, and of its spans.
 
         Pixel offsets are relative to the anchor pixel, the one whose corner is just before the
         centre; the centre lies within one pixel of it, so a band drawn around the anchor with
-        half a pixel diagonal of slack on both sides holds every pixel that can matter.
+        half a pixel diagonal of slack on both sides holds every pixel that can matter. The grid
+        is sorted by distance once, so a creature's band, an annulus, is one run of it, found by
+        two binary searches; within the band the pixels keep their grid order.
         """
-        size, swarm = self.settings.size, self.swarm
-        device, dtype = swarm.device, swarm.radii.dtype
+        size, active = self.settings.size, max(self.active, 1)
+        device, dtype = self.swarm.device, self.swarm.radii.dtype
         px = size / 2.0  # pixels per NDC unit
-        body = swarm.radii[:, Layer.BODY].double().cpu()  # (N,)
-        inner_edge = self._edge[:, Layer.BODY, 0].double().cpu() - self._deep  # (N,) inset outline
+        body = self.radii[:active, Layer.BODY].double().cpu()  # (A,)
+        inner_edge = self._edge[:active, Layer.BODY, 0].double().cpu() - self._deep  # (A,) inset outline
         reach = float(body.max()) + math.sqrt(self.settings.blur_radius)
         half = int(math.ceil(reach * px + 2 * _SLACK)) + 1
         self._margin = 2 * half  # canvas border that holds pixels outside the image
         self._width = size + 2 * self._margin
-        grid = torch.arange(-half, half + 1, dtype=torch.float64)
-        dy, dx = torch.meshgrid(grid, grid, indexing="ij")
-        rho = torch.sqrt((dx - 0.5) ** 2 + (dy - 0.5) ** 2).flatten()  # (G,) distance to the cell's middle
-        outer = (body + math.sqrt(self.settings.blur_radius)) * px + _SLACK  # (N,)
-        inner = (inner_edge * px - _SLACK).clamp_min(-1.0)  # (N,)
-        band = (rho[None, :] <= outer[:, None]) & (rho[None, :] >= inner[:, None])  # (N, G)
-        count = int(band.sum(dim=1).max())
-        # Each creature's band pixels first, then padding up to the longest band.
-        order = torch.argsort((~band).to(torch.int8), dim=1, stable=True)[:, :count]  # (N, K)
-        valid = torch.gather(band, 1, order)  # (N, K)
-        ox = torch.where(valid, dx.flatten()[order], float(_FAR))  # (N, K) column offsets
-        oy = torch.where(valid, dy.flatten()[order], 0.0)  # (N, K) row offsets
+        rho, grid_index, dx, dy = self._grid(half)
+        outer = (body + math.sqrt(self.settings.blur_radius)) * px + _SLACK  # (A,)
+        inner = (inner_edge * px - _SLACK).clamp_min(-1.0)  # (A,)
+        first = torch.searchsorted(rho, inner, side="left")  # (A,) rho >= inner from here
+        end = torch.searchsorted(rho, outer, side="right")  # (A,) rho <= outer before here
+        end = torch.where(body > 0, end, first)  # an absent creature has no band
+        count = max(int((end - first).max()), 1)
+        pick = first[:, None] + torch.arange(count)  # (A, K)
+        valid = pick < end[:, None]  # (A, K)
+        pick = pick.clamp_max(len(rho) - 1)
+        # Each creature's band pixels in grid order first, then padding up to the longest band.
+        key = torch.where(valid, grid_index[pick], len(rho))  # (A, K)
+        key, order = torch.sort(key, dim=1)
+        pick = torch.gather(pick, 1, order)
+        valid = key < len(rho)
+        ox = torch.where(valid, dx[pick], float(_FAR))  # (A, K) column offsets
+        oy = torch.where(valid, dy[pick], 0.0)  # (A, K) row offsets
         unit = self._unit
-        self._band_x = (ox * (-2.0 * unit / size)).to(dtype=dtype, device=device)  # (N, K) x step
-        self._band_y = (oy * (-2.0 * unit / size)).to(dtype=dtype, device=device)  # (N, K) y step
+        self._band_x = (ox * (-2.0 * unit / size)).to(dtype=dtype, device=device)  # (A, K) x step
+        self._band_y = (oy * (-2.0 * unit / size)).to(dtype=dtype, device=device)  # (A, K) y step
         # Padding adds an exact zero to the anchor pixel: it lies too far from the centre to count.
-        self._band_flat = torch.where(valid, oy * self._width + ox, 0.0).long().to(device)  # (N, K)
+        self._band_flat = torch.where(valid, oy * self._width + ox, 0.0).long().to(device)  # (A, K)
         # Rows of the covered spans: every row the inset body can reach from the anchor.
         rows = int(math.ceil(max(float(inner_edge.max()), 0.0) * px)) + 1
         self._span_rows = torch.arange(-rows, rows + 2, device=device)  # (L,)
@@ -188,7 +232,7 @@ class AnalyticRenderer:
         last = torch.floor(((1.0 - lo - cx) * size - 1.0) / 2.0).clamp(-1, size - 1) + 1
         last = torch.maximum(first, last).long()
         first = first.long()
-        on_image = (row >= 0) & (row < size)  # (N, 1 or D, L)
+        on_image = (row >= 0) & (row < size) & (edges > 0)[:, :, None]  # (N, D, L): no span of an absent disc
         layer = torch.arange(depth, device=centers.device).view(1, depth, 1) * (size * (size + 1))
         base = layer + row * (size + 1)  # (N, D, L)
         dump = depth * size * (size + 1)  # rows off the image mark this cell
@@ -305,7 +349,8 @@ class AnalyticRenderer:
         Returns:
             (H, W) in [0, 1].
         """
-        return _SoftUnion.apply(self.swarm.start + offsets, self)
+        centers = (self.swarm.start + offsets)[: max(self.active, 1)]  # (A, 2): the creatures present
+        return _SoftUnion.apply(centers, self)
 
     @torch.no_grad()
     def color(self, offsets: torch.Tensor, eyes: EyePose | None = None) -> torch.Tensor:
@@ -320,10 +365,12 @@ class AnalyticRenderer:
             (H, W, 3) RGB in [0, 1].
         """
         size = self.settings.size
+        active = max(self.active, 1)
+        centers = (self.swarm.start + offsets)[:active]  # (A, 2): the creatures present
         shift, squash = (None, None) if eyes is None else eyes.layers()
-        counts = self._span_counts(
-            self.swarm.start + offsets, self._edge[..., 0], self._color_rows, shift, squash
-        )  # (3, S, S)
+        if shift is not None:
+            shift, squash = shift[:active], squash[:active]
+        counts = self._span_counts(centers, self._edge[:active, :, 0], self._color_rows, shift, squash)  # (3, S, S)
         # The nearest layer wins: a pixel shows the frontmost layer any creature covers it with.
         level = torch.arange(1, 4, dtype=torch.int32, device=counts.device).view(3, 1, 1)
         shown = ((counts > 0).to(torch.int32) * level).amax(dim=0)  # (S, S) in 0..3
@@ -331,7 +378,7 @@ class AnalyticRenderer:
 
     def _covered(self, centers: torch.Tensor) -> torch.Tensor:
         """(S, S) bool: pixels deep inside some body, where alpha is 1 to within 1e-7."""
-        inset = self._edge[:, Layer.BODY] - self._deep  # (N, 1)
+        inset = self._edge[: len(centers), Layer.BODY] - self._deep  # (A, 1)
         return self._span_counts(centers, inset, self._span_rows)[0] > 0
 
 

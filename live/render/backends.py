@@ -28,6 +28,12 @@ class Renderer(Protocol):
 
     swarm: Swarm
     settings: RenderConfig
+    radii: torch.Tensor
+    """(N, 3) the body, eye and pupil radii now, in NDC (0 for a creature taken out)."""
+
+    def set_radii(self, body: torch.Tensor) -> None:
+        """body: (N,) body radius in NDC, at least 0 (0 takes the creature out of both images);
+        eye and pupil keep the swarm's proportions. Cheap: may run every frame."""
 
     def silhouette(self, offsets: torch.Tensor) -> torch.Tensor:
         """offsets: (N, 2) in NDC; returns (H, W) in [0, 1], differentiable."""

@@ -12,7 +12,9 @@ Two silhouettes:
 - ``seed``: all three discs with 3 faces per pixel, as in the notebook. The three faces kept are
   often ones the pixel lies outside of, so interiors show dark rings and spots; kept for comparison.
 
-A step moves vertices (``Meshes.offset_verts``); it never rebuilds the mesh.
+A step moves vertices (``Meshes.offset_verts``); it never rebuilds the mesh. Radii change at run
+time (:meth:`MeshRenderer.set_radii`): each vertex then also moves by its creature's change of
+radius along its spoke of the template fan, and a creature of radius 0 is moved far off the view.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from live.sprites import LAYER_DEPTH, LAYER_RGB, Swarm
 
 #: Faces kept per pixel by the seed's silhouette.
 SEED_FACES_PER_PIXEL = 3
+#: Where a creature of radius 0 is moved (NDC): far outside the view, so no face is rasterised.
+FAR_AWAY = 1000.0
 
 
 def fan_mesh_arrays(swarm: Swarm, segments: int, layers: int = 3):
@@ -41,6 +45,9 @@ def fan_mesh_arrays(swarm: Swarm, segments: int, layers: int = 3):
         faces: (N * layers * segments, 3) int64.
         rgb: (N * layers * (segments + 1), 3) float vertex colours.
         owner: (N * layers * (segments + 1),) int64, the creature of each vertex.
+        spoke: (N * layers * (segments + 1), 2) float, each vertex's place on the unit polygon
+            (0 for the centre).
+        layer: (N * layers * (segments + 1),) int64, the disc (:class:`Layer`) of each vertex.
     """
     n, dtype, device = len(swarm), swarm.radii.dtype, swarm.device
     ring = torch.cat([polygon_ring(segments, dtype, device), torch.zeros(1, 2, dtype=dtype, device=device)])
@@ -56,7 +63,9 @@ def fan_mesh_arrays(swarm: Swarm, segments: int, layers: int = 3):
     colors = torch.tensor(LAYER_RGB[:layers], dtype=dtype, device=device)
     rgb = colors.view(1, layers, 1, 3).expand(n, layers, per_disc, 3).reshape(-1, 3)
     owner = torch.arange(n, device=device).repeat_interleave(layers * per_disc)
-    return verts, faces, rgb, owner
+    spoke = ring.expand(n, layers, per_disc, 2).reshape(-1, 2)
+    layer = torch.arange(layers, device=device).view(1, layers, 1).expand(n, layers, per_disc).reshape(-1)
+    return verts, faces, rgb, owner, spoke, layer
 
 
 class MeshRenderer:
@@ -87,16 +96,19 @@ class MeshRenderer:
         self.swarm = swarm
         self.settings = settings
         device = swarm.device
-        verts, faces, rgb, self._owner = fan_mesh_arrays(swarm, settings.segments, layers=3)
-        # For the eyes: each colour vertex's disc and its height above its disc's centre.
-        self._layer = torch.arange(3, device=device).repeat_interleave(settings.segments + 1).repeat(len(swarm))
-        self._rise = verts[:, 1] - swarm.start[self._owner, 1]  # (V,)
+        verts, faces, rgb, self._owner, spoke, layer = fan_mesh_arrays(swarm, settings.segments, layers=3)
+        self._color_spokes = (spoke, layer)
+        self._layer = layer  # for the eyes: each colour vertex's disc
         self._color_mesh = Meshes([verts], [faces], textures=TexturesVertex([rgb]))
         if settings.silhouette == "seed":
             self._sil_mesh, self._sil_owner = self._color_mesh, self._owner
+            self._sil_spokes = self._color_spokes
             faces_per_pixel = SEED_FACES_PER_PIXEL
         else:
-            body_verts, body_faces, _, self._sil_owner = fan_mesh_arrays(swarm, settings.segments, layers=1)
+            body_verts, body_faces, _, self._sil_owner, spoke, layer = fan_mesh_arrays(
+                swarm, settings.segments, layers=1
+            )
+            self._sil_spokes = (spoke, layer)
             self._sil_mesh = Meshes([body_verts], [body_faces])
             faces_per_pixel = settings.faces_per_pixel
 
@@ -119,14 +131,48 @@ class MeshRenderer:
             shader=SoftSilhouetteShader(blend_params=blend),
         )
 
+        self.set_radii(swarm.radii[:, 0])
+
+    def set_radii(self, body: torch.Tensor) -> None:
+        """Sets every creature's body radius; eye and pupil keep the swarm's proportions.
+
+        The mesh stays as built: each vertex gets a shift along its spoke of the template fan,
+        (new radius - built radius) * spoke, added to its creature's offset at every render. A
+        creature of radius 0 is shifted far off the view, out of both images.
+
+        Args:
+            body: (N,) body radius in NDC, at least 0.
+
+        Raises:
+            ValueError: a shape other than (N,).
+        """
+        template = self.swarm.radii  # (N, 3)
+        if tuple(body.shape) != (len(self.swarm),):
+            raise ValueError(f"radii must have shape ({len(self.swarm)},), got {tuple(body.shape)}")
+        body = body.to(dtype=template.dtype, device=template.device)
+        radii = template * (body / template[:, 0])[:, None]  # (N, 3): exactly the template at its own sizes
+        self.radii = radii
+        far = torch.where(body > 0, 0.0, FAR_AWAY)  # (N,)
+
+        def shift(owner, spokes):
+            spoke, layer = spokes
+            change = radii[owner, layer] - template[owner, layer]  # (V,): 0 at the built sizes
+            return change[:, None] * spoke + far[owner, None]  # (V, 2)
+
+        self._color_shift = shift(self._owner, self._color_spokes)
+        # For the eyes: each colour vertex's height above its disc's centre at these radii.
+        spoke, layer = self._color_spokes
+        self._rise = radii[self._owner, layer] * spoke[:, 1]  # (V,)
+        self._sil_shift = shift(self._sil_owner, self._sil_spokes)
+
     @staticmethod
-    def _moved(mesh, owner: torch.Tensor, offsets: torch.Tensor):
-        """``mesh`` with each creature's vertices moved by its offset (z unchanged)."""
-        return mesh.offset_verts(torch.nn.functional.pad(offsets[owner], (0, 1)))
+    def _moved(mesh, owner: torch.Tensor, offsets: torch.Tensor, shift: torch.Tensor):
+        """``mesh`` with each creature's vertices moved by its offset plus their radius shift (z unchanged)."""
+        return mesh.offset_verts(torch.nn.functional.pad(offsets[owner] + shift, (0, 1)))
 
     def silhouette(self, offsets: torch.Tensor) -> torch.Tensor:
         """Soft silhouette, differentiable with respect to ``offsets`` (N, 2); returns (H, W) in [0, 1]."""
-        return self.silhouette_of(self._moved(self._sil_mesh, self._sil_owner, offsets))
+        return self.silhouette_of(self._moved(self._sil_mesh, self._sil_owner, offsets, self._sil_shift))
 
     @torch.no_grad()
     def color(self, offsets: torch.Tensor, eyes: EyePose | None = None) -> torch.Tensor:
@@ -136,10 +182,10 @@ class MeshRenderer:
         it vertically about its centre; None leaves them centred, as in the seed.
         """
         if eyes is None:
-            return self.color_of(self._moved(self._color_mesh, self._owner, offsets))
+            return self.color_of(self._moved(self._color_mesh, self._owner, offsets, self._color_shift))
         shift, squash = eyes.layers()  # (N, 3, 2), (N, 3)
         owner, layer = self._owner, self._layer
-        move = offsets[owner] + shift[owner, layer]  # (V, 2)
+        move = offsets[owner] + self._color_shift + shift[owner, layer]  # (V, 2)
         move[:, 1] += (squash[owner, layer] - 1.0) * self._rise
         return self.color_of(self._color_mesh.offset_verts(torch.nn.functional.pad(move, (0, 1))))
 
