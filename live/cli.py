@@ -60,6 +60,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         value = getattr(args, flag, None)
         if value is not None:
             overrides[key] = value
+    if getattr(args, "sprites", None) is not None:
+        overrides["swarm.sizing"] = "seed"  # --sprites N: N creatures of the seed's sizes
     config = load_config(args.config, overrides)
     print(_one_line_config(config), file=sys.stderr)
     return config
@@ -80,8 +82,17 @@ def _target_from_args(args: argparse.Namespace, config: Config):
     from live.target import image_mask, text_mask
 
     if args.text is not None:
-        return text_mask(args.text, config.render.size, config.target.font)
+        return text_mask(args.text, config.render.size, config.target.font, _min_stroke(config))
     return image_mask(args.target, config.render.size, config.target.threshold, args.invert or config.target.invert)
+
+
+def _min_stroke(config: Config) -> float:
+    """Thinnest text stroke the configured swarm can draw with creatures that stay visible."""
+    if config.swarm.sizing != "target":
+        return 0.0
+    from live.sprites import min_text_stroke
+
+    return min_text_stroke(config.swarm, config.app.window, config.render.size)
 
 
 def _save_gif(path: Path, frames) -> Path:
@@ -169,6 +180,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from live.target import text_mask
 
     config = config_from_args(args)
+    config = dataclasses.replace(config, swarm=dataclasses.replace(config.swarm, sizing="seed"))  # the seed's swarm
     target = text_mask("A", config.render.size, config.target.font)
     result = fit(config, target, config.optim.steps, record=True, progress=True)
     gif = _save_gif(Path(args.gif) if args.gif else timestamped(config.paths.recordings, "demo-"), result.frames)

@@ -50,10 +50,26 @@ def _bounded(default: Any, lo: float | None = None, hi: float | None = None) -> 
 class SwarmConfig:
     """The creatures."""
 
+    sizing: Literal["target", "seed"] = "target"
+    """'target': each target chooses how many creatures take part and how big they are, from
+    its area and stroke width (thin strokes get small creatures, enough to line them); 'seed':
+    ``sprites`` creatures of the seed's sizes (``live demo``, ``live fit --sprites N``)."""
     sprites: int = _bounded(16, 1, 20000)
-    """Number of creatures."""
+    """Number of creatures with sizing = 'seed'."""
     seed: int = _bounded(0, 0, 2**63 - 1)
     """Seed of the one generator that draws every size and start position."""
+    pool: int = _bounded(600, 1, 20000)
+    """Most creatures a target may take (sizing = 'target'); a target that would need more gets
+    bigger creatures instead. The live loop allocates this many once."""
+    min_radius_px: float = _bounded(6.0, 1.0, 100.0)
+    """Smallest body radius of any creature, in pixels of the display (a side of ``app.window``,
+    512): its eye then stays at least 3.6 px across (the eye is 0.3-0.5 of the body). Text that
+    would need smaller creatures is laid out on more lines, or refused."""
+    stroke_ratio: float = _bounded(1.0, 0.1, 10.0)
+    """Mean body radius = this times half the target's stroke width (sizing = 'target'), between
+    the smallest allowed and the seed's mean radius (0.175)."""
+    fill: float = _bounded(1.6, 0.1, 10.0)
+    """Creatures = fill times the target's area over one mean body's area (sizing = 'target')."""
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,12 @@ Words are scored by OCR (:mod:`live.ocr`): Tesseract reads the colour view, and 
 when it reads back exactly. Drawings (and words too, for reference) are scored by IoU of the
 silhouette > 0.5 against the target. Both are taken after :data:`EARLY_STEPS` steps (one second
 after pressing ``s`` at 60 fps) and after the last step, with ``stranded`` (bodies not touching
-the target) and the median milliseconds per step. Each target gets its own swarm seed (its
-place in the suite, also when run alone). ``--seed-loss`` also fits every target with the seed's
-loss, from the same swarm.
+the target) and the median milliseconds per step. Each target chooses its swarm
+(``swarm.sizing``, :func:`live.sprites.plan_swarm`), with its own swarm seed (its place in the
+suite, also when run alone); with ``swarm.sizing = "seed"``, and for the ``shapes`` group, the
+creatures have the seed's sizes and their count is ``fill`` times the seed-sized bodies the
+target's area holds. ``--seed-loss`` also fits every target with the seed's loss, from the same
+swarm.
 """
 
 from __future__ import annotations
@@ -96,9 +99,13 @@ def run_case(config: Config, case: Case, loss: LossConfig, steps: int, read: boo
     """
     size = config.render.size
     mask = case.draw(size)
-    n = sprites_for(case, mask, config.render.segments)
-    config = dataclasses.replace(config, swarm=dataclasses.replace(config.swarm, sprites=n, seed=case.seed), loss=loss)
-    scene = build(config)
+    swarm = dataclasses.replace(config.swarm, seed=case.seed)
+    if config.swarm.sizing == "seed" or case.sprites is not None or case.fill is not None:
+        # The seed's sizes: the case's own count, or fill x the seed-sized bodies its area holds.
+        swarm = dataclasses.replace(swarm, sizing="seed", sprites=sprites_for(case, mask, config.render.segments))
+    config = dataclasses.replace(config, swarm=swarm, loss=loss)
+    scene = build(config, mask)
+    n = len(scene.renderer.swarm)
     arranger = scene.arranger
     arranger.set_target(mask)
     radii = scene.renderer.swarm.radii[:, 0].double()

@@ -16,7 +16,7 @@ from live.config import Config
 from live.display.views import side_by_side
 from live.optimise import Arranger
 from live.render import Renderer, make_renderer, resolve_backend, resolve_device
-from live.sprites import make_swarm
+from live.sprites import SwarmPlan, make_swarm, plan_swarm
 from live.target import iou
 
 
@@ -28,19 +28,38 @@ class Scene:
     arranger: Arranger
     backend: str
     device: torch.device
+    plan: SwarmPlan | None = None
+    """How the target chose the swarm (``None``: the seed's swarm)."""
 
 
-def build(config: Config) -> Scene:
+def plan_for(config: Config, target: np.ndarray | None) -> SwarmPlan | None:
+    """The swarm a target takes with ``swarm.sizing = "target"``; ``None`` for the seed's swarm
+    (sizing "seed", or no target)."""
+    if config.swarm.sizing != "target" or target is None:
+        return None
+    return plan_swarm(target, config.swarm, config.app.window)
+
+
+def build(config: Config, target: np.ndarray | None = None) -> Scene:
     """Makes the swarm, renderer and arranger that ``config`` describes.
+
+    Args:
+        target: (S, S) in [0, 1]. With ``swarm.sizing = "target"`` it chooses the count and size
+            of the creatures (:func:`live.sprites.plan_swarm`); otherwise, or without a target,
+            the swarm is ``swarm.sprites`` creatures of the seed's sizes.
 
     Raises:
         ValueError: a device or backend that cannot run here.
     """
     device = resolve_device(config.render.device)
     backend = resolve_backend(config.render.backend, device)
-    swarm = make_swarm(config.swarm.sprites, config.swarm.seed, device)
+    plan = plan_for(config, target)
+    if plan is None:
+        swarm = make_swarm(config.swarm.sprites, config.swarm.seed, device)
+    else:
+        swarm = make_swarm(plan.count, config.swarm.seed, device, radius=plan.radius)
     renderer = make_renderer(swarm, config.render, backend)
-    return Scene(renderer, Arranger(renderer, config.optim.lr, config.loss), backend, device)
+    return Scene(renderer, Arranger(renderer, config.optim.lr, config.loss), backend, device, plan)
 
 
 def sync(device: torch.device) -> None:
@@ -65,6 +84,9 @@ class FitResult:
     backend: str
     device: str
     sprites: int
+    """Creatures in the swarm."""
+    radius: float
+    """Their mean body radius in NDC (the seed's: 0.175)."""
     size: int
     steps: int
     frames: list[np.ndarray] = field(default_factory=list, repr=False)
@@ -72,7 +94,7 @@ class FitResult:
 
     def summary(self) -> dict:
         """The JSON-able figures (no frames)."""
-        keys = ("iou", "loss", "ms_per_step", "stranded", "backend", "device", "sprites", "size", "steps")
+        keys = ("iou", "loss", "ms_per_step", "stranded", "backend", "device", "sprites", "radius", "size", "steps")
         return {k: getattr(self, k) for k in keys}
 
 
@@ -92,7 +114,7 @@ def fit(config: Config, target: np.ndarray, steps: int, record: bool = False, pr
     """
     if steps < 1:
         raise ValueError(f"steps must be at least 1, got {steps}")
-    scene = build(config)
+    scene = build(config, target)
     arranger = scene.arranger
     arranger.set_target(target)
     frames = [side_by_side(arranger.color(), target)] if record else []
@@ -124,7 +146,8 @@ def fit(config: Config, target: np.ndarray, steps: int, record: bool = False, pr
         stranded=arranger.stranded(),
         backend=scene.backend,
         device=str(scene.device),
-        sprites=config.swarm.sprites,
+        sprites=len(scene.renderer.swarm),
+        radius=float(scene.renderer.swarm.radii[:, 0].double().mean()),
         size=config.render.size,
         steps=steps,
         frames=frames,

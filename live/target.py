@@ -6,8 +6,8 @@ the same orientation as the rendered silhouette.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -271,9 +271,7 @@ def _check_pixels(path: Path) -> None:
 Stroke = Sequence[tuple[float, float]]
 
 
-def stroke_mask(
-    strokes: Sequence[Stroke], size: int, brush: float, canvas_size: int | None = None
-) -> np.ndarray:
+def stroke_mask(strokes: Sequence[Stroke], size: int, brush: float, canvas_size: int | None = None) -> np.ndarray:
     """Draws polylines with a round brush.
 
     Args:

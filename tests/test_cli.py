@@ -57,6 +57,13 @@ class TestFit:
         assert (report["sprites"], report["size"], report["steps"]) == (16, 128, 30)
         assert 0.74 < report["iou"] <= 1.0 and report["loss"] > 0 and report["ms_per_step"] > 0  # measured 0.793
 
+    def test_without_sprites_the_target_chooses_the_swarm(self):
+        args = ["--text", "DRAW!", "--size", "128", "--steps", "3", "--backend", "analytic", "--json"]
+        report = json.loads(live("fit", *args).stdout)
+        assert report["sprites"] > 40 and 0.02 < report["radius"] < 0.08  # small creatures, many of them
+        seed = json.loads(live("fit", *args, "--sprites", "16").stdout)
+        assert seed["sprites"] == 16 and 0.15 < seed["radius"] < 0.2
+
     def test_image_target_and_gif(self, tmp_path):
         import cv2
 

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from live.target import FONTS, image_mask, iou, stroke_mask, text_mask
+from live.target import FONTS, image_mask, iou, stroke_mask, stroke_width, text_mask
 
 
 class TestTextMask:
@@ -65,6 +65,38 @@ class TestTextMask:
     def test_unknown_font(self):
         with pytest.raises(ValueError, match="simplex"):
             text_mask("A", 128, "comic")
+
+
+class TestTextLines:
+    def test_one_line_unless_the_strokes_get_too_thin(self):
+        assert np.array_equal(text_mask("HELLO WORLD", 256), text_mask("HELLO WORLD", 256, min_stroke=3.0))
+        two = text_mask("HELLO WORLD", 256, min_stroke=6.0) > 0.5
+        rows = np.nonzero(two.any(axis=1))[0]
+        gaps = np.nonzero(np.diff(rows) > 1)[0]
+        assert len(gaps) == 1  # two lines of ink
+        assert stroke_width(two) > stroke_width(text_mask("HELLO WORLD", 256) > 0.5) * 1.5
+        assert not (two[0].any() or two[-1].any() or two[:, 0].any() or two[:, -1].any())
+
+    def test_a_long_word_is_refused_in_one_line(self):
+        with pytest.raises(ValueError, match="too small to see at 256 px: use at most [0-9]+ letters per word"):
+            text_mask("ABCDEFGHIJKLMNOP", 256, min_stroke=6.0)
+
+
+class TestStrokeWidth:
+    @pytest.mark.parametrize("brush", [3, 6, 12])
+    def test_a_pen_line(self, brush):
+        mask = stroke_mask([[(30, 40), (220, 200)]], 256, brush=brush)
+        assert stroke_width(mask) == pytest.approx(2 * brush + 1, abs=1.5)
+
+    def test_thin_parts_win_over_a_broad_one(self):
+        """A sun: a broad disc, thin rays; most of the skeleton runs along the rays."""
+        mask = stroke_mask([[(128, 128)]], 256, brush=30)
+        for k in range(8):
+            a = k * np.pi / 4
+            start, end = (128 + 45 * np.cos(a), 128 + 45 * np.sin(a)), (128 + 120 * np.cos(a), 128 + 120 * np.sin(a))
+            mask = np.maximum(mask, stroke_mask([[start, end]], 256, brush=4))
+        assert stroke_width(mask) < 12
+        assert stroke_width(np.zeros((32, 32), np.float32)) == 0.0
 
 
 class TestImageMask:
