@@ -95,6 +95,18 @@ def _min_stroke(config: Config) -> float:
     return min_text_stroke(config.swarm, config.app.window, config.render.size)
 
 
+def _save_png(path: Path, image) -> Path:
+    """Writes an RGB float image as a PNG, creating the folder."""
+    import cv2
+
+    from live.display.views import to_uint8
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not cv2.imwrite(str(path), to_uint8(image)[..., ::-1]):  # RGB -> BGR at the edge
+        raise OSError(f"cannot write '{path}': use a .png path in a writable folder")
+    return path
+
+
 def _save_gif(path: Path, frames) -> Path:
     from live.record import write_gif
 
@@ -202,6 +214,8 @@ def cmd_fit(args: argparse.Namespace) -> int:
     figures = result.summary()
     if args.gif is not None:
         figures["gif"] = str(_save_gif(Path(args.gif), result.frames))
+    if args.png is not None:
+        figures["png"] = str(_save_png(Path(args.png), result.view))
     if args.json:
         print(json.dumps(figures))
     else:
@@ -436,6 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_flags(p, "sprites", "seed", "size", "steps", "lr", "backend", "device", "font", "threshold")
     p.add_argument("--invert", action="store_true", help="image target: take dark pixels (drawing on paper)")
     p.add_argument("--gif", metavar="PATH", help="also write the run as a GIF")
+    p.add_argument("--png", metavar="PATH", help="also write the final colour view alone, at display resolution")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
 
     p = add("render", cmd_render)

@@ -137,6 +137,15 @@ class LossConfig:
     reach: float = _bounded(0.8, 0.1, 2.0)
     """Bodies repel while their centres are closer than this times the sum of their radii (below
     1, bodies may overlap a little without cost)."""
+    coverage: float = _bounded(0.0, 0.0, 100.0)
+    """Weight of the coverage drive that spreads the creatures over every part of the target in
+    proportion to its area (0: off). Units as the attraction's."""
+    cover: Literal["lloyd", "sinkhorn"] = "lloyd"
+    """The coverage drive: 'lloyd' pulls each creature to the centroid of the target pixels
+    nearest to it (centroidal Voronoi); 'sinkhorn' is the optimal-transport Sinkhorn divergence
+    (GeomLoss) between the creatures' bodies and the target's pixels. See docs/arrangement.md."""
+    cover_blur: float = _bounded(0.02, 1e-4, 1.0)
+    """'sinkhorn' only: GeomLoss's blur, the entropic scale, in NDC."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """``live eval``: fits the fixed suite of :mod:`live.suite` and scores every fit.
 
-Words are scored by OCR (:mod:`live.ocr`): Tesseract reads the colour view, and a word counts
+Words are scored by OCR (:mod:`live.ocr`): Tesseract reads the colour view at display resolution
+(``app.window``, the crisp view a visitor sees), and a word counts
 when it reads back exactly. Drawings (and words too, for reference) are scored by IoU of the
 silhouette > 0.5 against the target. Both are taken after :data:`EARLY_STEPS` steps (one second
 after pressing ``s`` at 60 fps) and after the last step, with ``stranded`` (bodies not touching
@@ -119,7 +120,7 @@ def run_case(config: Config, case: Case, loss: LossConfig, steps: int, read: boo
         sync(scene.device)
         times.append(time.perf_counter() - start)
         if step == min(EARLY_STEPS, steps):
-            early = (_iou(arranger, mask), arranger.stranded(), ocr.read(arranger.color()) if read else None)
+            early = (_iou(arranger, mask), arranger.stranded(), ocr.read(arranger.view(scene.crisp)) if read else None)
     return EvalRow(
         target=case.name,
         group=case.group,
@@ -135,7 +136,7 @@ def run_case(config: Config, case: Case, loss: LossConfig, steps: int, read: boo
         ms_per_step=float(np.median(times) * 1e3),
         text=case.text,
         read_early=early[2],
-        read_final=ocr.read(arranger.color()) if read else None,
+        read_final=ocr.read(arranger.view(scene.crisp)) if read else None,
     )
 
 

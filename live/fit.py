@@ -16,6 +16,7 @@ from live.config import Config
 from live.display.views import side_by_side
 from live.optimise import Arranger
 from live.render import Renderer, make_renderer, resolve_backend, resolve_device
+from live.render.view import CrispView
 from live.sprites import SwarmPlan, make_swarm, plan_swarm
 from live.target import iou
 
@@ -30,6 +31,8 @@ class Scene:
     device: torch.device
     plan: SwarmPlan | None = None
     """How the target chose the swarm (``None``: the seed's swarm)."""
+    crisp: CrispView | None = None
+    """Draws the colour view at display resolution (``app.window``), anti-aliased."""
 
 
 def plan_for(config: Config, target: np.ndarray | None) -> SwarmPlan | None:
@@ -59,7 +62,14 @@ def build(config: Config, target: np.ndarray | None = None) -> Scene:
     else:
         swarm = make_swarm(plan.count, config.swarm.seed, device, radius=plan.radius)
     renderer = make_renderer(swarm, config.render, backend)
-    return Scene(renderer, Arranger(renderer, config.optim.lr, config.loss), backend, device, plan)
+    arranger = Arranger(renderer, config.optim.lr, config.loss)
+    return Scene(renderer, arranger, backend, device, plan, crisp_view(config, device))
+
+
+def crisp_view(config: Config, device: torch.device) -> CrispView:
+    """The display-resolution colour view of ``config`` (``app.window`` pixels, the render's outline)."""
+    segments = config.render.segments if config.render.outline == "polygon" else 0
+    return CrispView(config.app.window, segments, config.render.ambient, device)
 
 
 def sync(device: torch.device) -> None:
@@ -90,6 +100,8 @@ class FitResult:
     size: int
     steps: int
     frames: list[np.ndarray] = field(default_factory=list, repr=False)
+    view: np.ndarray | None = field(default=None, repr=False)
+    """The final colour view at display resolution, (D, D, 3) RGB in [0, 1]."""
     """Result views (colour | target) at the start and after each step, when recorded."""
 
     def summary(self) -> dict:
@@ -139,6 +151,7 @@ def fit(config: Config, target: np.ndarray, steps: int, record: bool = False, pr
     with torch.no_grad():
         final_loss = float(arranger.loss())
     silhouette = arranger.silhouette().cpu().numpy()
+    view = arranger.view(scene.crisp).cpu().numpy()
     return FitResult(
         iou=iou(silhouette, target),
         loss=final_loss,
@@ -151,4 +164,5 @@ def fit(config: Config, target: np.ndarray, steps: int, record: bool = False, pr
         size=config.render.size,
         steps=steps,
         frames=frames,
+        view=view,
     )

@@ -172,3 +172,92 @@ def stranded(field: torch.Tensor, centers: torch.Tensor, radii: torch.Tensor) ->
     size = field.shape[-1]
     dist = sample_field(field, centers)  # (N,) pixels
     return int((dist >= radii * (size / 2.0)).sum())
+
+
+#: Target pixels the coverage term samples at most (a fixed, evenly spread subset beyond this).
+COVER_POINTS = 2048
+
+
+def target_points(mask: np.ndarray, limit: int = COVER_POINTS) -> np.ndarray:
+    """NDC centres of the target's pixels, at most ``limit`` of them, evenly spread.
+
+    Args:
+        mask: (S, S) in [0, 1]; pixels above 0.5 are the target.
+
+    Returns:
+        (M, 2) float32, M <= ``limit`` (0 for an empty mask); the same mask gives the same points.
+    """
+    rows, cols = np.nonzero(np.asarray(mask) > 0.5)
+    if len(rows) > limit:
+        keep = np.round(np.linspace(0, len(rows) - 1, limit)).astype(np.int64)  # every k-th, in raster order
+        rows, cols = rows[keep], cols[keep]
+    size = mask.shape[0]
+    x = 1.0 - (2.0 * cols + 1.0) / size
+    y = 1.0 - (2.0 * rows + 1.0) / size
+    return np.stack([x, y], axis=1).astype(np.float32)
+
+
+def lloyd(centers: torch.Tensor, radii: torch.Tensor, points: torch.Tensor, size: int) -> torch.Tensor:
+    """Centroidal-Voronoi coverage: every creature pulled to the centre of the target it is nearest to.
+
+    Each target point goes to the creature nearest to it in units of that creature's radius
+    (|p - c| / r: a bigger creature gets a bigger share); each creature's cell centroid g_i is the
+    mean of its points, and the term is sum_i area_i |c_i - g_i|^2 / r_i^2 with g_i held fixed (a
+    Lloyd step as a gradient). A creature crowded onto a small part (two eyes) gets few points;
+    the parts nobody sits on (the ring of a face) go to the creatures nearest them, whose centroids
+    move out towards them. Creatures with no point get no pull here (the attraction moves them).
+
+    Args:
+        centers: (N, 2) in NDC.
+        radii: (N,) body radius in NDC; 0 for a creature taken out (it gets no points).
+        points: (M, 2) target points in NDC (:func:`target_points`).
+        size: render size in pixels (the area unit, as in the image loss).
+
+    Returns:
+        scalar, 0 when every creature sits on its centroid (or there are no points).
+    """
+    if points.shape[0] == 0:
+        return centers.sum() * 0.0
+    present = radii > 0
+    safe = torch.where(present, radii, 1.0)  # (N,)
+    with torch.no_grad():
+        d2 = torch.cdist(points, centers.detach()) / safe  # (M, N) distance in radii
+        d2 = d2.masked_fill_(~present, math.inf)
+        owner = d2.argmin(dim=1)  # (M,)
+        n = centers.shape[0]
+        total = centers.new_zeros(n, 2).index_add_(0, owner, points)  # (N, 2)
+        count = centers.new_zeros(n).index_add_(0, owner, torch.ones_like(owner, dtype=centers.dtype))  # (N,)
+        centroid = total / count.clamp_min(1.0)[:, None]
+        has = (count > 0).to(centers.dtype)  # (N,)
+    area = math.pi * (radii * (size / 2.0)) ** 2  # (N,) pixels
+    gap = ((centers - centroid) ** 2).sum(dim=1) / (safe * safe)  # (N,) in radii squared
+    return torch.sum(area * gap * has)
+
+
+def sinkhorn(centers: torch.Tensor, radii: torch.Tensor, points: torch.Tensor, size: int, blur: float) -> torch.Tensor:
+    """Optimal-transport coverage: the Sinkhorn divergence (GeomLoss) between the creatures, each
+    weighted by its body area, and the target points, uniform; creatures spread over the target in
+    proportion to its area.
+
+    Scaled like :func:`lloyd`: the swarm's total body area (pixels) times the divergence in squared
+    mean radii.
+
+    Args:
+        centers: (N, 2) in NDC.
+        radii: (N,) body radius in NDC; 0 for a creature taken out (no mass).
+        points: (M, 2) target points in NDC.
+        size: render size in pixels.
+        blur: GeomLoss's blur (the entropic scale), in NDC.
+    """
+    from geomloss import SamplesLoss
+
+    if points.shape[0] == 0:
+        return centers.sum() * 0.0
+    area = math.pi * (radii * (size / 2.0)) ** 2  # (N,)
+    total = area.sum()
+    mass = area / total.clamp_min(1e-12)
+    uniform = points.new_full((points.shape[0],), 1.0 / points.shape[0])
+    loss = SamplesLoss("sinkhorn", p=2, blur=blur, scaling=0.7, backend="tensorized")
+    divergence = loss(mass, centers, uniform, points)  # half the squared transport distance, NDC^2
+    mean_radius = (radii * mass).sum().detach().clamp_min(1e-6)
+    return total.detach() * divergence / mean_radius**2

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from live.config import LossConfig
-from live.loss import attraction, distance_field, repulsion, stranded
+from live.loss import attraction, distance_field, lloyd, repulsion, sinkhorn, stranded, target_points
 from live.render import Renderer
 from live.render.eyes import EyePose
 
@@ -52,6 +52,7 @@ class Arranger:
         self.optimizer = torch.optim.Adam([self.offsets], lr=lr)
         self.target = torch.zeros(size, size, dtype=swarm.start.dtype, device=swarm.device)
         self.field = torch.zeros_like(self.target)  # distance to the target in pixels
+        self.points = self.target.new_zeros(0, 2)  # target points of the coverage drive, NDC
         self._sync_radii()
 
     def _sync_radii(self) -> None:
@@ -110,6 +111,9 @@ class Arranger:
         self.target.copy_(source)
         # Once per target, on the CPU: the distance transform the attraction reads.
         self.field.copy_(torch.from_numpy(distance_field(self.target.cpu().numpy())))
+        if self.loss_config.coverage > 0:
+            points = target_points(self.target.cpu().numpy())
+            self.points = torch.from_numpy(points).to(dtype=self.target.dtype, device=self.target.device)
 
     def loss(self) -> torch.Tensor:
         """The loss at the current offsets, with its graph (scalar tensor)."""
@@ -124,6 +128,12 @@ class Arranger:
             image = image + config.attraction * attraction(self.field, centers, radii)
         if config.repulsion > 0:
             image = image + config.repulsion * repulsion(centers, radii, self.size, config.reach, self._mean_radius)
+        if config.coverage > 0:
+            if config.cover == "lloyd":
+                cover = lloyd(centers, radii, self.points, self.size)
+            else:
+                cover = sinkhorn(centers, radii, self.points, self.size, config.cover_blur)
+            image = image + config.coverage * cover
         return image
 
     def stranded(self) -> int:
@@ -178,6 +188,20 @@ class Arranger:
     def centers(self) -> torch.Tensor:
         """(N, 2) the creatures' centres now, in NDC, detached."""
         return self.renderer.swarm.start + self.offsets.detach()
+
+    @torch.no_grad()
+    def view(self, crisp, eyes=None) -> torch.Tensor:
+        """The crisp colour view at the current offsets, drawn by ``crisp`` (a
+        :class:`~live.render.view.CrispView`, at display resolution): (D, D, 3) RGB in [0, 1].
+
+        Args:
+            eyes: an :class:`~live.render.eyes.EyePose` for the N creatures, or None (centred).
+        """
+        active = max(self._active, 1)
+        centers = (self.renderer.swarm.start + self.offsets.detach())[:active]
+        if eyes is not None:
+            eyes = type(eyes)(eyes.eye[:active], eyes.pupil[:active], eyes.open[:active])
+        return crisp(centers, self.renderer.radii[:active], eyes)
 
     @torch.no_grad()
     def silhouette(self) -> torch.Tensor:

@@ -64,6 +64,16 @@ class TestFit:
         seed = json.loads(live("fit", *args, "--sprites", "16").stdout)
         assert seed["sprites"] == 16 and 0.15 < seed["radius"] < 0.2
 
+    def test_png_is_the_final_colour_view_at_display_resolution(self, tmp_path):
+        import cv2
+
+        png = tmp_path / "views" / "draw.png"
+        args = ["--text", "HI", "--size", "64", "--steps", "2", "--backend", "analytic", "--png", str(png), "--json"]
+        report = json.loads(live("fit", *args, "--set", "app.window=256").stdout)
+        assert report["png"] == str(png)
+        picture = cv2.imread(str(png))
+        assert picture.shape == (256, 256, 3) and picture[..., 2].max() > 200  # red creatures, BGR on disk
+
     def test_image_target_and_gif(self, tmp_path):
         import cv2
 

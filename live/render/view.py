@@ -55,40 +55,60 @@ class CrispView:
         self._sub = (torch.arange(SUBROWS, dtype=dtype, device=self.device) + 0.5) / SUBROWS  # (R,)
 
     @torch.no_grad()
-    def __call__(self, centers: torch.Tensor, radii: torch.Tensor) -> torch.Tensor:
+    def __call__(self, centers: torch.Tensor, radii: torch.Tensor, eyes=None) -> torch.Tensor:
         """The view of creatures at ``centers`` with disc radii ``radii``.
 
         Args:
             centers: (N, 2) in NDC (+x left, +y up).
             radii: (N, 3) body, eye and pupil radius in NDC (0: not drawn).
+            eyes: an :class:`~live.render.eyes.EyePose` for these N creatures (each eye and pupil
+                shifted and squashed vertically about its centre), or None: centred, the seed's look.
 
         Returns:
             (size, size, 3) RGB in [0, 1].
         """
-        cover = self.coverage(centers, radii)  # (3, S, S)
+        shift, squash = (None, None) if eyes is None else eyes.layers()
+        cover = self.coverage(centers, radii, shift, squash)  # (3, S, S)
         image = torch.zeros(self.size, self.size, 3, dtype=self.dtype, device=self.device)
         for layer in range(3):
             c = cover[layer, :, :, None]
             image = image + c * (self._rgb[layer, 0] - image)  # paint the layer over what is behind
         return image
 
-    def coverage(self, centers: torch.Tensor, radii: torch.Tensor) -> torch.Tensor:
-        """(3, S, S) in [0, 1]: how much of each pixel each layer's discs cover."""
+    def coverage(
+        self,
+        centers: torch.Tensor,
+        radii: torch.Tensor,
+        shift: torch.Tensor | None = None,
+        squash: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """(3, S, S) in [0, 1]: how much of each pixel each layer's discs cover.
+
+        Args:
+            centers: (N, 2); radii: (N, 3); shift: (N, 3, 2) each disc's centre relative to
+            ``centers`` (None: concentric); squash: (N, 3) vertical scale of each disc (None: 1).
+        """
         size, sub = self.size, SUBROWS
-        centers = centers.to(dtype=self.dtype, device=self.device)
-        radii = radii.to(dtype=self.dtype, device=self.device)
+        opts = {"dtype": self.dtype, "device": self.device}
+        centers, radii = centers.to(**opts), radii.to(**opts)
         n = centers.shape[0]
-        cover = torch.zeros(3, size, size, dtype=self.dtype, device=self.device)
+        cover = torch.zeros(3, size, size, **opts)
         if n == 0:
             return cover
+        c = centers[:, None, :] if shift is None else centers[:, None, :] + shift.to(**opts)  # (N, 1 or 3, 2)
         edges = polygon_apothem(radii, self.segments) if self.segments else radii  # (N, 3)
         reach = int(math.ceil(float(radii.max()) * size / 2.0)) + 2  # rows above and below a centre
         # Sample rows: v = (row + t) in pixel units from the top, y = 1 - 2 v / S.
-        middle = torch.floor((1.0 - centers[:, 1]) * size / 2.0).long()  # (N,) row of the centre
-        row = middle[:, None] + torch.arange(-reach, reach + 1, device=self.device)  # (N, L)
-        v = row[:, :, None].to(self.dtype) + self._sub  # (N, L, R)
-        qy = (1.0 - 2.0 * v / size) - centers[:, 1, None, None]  # (N, L, R)
-        qy = qy.reshape(n, 1, -1, 1)  # (N, 1, L*R, 1)
+        middle = torch.floor((1.0 - c[..., 1]) * size / 2.0).long()  # (N, 1 or 3) row of each centre
+        row = middle[..., None] + torch.arange(-reach, reach + 1, device=self.device)  # (N, 1 or 3, L)
+        v = row[..., None].to(self.dtype) + self._sub  # (N, 1 or 3, L, R)
+        qy = (1.0 - 2.0 * v / size) - c[..., 1, None, None]  # (N, 1 or 3, L, R)
+        qy = qy.flatten(2)  # (N, 1 or 3, L*R)
+        if squash is not None:
+            qy = (
+                qy / squash.to(**opts)[:, :, None]
+            )  # the squashed disc holds (qx, qy) where the round one holds (qx, qy / s)
+        qy = qy[..., None]  # (N, 1 or 3, L*R, 1)
         e = edges[:, :, None, None]  # (N, 3, 1, 1)
         if self.segments:
             ratio = (e - qy * self._ny) / self._nx  # (N, 3, L*R, M)
@@ -98,13 +118,13 @@ class CrispView:
             h2 = (e * e - qy * qy)[..., 0]
             half = torch.sqrt(h2.clamp_min(0.0))
             hi, lo = torch.where(h2 > 0, half, -1.0), torch.where(h2 > 0, -half, 0.0)
-        cx = centers[:, 0, None, None]  # (N, 1, 1)
+        cx = c[..., 0:1]  # (N, 1 or 3, 1)
         # x = 1 - 2 u / S: the span [lo, hi] in x is [a, b] in u (u grows to the right).
         a = ((1.0 - cx - hi) * (size / 2.0)).clamp(0.0, float(size))  # (N, 3, L*R)
         b = ((1.0 - cx - lo) * (size / 2.0)).clamp(0.0, float(size))
         b = torch.maximum(a, b)
         width = size + 2
-        rows = row.repeat_interleave(sub, dim=1)[:, None, :]  # (N, 1, L*R) pixel row of each sample
+        rows = row.repeat_interleave(sub, dim=-1)  # (N, 1 or 3, L*R) pixel row of each sample
         keep = (rows >= 0) & (rows < size) & (edges > 0)[:, :, None]  # (N, 3, L*R)
         line = (torch.arange(3, device=self.device).view(1, 3, 1) * size + rows) * width  # (N, 3, L*R)
         ia, ib = a.floor(), b.floor()
@@ -115,7 +135,7 @@ class CrispView:
         value = torch.stack([1.0 - fa, fa, fb - 1.0, -fb]) / sub
         dump = 3 * size * width
         index = index.masked_fill_(~keep, dump)
-        marks = torch.zeros(dump + 1, dtype=self.dtype, device=self.device)
+        marks = torch.zeros(dump + 1, **opts)
         marks.index_add_(0, index.flatten(), value.flatten())
         summed = marks[:-1].view(3, size, width).cumsum(dim=2)[:, :, :size]  # (3, S, S)
         return summed.clamp_(0.0, 1.0)
