@@ -166,6 +166,47 @@ def run_bench(
     return rows
 
 
+def run_pool_bench(budget_s: float = 2.0, threads: int | None = None) -> dict:
+    """The largest swarm a target can take: ``swarm.pool`` creatures of the smallest allowed size
+    (:func:`live.sprites.radius_limits`) on 'DRAW!', loss at ``render.size`` (256), colour at
+    display resolution (``app.window``, 512) by the crisp view, analytic backend on the CPU.
+
+    Returns:
+        ``sprites``, ``radius``, ``size``, ``view``, ``ms_per_step``, ``ms_per_view`` (medians) and
+        ``fps`` = 1000 / (ms_per_step + ms_per_view): one step and one view per frame.
+    """
+    from live.config import load_config
+    from live.fit import crisp_view
+    from live.sprites import radius_limits
+
+    config = load_config(None, {"render.backend": "analytic", "render.device": "cpu"})
+    previous = torch.get_num_threads()
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        device = torch.device("cpu")
+        low, _ = radius_limits(config.swarm, config.app.window)
+        swarm = make_swarm(config.swarm.pool, 0, device, radius=low)
+        arranger = Arranger(make_renderer(swarm, config.render, "analytic"), config.optim.lr, config.loss)
+        arranger.set_target(text_mask("DRAW!", config.render.size))
+        for _ in range(30):  # let the creatures reach the word first: a formed swarm, not a spread one
+            arranger.step()
+        view = crisp_view(config, device)
+        ms_step, _ = median_ms(arranger.step, device, budget_s)
+        ms_view, _ = median_ms(lambda: arranger.view(view), device, budget_s / 2)
+    finally:
+        torch.set_num_threads(previous)
+    return {
+        "sprites": len(swarm),
+        "radius": low,
+        "size": config.render.size,
+        "view": config.app.window,
+        "ms_per_step": ms_step,
+        "ms_per_view": ms_view,
+        "fps": 1000.0 / (ms_step + ms_view),
+    }
+
+
 HEADER = f"{'backend':<10} {'device':<6} {'sprites':>7} {'size':>5} {'ms/step':>10} {'ms/color':>9} {'speed-up':>9}"
 
 

@@ -265,6 +265,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Times optimiser steps and colour renders for every backend, device and size."""
     from live.bench import HEADER, format_row, rows_as_dicts, run_bench
 
+    if args.pool:
+        from live.bench import run_pool_bench
+
+        figures = run_pool_bench(args.budget, args.threads)
+        if args.json:
+            print(json.dumps(figures))
+        else:
+            print(
+                f"largest pool: {figures['sprites']} creatures of radius {figures['radius']:.4f}, loss at "
+                f"{figures['size']} px, crisp view at {figures['view']} px: {figures['ms_per_step']:.2f} ms/step + "
+                f"{figures['ms_per_view']:.2f} ms/view = {figures['fps']:.1f} fps"
+            )
+        return 0
     if args.loop:
         from live.bench import format_loop, run_loop_bench
 
@@ -479,6 +492,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)"
     )
     p.add_argument("--threads", type=int, help="--loop: torch CPU threads (default: app.threads; 0: torch's default)")
+    p.add_argument(
+        "--pool", action="store_true", help="time the largest swarm (swarm.pool, smallest size) with the crisp view"
+    )
     p.add_argument(
         "--full", action="store_true", help="also time pytorch3d on CPU above 256 creatures or 256 px (slow)"
     )

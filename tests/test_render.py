@@ -162,7 +162,7 @@ class TestRunTimeRadii:
         renderer.set_radii(swarm.radii[:, 0].clone())
         assert torch.equal(renderer.silhouette(offsets), before)
 
-    @pytest.mark.parametrize("backend", ["analytic", pytest.param("pytorch3d", marks=needs_pytorch3d())])
+    @pytest.mark.parametrize("backend", ["analytic", "pytorch3d"])
     def test_radius_zero_takes_a_creature_out(self, backend):
         swarm = make_swarm(6, 1)
         settings = RenderConfig(size=64)
@@ -215,7 +215,6 @@ class TestRunTimeRadii:
         with pytest.raises(ValueError, match="radii must have shape"):
             renderer.set_radii(torch.ones(4))
 
-    @needs_pytorch3d()
     def test_pytorch3d_per_face_reference_after_a_change(self):
         swarm = tiny_swarm()
         body = torch.tensor([0.12, 0.41, 0.05])
@@ -231,7 +230,6 @@ class TestRunTimeRadii:
         )
 
 
-@needs_pytorch3d()
 class TestParity:
     """The analytic backend gives PyTorch3D's images, on random swarms at random offsets."""
 
