@@ -210,6 +210,22 @@ class TestEncoders:
         with pytest.raises(ValueError, match="gif_max_mb"):
             encode_gif(noisy, 15.0, max_bytes=100)  # ... and an error when nothing fits
 
+    @pytest.mark.parametrize("fps", [15.0, 12.0, 20.0])
+    def test_gif_plays_as_long_as_it_was_recorded(self, fps):
+        import io
+
+        from PIL import Image
+
+        stack = frames(t=45)
+        with Image.open(io.BytesIO(encode_gif(stack, fps))) as gif:
+            delays = []
+            for i in range(gif.n_frames):
+                gif.seek(i)
+                delays.append(gif.info["duration"])
+        assert 40 <= len(delays) <= 45  # Pillow merges a repeated frame into its predecessor's delay
+        assert all(d % 10 == 0 and d >= 10 for d in delays)  # whole centiseconds
+        assert abs(sum(delays) - 45 * 1000.0 / fps) <= 5.0  # 15 fps: 3000 ms, not 45 x 60 = 2700
+
     def test_gif_refuses_no_frames(self):
         with pytest.raises(ValueError, match="no frames"):
             encode_gif([], 10.0)

@@ -31,6 +31,18 @@ def _stack(frames: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
     return stack
 
 
+def gif_delays(count: int, duration_ms: float) -> list[int]:
+    """Per-frame delays in ms for ``count`` frames of ``duration_ms`` each, in whole centiseconds
+    (the GIF's unit) whose running sum stays within 5 ms of the true timeline, so a clip at
+    15 fps plays 7, 6, 7, 7, 6, ... cs and lasts as long as it was recorded, not 10% less.
+
+    Returns:
+        ``count`` delays in ms, each a multiple of 10 and at least 10.
+    """
+    ends = np.maximum(np.round(np.arange(1, count + 1) * duration_ms / 10.0), np.arange(1, count + 1))
+    return (np.diff(ends, prepend=0.0) * 10).astype(int).tolist()
+
+
 def _gif_once(stack: np.ndarray, duration_ms: float) -> bytes:
     from PIL import Image
 
@@ -41,7 +53,13 @@ def _gif_once(stack: np.ndarray, duration_ms: float) -> bytes:
     images = [Image.fromarray(f).quantize(palette=palette, dither=Image.Dither.NONE) for f in stack]
     out = io.BytesIO()
     images[0].save(
-        out, format="GIF", save_all=True, append_images=images[1:], duration=duration_ms, loop=0, optimize=True
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=gif_delays(t, duration_ms),
+        loop=0,
+        optimize=True,
     )
     return out.getvalue()
 
