@@ -309,7 +309,8 @@ class CameraConfig:
     """The camera that watches the visitor's hand: a webcam or a video file standing in for one."""
 
     source: str = "0"
-    """A webcam index ('0', '1', ...) or the path of a video file."""
+    """A webcam index ('0', '1', ...), the path of a video file, or a stream URL (``rtsp://``,
+    ``http(s)://``, e.g. an IP camera)."""
     mirror: Literal["auto", "on", "off"] = "auto"
     """Flip the picture left-right: 'auto' mirrors a webcam (a selfie view: the trail follows the
     hand like a mirror image) and leaves a video file as it is."""
@@ -328,6 +329,11 @@ class CameraConfig:
     """First wait before reopening a lost camera; each failed try doubles it."""
     retry_max_s: float = _bounded(8.0, 0.01, 600.0)
     """Longest wait between two tries to reopen a lost camera."""
+    open_timeout_s: float = _bounded(5.0, 0.1, 120.0)
+    """Stream sources (``rtsp://``, ``http(s)://``): seconds to wait for the stream to open
+    before it counts as lost (and is tried again)."""
+    read_timeout_s: float = _bounded(5.0, 0.1, 120.0)
+    """Stream sources: seconds a read may wait for a frame before it fails."""
 
 
 @dataclass(frozen=True)

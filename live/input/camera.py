@@ -69,12 +69,23 @@ class Frame:
     """Whether ``image`` was flipped left-right."""
 
 
-def parse_source(source: str | int | Path) -> int | Path:
-    """A webcam index for ``'0'``, ``'1'``, ... (or an int); otherwise a video file path.
+#: URL schemes opened as network streams (through FFmpeg, with open and read time-outs).
+STREAM_SCHEMES = ("rtsp", "rtsps", "http", "https")
+
+
+def parse_source(source: str | int | Path) -> int | Path | str:
+    """A webcam index for ``'0'``, ``'1'``, ... (or an int); a stream URL (``rtsp://``,
+    ``http(s)://``) as it is; otherwise a video file path.
 
     Raises:
-        ValueError: an empty string, a negative index, or a file that does not exist.
+        ValueError: an empty string, a negative index, another URL scheme, or a file that does
+            not exist.
     """
+    if isinstance(source, str) and "://" in source:
+        scheme = source.split("://", 1)[0].lower()
+        if scheme not in STREAM_SCHEMES:
+            raise ValueError(f"camera source '{source}': use a stream URL with {', '.join(STREAM_SCHEMES)}://")
+        return source.strip()
     if isinstance(source, bool):
         raise ValueError(f"camera source {source!r} is not usable: give a webcam index such as 0 or a video file path")
     if isinstance(source, int):
@@ -106,11 +117,19 @@ def mirrors(mirror: str, source: int | Path) -> bool:
     raise ValueError(f"camera.mirror = {mirror!r} is not allowed: use 'auto', 'on' or 'off'")
 
 
-def open_capture(source: int | Path, config: CameraConfig) -> Capture:
-    """``cv2.VideoCapture`` on a webcam (asking for the configured size, rate and a 1-frame buffer)
-    or on a video file. May return a capture that is not opened; never raises for a bad device."""
+def open_capture(source: int | Path | str, config: CameraConfig) -> Capture:
+    """``cv2.VideoCapture`` on a webcam (asking for the configured size, rate and a 1-frame buffer),
+    a video file, or a stream URL (FFmpeg, with ``open_timeout_s`` and ``read_timeout_s``: a
+    stream that does not answer never blocks longer). May return a capture that is not opened;
+    never raises for a bad device."""
     if isinstance(source, Path):
         return cv2.VideoCapture(str(source))
+    if isinstance(source, str):
+        limits = [
+            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, int(config.open_timeout_s * 1000),
+            cv2.CAP_PROP_READ_TIMEOUT_MSEC, int(config.read_timeout_s * 1000),
+        ]  # fmt: skip
+        return cv2.VideoCapture(source, cv2.CAP_FFMPEG, limits)
     cap = cv2.VideoCapture(source)
     if cap.isOpened():
         cap.set(cv2.CAP_PROP_FRAME_WIDTH, config.width)
@@ -129,7 +148,7 @@ class Camera:
     takes them.
 
     Args:
-        source: a webcam index or a video file path (see :func:`parse_source`).
+        source: a webcam index, a video file path or a stream URL (see :func:`parse_source`).
         config: the ``[camera]`` settings (its ``source`` is not read; pass ``source``).
         mirror: overrides ``config.mirror`` when given (True flips, False does not).
         loop: overrides ``config.loop_video`` when given.
@@ -330,7 +349,8 @@ class Camera:
         cap = self._open()
         if cap is None:
             delay = self._backoff(attempt)
-            what = "cannot open the video file" if self.is_file else "cannot open the webcam"
+            kind = "video file" if self.is_file else "stream" if isinstance(self.source, str) else "webcam"
+            what = f"cannot open the {kind}"
             self._set_status(CameraStatus.LOST, f"{what}; retrying in {delay:.1f} s")
             self._stop.wait(delay)
         return cap

@@ -40,12 +40,14 @@ def _open_hand(config: Config, kiosk: bool) -> Input:
 
 def _hand_ends(config: Config) -> bool:
     """A hand seen in a video file that does not loop."""
+    import pathlib
+
     from live.input.camera import parse_source
 
     if config.camera.loop_video:
         return False
     try:
-        return not isinstance(parse_source(config.camera.source), int)
+        return isinstance(parse_source(config.camera.source), pathlib.Path)
     except ValueError:
         return False
 

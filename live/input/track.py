@@ -40,7 +40,8 @@ def track(
         first of them (no tip when there is none).
 
     Raises:
-        ValueError: a source that cannot be opened at all (an unreadable video file).
+        ValueError: a source that cannot be opened at all (an unreadable video file, a webcam
+            or a stream that does not open): tracking is for measuring, it does not wait.
     """
     frames = 0
     last_status = None
@@ -53,6 +54,11 @@ def track(
             frame = camera.next_frame(timeout=0.5)
             if camera.status is not last_status:
                 last_status = camera.status
+                if last_status is CameraStatus.LOST and not frames:
+                    raise ValueError(
+                        f"camera {camera.source} does not open ({camera.message.split(';')[0]}): "
+                        "check --camera (a webcam index, a video file or a stream URL)"
+                    )
                 if last_status is CameraStatus.LOST:
                     on_status(f"track: camera lost: {camera.message}")
                 elif last_status is CameraStatus.OK and frames:
