@@ -76,4 +76,39 @@ def draw_hud(image: np.ndarray, state: HudState) -> None:
     # With an instruction on screen, good news ("saved ...") is the instruction's to tell; the
     # status line keeps problems, and everything for staff with the figures on.
     if state.status and (state.stats or not state.status_ok or state.instruction is None):
-        _text(image, state.status[:80], (x, h - x), scale, OK_BGR if state.status_ok else ERROR_BGR, thick)
+        lines = wrap(state.status, w - 2 * x, scale, thick)
+        colour = OK_BGR if state.status_ok else ERROR_BGR
+        for i, text in enumerate(reversed(lines)):  # from the bottom up: nothing is cut off
+            _text(image, text, (x, h - x - i * line), scale, colour, thick)
+
+
+#: Lines the status may take at most; a longer one ends in '...'.
+MAX_STATUS_LINES = 4
+
+
+def wrap(text: str, width: int, scale: float, thickness: int) -> list[str]:
+    """``text`` broken at spaces into lines at most ``width`` pixels wide in the HUD's font (a
+    word wider than that is broken where it must), at most :data:`MAX_STATUS_LINES` of them."""
+
+    def fits(candidate: str) -> bool:
+        return cv2.getTextSize(candidate, FONT, scale, thickness)[0][0] + 2 <= width
+
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if fits(candidate):
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while not fits(word) and len(word) > 1:  # a long path: cut it where the line ends
+            cut = max(1, next((n for n in range(len(word), 0, -1) if fits(word[:n])), 1))
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    if len(lines) > MAX_STATUS_LINES:
+        lines = lines[: MAX_STATUS_LINES - 1] + [lines[MAX_STATUS_LINES - 1][:-3] + "..."]
+    return lines
