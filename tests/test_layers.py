@@ -1,7 +1,7 @@
 """The package's layers, read from the imports in the source (no module is run).
 
 The frame loop's app (``live/app/``) stands on everything else; only the commands above it
-(``cli.py``, ``bench.py``, ``__main__.py``) may import it. The input layer speaks its own
+(``cli.py``, ``bench.py``, ``soak.py``, ``__main__.py``) may import it. The input layer speaks its own
 vocabulary and knows nothing of the stages after it.
 """
 
@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 LIVE = ROOT / "live"
 #: The modules above the app, which may import it.
-ABOVE_APP = {"live/cli.py", "live/bench.py", "live/__main__.py"}
+ABOVE_APP = {"live/cli.py", "live/bench.py", "live/soak.py", "live/__main__.py"}
 #: What comes after input in a frame's journey.
 AFTER_INPUT = ("live.app", "live.display", "live.record", "live.render", "live.optimise", "live.fit")
 
