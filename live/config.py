@@ -70,6 +70,10 @@ class SwarmConfig:
     the smallest allowed and the seed's mean radius (0.175)."""
     fill: float = _bounded(1.6, 0.1, 10.0)
     """Creatures = fill times the target's area over one mean body's area (sizing = 'target')."""
+    grow_seconds: float = _bounded(0.5, 0.0, 10.0)
+    """``live run``: seconds a creature takes to grow from nothing when it joins the swarm, to
+    shrink away when it leaves, and to change size when a new target asks for another radius
+    (0: at once). Creatures never jump: they grow and shrink where they are."""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ class Scene:
     """How the target chose the swarm (``None``: the seed's swarm)."""
     crisp: CrispView | None = None
     """Draws the colour view at display resolution (``app.window``), anti-aliased."""
+    pool: bool = False
+    """The swarm is a pool of ``swarm.pool`` slots, all at radius 0 until a target sizes them
+    (:func:`build_pool`, :class:`live.app.swarm.PoolSizer`)."""
 
 
 def plan_for(config: Config, target: np.ndarray | None) -> SwarmPlan | None:
@@ -64,6 +67,22 @@ def build(config: Config, target: np.ndarray | None = None) -> Scene:
     renderer = make_renderer(swarm, config.render, backend)
     arranger = Arranger(renderer, config.optim.lr, config.loss)
     return Scene(renderer, arranger, backend, device, plan, crisp_view(config, device))
+
+
+def build_pool(config: Config) -> Scene:
+    """Makes the live loop's scene: ``swarm.pool`` creatures of the seed's sizes, built once, every
+    one at radius 0 (absent) until a target chooses how many take part and how big they are.
+
+    Raises:
+        ValueError: a device or backend that cannot run here.
+    """
+    device = resolve_device(config.render.device)
+    backend = resolve_backend(config.render.backend, device)
+    swarm = make_swarm(config.swarm.pool, config.swarm.seed, device)
+    renderer = make_renderer(swarm, config.render, backend)
+    arranger = Arranger(renderer, config.optim.lr, config.loss)
+    arranger.set_radii(torch.zeros_like(swarm.radii[:, 0]))
+    return Scene(renderer, arranger, backend, device, None, crisp_view(config, device), pool=True)
 
 
 def crisp_view(config: Config, device: torch.device) -> CrispView:

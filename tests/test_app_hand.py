@@ -12,7 +12,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from live.app import Installation, RunOptions, run_live
+from live.app import Installation, RunOptions, result_shape, run_live
 from live.app.loop import STATUS_SECONDS
 from live.display import OffscreenDisplay
 from live.fit import build
@@ -142,7 +142,7 @@ def scene():
 class TestInstallationWithAnInput:
     def make(self, tmp_path, scene, source=None):
         config = small_config(tmp_path)
-        recorder = Recorder(config.record, config.paths.recordings, (64, 128))
+        recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene))
         shown = []
 
         class Display(OffscreenDisplay):
@@ -306,7 +306,7 @@ class TestHeadlessHandRun:
         assert len(gifs) == 1 and gifs[0].parent == tmp_path / "rec"
         assert files_under(tmp_path) == sorted([*gifs, tmp_path / "script.json"])
         frames = iio.imread(gifs[0], index=None)
-        assert frames.ndim == 4 and frames.shape[1:3] == (64, 128)  # render size x 2 render size
+        assert frames.ndim == 4 and frames.shape[1:3] == (128, 256)  # the crisp view: app.window x 2 app.window
 
     def test_cli_headless_hand_run_ends_with_the_video(self, tmp_path, capsys):
         from live.cli import main

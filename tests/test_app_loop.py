@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from live.app import Attract, FrameClock, Installation, Plateau, QuitChord, RunOptions, run_live
+from live.app import Attract, FrameClock, Installation, Plateau, QuitChord, RunOptions, result_shape, run_live
 from live.config import ConfigError, load_config
 from live.display import OffscreenDisplay
 from live.fit import build
-from live.input import Input, Pen, Phase
+from live.input import Command, Input, Pen, Phase
 from live.input.keys import KEY_ESC, KeyboardInput, keymap
 from live.record import Recorder
 
@@ -114,7 +114,7 @@ def scene():
 class TestInstallation:
     def make(self, tmp_path, scene, kiosk=False, writer=None, **extra):
         config = small_config(tmp_path, **extra)
-        recorder = Recorder(config.record, config.paths.recordings, (64, 128), writer=writer)
+        recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene), writer=writer)
         display = OffscreenDisplay(config.app.window, compose=True)
         return Installation(config, scene, display, recorder, kiosk=kiosk, start=0.0), recorder, display
 
@@ -249,7 +249,7 @@ class TestInstallation:
             def overlay(self, canvas):
                 return marked
 
-        with Recorder(config.record, config.paths.recordings, (64, 128)) as rec:
+        with Recorder(config.record, config.paths.recordings, result_shape(config, scene)) as rec:
             install = Installation(config, scene, Display(128, compose=True), rec, False, 0.0, Marked())
             install.frame([], 0.0)
         assert shown[0] is marked
@@ -455,3 +455,106 @@ class TestInputFailure:
         script = write_script(tmp_path, [{"t": 0.0, "key": "h"}], end=0.5)
         result = run_live(small_config(tmp_path), "none", script)
         assert result.frames == 6 and "camera unplugged" in caplog.text
+
+
+class TestPoolSwarm:
+    """``live run``'s pool: each target sizes the swarm; creatures grow and shrink in place."""
+
+    def make(self, tmp_path, **extra):
+        from live.fit import build_pool
+
+        config = small_config(tmp_path, **{"swarm.pool": 60, **extra})
+        scene = build_pool(config)
+        recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene))
+        display = OffscreenDisplay(config.app.window, compose=True)
+        return Installation(config, scene, display, recorder, kiosk=False, start=0.0), recorder
+
+    def test_new_target_resizes_the_swarm_without_jumps(self, tmp_path):
+        install, rec = self.make(tmp_path)
+        arranger, sizer = install.scene.arranger, install.sizer
+        fps, lr, steps = 30.0, install.config.optim.lr, install.config.app.steps_per_frame
+        with rec:
+            last = arranger.centers().clone()
+            largest = 0.0
+
+            def run(frames, start):
+                nonlocal last, largest
+                for k in range(frames):
+                    install.frame([], start + k / fps)
+                    now = arranger.centers()
+                    largest = max(largest, float((now - last).norm(dim=1).max()))
+                    last = now.clone()
+
+            run(30, 0.0)  # the attract text: thin strokes, many small creatures
+            attract = sizer.plan
+            assert not sizer.moving
+            planned = sizer.radii[: attract.count]
+            assert torch.all(planned > 0) and torch.all(sizer.radii[attract.count :] == 0)
+            assert torch.allclose(arranger.radii, sizer.radii)  # what the loss and renderers use
+            mean = float(planned.mean())
+            assert abs(mean - attract.radius) < 0.15 * attract.radius  # the seed's +-14% about the plan
+
+            # a broad filled square: bigger creatures, another count
+            install.handle(Pen(Phase.DOWN, 20, 20), 1.0)
+            for y in range(20, 110, 6):
+                install.handle(Pen(Phase.MOVE, 108, y), 1.0)
+                install.handle(Pen(Phase.MOVE, 20, y + 3), 1.0)
+            install.handle(Pen(Phase.UP, 20, 108), 1.0)
+            assert install.submit(1.0)
+            square = sizer.plan
+            assert square.radius > attract.radius and square.count != attract.count  # both change
+            grown = None
+            for k in range(30):  # 1 s at 30 fps: the change takes grow_seconds = 0.5
+                install.frame([], 1.0 + k / fps)
+                radii = sizer.radii.clone()
+                if grown is None:
+                    assert sizer.moving and torch.all(radii[: square.count] < square.radius * 1.2)
+                    grown = radii
+                now = arranger.centers()
+                largest = max(largest, float((now - last).norm(dim=1).max()))
+                last = now.clone()
+            assert not sizer.moving
+            assert torch.all(sizer.radii[square.count :] == 0)  # those that left shrank away
+            expected = sizer._unit[: square.count] * square.radius
+            assert torch.allclose(sizer.radii[: square.count], expected)
+        # no centre jumps: each frame moves a creature by at most a few Adam steps of size ~lr
+        assert largest < 3.0 * steps * lr * 2**0.5, largest
+
+    def test_joining_creatures_grow_from_nothing(self, tmp_path):
+        install, rec = self.make(tmp_path)
+        sizer = install.sizer
+        with rec:
+            install.frame([], 0.0)
+            first = sizer.radii.clone()
+            assert float(first.max()) == 0.0  # nothing shown yet at the very first frame
+            install.frame([], 0.25)  # half way
+            half = sizer.radii[: sizer.plan.count]
+            assert torch.all(half > 0) and torch.all(half < sizer._unit[: sizer.plan.count] * sizer.plan.radius)
+
+    def test_recorded_frames_are_the_crisp_view(self, tmp_path):
+        written = {}
+
+        def writer(path, frames, fps):
+            written["frames"] = np.asarray(frames)
+            path.write_bytes(b"GIF89a")
+            return path
+
+        from live.fit import build_pool
+
+        config = small_config(tmp_path, **{"swarm.pool": 60})
+        scene = build_pool(config)
+        assert result_shape(config, scene) == (128, 256)  # app.window, not render.size (64)
+        with Recorder(config.record, config.paths.recordings, result_shape(config, scene), writer=writer) as rec:
+            install = Installation(config, scene, OffscreenDisplay(128, compose=True), rec, False, 0.0)
+            draw_square(install, 0.0)
+            install.submit(0.0)
+            for k in range(20):
+                install.frame([], 0.1 * k)
+            install.act(Command.EXPORT, 2.0)
+            rec.wait()
+        frames = written["frames"]
+        assert frames.shape[1:] == (128, 256, 3)
+        last = frames[-1, :, :128]
+        red = (last[..., 0] > 200) & (last[..., 1] < 60) & (last[..., 2] < 60)
+        partial = (last[..., 0] > 20) & (last[..., 0] < 200) & (last[..., 1] < 20)
+        assert red.sum() > 200 and partial.sum() > 20  # bodies, with anti-aliased edges

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from live.app import Installation
+from live.app import Installation, result_shape
 from live.config import load_config
 from live.display import OffscreenDisplay
 from live.display.guide import Step
@@ -20,7 +20,7 @@ from tests.test_app_loop import SMALL, draw_square
 def make(tmp_path, kiosk=False, **extra):
     config = load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), **extra})
     scene = build(config)
-    recorder = Recorder(config.record, config.paths.recordings, (64, 128))
+    recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene))
     display = OffscreenDisplay(config.app.window, compose=True, ui=config.ui)
     return Installation(config, scene, display, recorder, kiosk=kiosk, start=0.0), recorder, display
 
@@ -136,7 +136,7 @@ class TestGifsShowTheEyes:
 
         config = load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec")})
         scene = build(config)
-        recorder = Recorder(config.record, config.paths.recordings, (64, 128), writer=writer)
+        recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene), writer=writer)
         install = Installation(config, scene, OffscreenDisplay(128), recorder, kiosk=False, start=0.0)
         with recorder:
             install.frame([Command.RECORD], 0.0)

@@ -15,6 +15,7 @@ import time
 import numpy as np
 
 from live.app.state import Attract, Plateau, QuitChord
+from live.app.swarm import PoolSizer
 from live.config import Config, InputKind
 from live.display import HudState, ResultView
 from live.display.guide import Guide
@@ -35,6 +36,18 @@ MAX_FAILED_FRAMES = 300
 LOG_EVERY = 100
 #: Smoothing of the fps shown on the HUD (weight of the newest frame).
 FPS_SMOOTHING = 0.05
+
+
+def result_side(config: Config, scene: Scene) -> int:
+    """Side in pixels of each half of the result view (colour | target): the crisp view's
+    (``app.window``) when the scene has one, else the render size."""
+    return scene.crisp.size if scene.crisp is not None else config.render.size
+
+
+def result_shape(config: Config, scene: Scene) -> tuple[int, int]:
+    """(H, W) of the result view, the frames a :class:`~live.record.Recorder` of it keeps."""
+    side = result_side(config, scene)
+    return side, 2 * side
 
 
 class Installation:
@@ -72,7 +85,10 @@ class Installation:
         self.recorder = recorder
         self.size = config.render.size
         self.canvas = StrokeCanvas(app.window, config.target.brush)
-        self.view = ResultView(self.size)
+        self.crisp = scene.crisp  # the colour view at display resolution; None: the render's own
+        self.view = ResultView(self.size, result_side(config, scene))
+        # A pool scene: each target sizes the swarm, creatures grow and shrink (live.app.swarm).
+        self.sizer = PoolSizer(config, scene.arranger) if scene.pool else None
         self.chord = QuitChord(app.quit_presses, app.quit_window_s) if kiosk else None
         self.attract = Attract(app.idle_seconds, start)
         self.plateau = Plateau(config.record.plateau_frames, config.record.plateau_tolerance)
@@ -97,7 +113,7 @@ class Installation:
         self._recorder_status_at = -np.inf
         self._attract_mask = text_mask(app.attract_text, self.size, config.target.font)
         self._last_wall = time.perf_counter()
-        self._set_target(self._attract_mask)
+        self._set_target(self._attract_mask, start)
         self.hud.mode = "attract"
 
     # -- events --------------------------------------------------------------------------
@@ -105,8 +121,11 @@ class Installation:
         """Shows ``text`` on the HUD's status line for a few seconds."""
         self.hud.status, self.hud.status_ok, self._status_at = text, ok, now
 
-    def _set_target(self, mask: np.ndarray) -> None:
+    def _set_target(self, mask: np.ndarray, now: float) -> None:
         self.scene.arranger.set_target(mask)
+        if self.sizer is not None:
+            plan = self.sizer.set_target(mask, now)
+            log.info("swarm: %d creatures of radius %.3f (stroke %.1f px)", plan.count, plan.radius, plan.stroke)
         self.view.set_target(mask)
         self.plateau.reset()
 
@@ -116,7 +135,7 @@ class Installation:
         if not mask.any():
             self.say("draw something first", False, now)
             return False
-        self._set_target(mask)
+        self._set_target(mask, now)
         self.canvas.clear()
         self.attract.active = False
         self.hud.mode = ""
@@ -131,7 +150,7 @@ class Installation:
         self.canvas.clear()
         self.recorder.stop()
         self._auto_recording = False
-        self._set_target(self._attract_mask)
+        self._set_target(self._attract_mask, now)
         self.hud.mode = "attract"
         self.guide.attract()
         self._hide_code()
@@ -225,12 +244,15 @@ class Installation:
         if self.attract.due(now):
             self.enter_attract(now)
         arranger = self.scene.arranger
+        if self.sizer is not None:
+            self.sizer.update(now)  # creatures joining grow, those leaving shrink, in place
         for _ in range(self.config.app.steps_per_frame):
             loss = arranger.step()
         loss_value = float(loss)  # the HUD shows it; read before the colour view, which must not see a NaN
         if arranger.recover(loss_value):  # NaN or inf: the swarm starts again, the loop goes on
             self.plateau.reset()
-        self.view.set_color(arranger.color(self._eyes(now)))
+        eyes = self._eyes(now)
+        self.view.set_color(arranger.color(eyes) if self.crisp is None else arranger.view(self.crisp, eyes))
         recorder = self.recorder
         if recorder.recording:
             self._record(loss_value, now)
@@ -284,8 +306,8 @@ class Installation:
         if self._pens:
             x, y = next(iter(self._pens.values()))
             pen = canvas_to_ndc(x, y, self.canvas.size)
-        swarm = self.scene.renderer.swarm
-        return self.eyes.update(self.scene.arranger.centers(), swarm.radii, now, pen)
+        radii = self.scene.renderer.radii  # (N, 3) now: a pool's creatures grow and shrink
+        return self.eyes.update(self.scene.arranger.centers(), radii, now, pen)
 
     def _show_input_status(self, now: float) -> None:
         """Keeps the input's problem on the status line while it lasts; says when it is over."""

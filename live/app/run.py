@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from live.app.loop import Installation
+from live.app.loop import Installation, result_shape
 from live.config import Config
 from live.display import DisplayKind, open_display
-from live.fit import Scene, build
+from live.fit import Scene, build, build_pool
 from live.input import Input
 from live.input.keys import KeyboardInput, keymap
 from live.input.kinds import INPUTS
@@ -186,7 +186,7 @@ def run_live(
     script = _load_script(config, script_path)
     _check_end(config, display_kind, script, max_frames)
     clock = options.clock or (FrameClock(script.fps) if script is not None else time.monotonic)
-    scene = options.scene or build(config)
+    scene = options.scene or live_scene(config)
     with contextlib.ExitStack() as stack:
         start = clock()
         install, source = _open(stack, config, display_kind, script, scene, start, options.writer)
@@ -195,6 +195,12 @@ def run_live(
         quit = _run_frames(install, source, clock, start, max_fps, max_frames, options.on_frame, notifier)
         notifier.stopping()
         return _finish(install, source, quit)
+
+
+def live_scene(config: Config) -> Scene:
+    """The scene ``live run`` builds once: a pool of ``swarm.pool`` creatures that each target
+    sizes (``swarm.sizing = "target"``), or the seed's ``swarm.sprites`` creatures."""
+    return build_pool(config) if config.swarm.sizing == "target" else build(config)
 
 
 def _load_script(config: Config, path: str | Path | None) -> Script | None:
@@ -233,8 +239,8 @@ def _open(
     app = config.app
     if app.threads:
         stack.enter_context(_torch_threads(app.threads))
-    size = config.render.size
-    recorder = stack.enter_context(Recorder(config.record, config.paths.recordings, (size, 2 * size), writer=writer))
+    shape = result_shape(config, scene)  # the crisp colour view | the target, app.window high
+    recorder = stack.enter_context(Recorder(config.record, config.paths.recordings, shape, writer=writer))
     inputs = open_input(config, display_kind, script)
     source = stack.enter_context(inputs.source)
     on_mouse = inputs.mouse.on_mouse if inputs.mouse else None

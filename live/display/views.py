@@ -1,8 +1,9 @@
 """The result view: the colour render next to the target, the seed's ``render | target``.
 
 :func:`side_by_side` makes the picture once (``live fit``'s GIF frames); :class:`ResultView` keeps
-it as one uint8 RGB buffer (S, 2S, 3) made once, writes the colour render into its left half in
-place each frame, and redraws the right half only when the target changes. That buffer is what the
+it as one uint8 RGB buffer (D, 2D, 3) made once (D: the crisp view's side, ``app.window``),
+writes the colour view into its left half in place each frame, and redraws the right half only
+when the target changes. That buffer is what the
 recorder keeps and what the display scales up. Both draw the target with :func:`target_picture`.
 """
 
@@ -45,20 +46,22 @@ class ResultView:
     """``colour | target`` side by side, updated in place.
 
     Args:
-        size: the render size S.
+        size: the render size S (of the target masks).
+        side: side D of each half in pixels (the crisp colour view's, ``app.window``); default S.
 
     Attributes:
-        image: (S, 2S, 3) uint8 RGB.
+        image: (D, 2D, 3) uint8 RGB.
     """
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, side: int | None = None):
         self.size = size
-        self.image = np.zeros((size, 2 * size, 3), np.uint8)
-        self._scratch = torch.empty(size, size, 3)  # float, on the CPU
-        self._left = torch.from_numpy(self.image)[:, :size]  # (S, S, 3) view into image
+        self.side = side = size if side is None else side
+        self.image = np.zeros((side, 2 * side, 3), np.uint8)
+        self._scratch = torch.empty(side, side, 3)  # float, on the CPU
+        self._left = torch.from_numpy(self.image)[:, :side]  # (D, D, 3) view into image
 
     def set_target(self, mask: np.ndarray) -> None:
-        """Draws the target in red in the right half.
+        """Draws the target in red in the right half (scaled to the view's side, once per target).
 
         Args:
             mask: (S, S) in [0, 1].
@@ -68,13 +71,17 @@ class ResultView:
         """
         if mask.shape != (self.size, self.size):
             raise ValueError(f"target of shape {mask.shape} does not match the render size {self.size}")
-        self.image[:, self.size :] = target_picture(mask)
+        if self.side != self.size:
+            import cv2
+
+            mask = cv2.resize(np.asarray(mask, np.float32), (self.side, self.side), interpolation=cv2.INTER_LINEAR)
+        self.image[:, self.side :] = target_picture(mask)
 
     def set_color(self, color: torch.Tensor) -> None:
         """Writes the colour render into the left half (one device-to-host copy, no allocation).
 
         Args:
-            color: (S, S, 3) RGB in [0, 1], any device.
+            color: (D, D, 3) RGB in [0, 1], any device.
         """
         with torch.no_grad():
             self._scratch.copy_(color)
