@@ -18,6 +18,7 @@ from live.record import Recorder
 
 SMALL = {
     "swarm.sprites": 6,
+    "swarm.pool": 60,  # live run's pool (a run_live scene); tests that build() get the 6 above
     "render.size": 64,
     "render.backend": "analytic",
     "render.device": "cpu",
@@ -341,7 +342,7 @@ class TestHeadlessRun:
         assert result.frames == 31 and not result.quit  # frames 0 .. 30 at 10 fps
         assert len(result.exported) == 1 and result.failed_exports == 0
         gif = iio.imread(result.exported[0], index=None)
-        assert gif.shape[1:] == (64, 128, 3) and gif.shape[0] == 26  # from the s at frame 5 on
+        assert gif.shape[1:] == (128, 256, 3) and gif.shape[0] == 26  # crisp (app.window); s at frame 5 on
 
     def test_max_frames_and_quit_key(self, tmp_path):
         config = small_config(tmp_path)
@@ -463,7 +464,7 @@ class TestPoolSwarm:
     def make(self, tmp_path, **extra):
         from live.fit import build_pool
 
-        config = small_config(tmp_path, **{"swarm.pool": 60, **extra})
+        config = small_config(tmp_path, **extra)
         scene = build_pool(config)
         recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene))
         display = OffscreenDisplay(config.app.window, compose=True)
@@ -541,7 +542,7 @@ class TestPoolSwarm:
 
         from live.fit import build_pool
 
-        config = small_config(tmp_path, **{"swarm.pool": 60})
+        config = small_config(tmp_path)
         scene = build_pool(config)
         assert result_shape(config, scene) == (128, 256)  # app.window, not render.size (64)
         with Recorder(config.record, config.paths.recordings, result_shape(config, scene), writer=writer) as rec:

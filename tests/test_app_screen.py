@@ -95,8 +95,9 @@ class TestEyes:
             install.frame([], 0.0)
             arranger = install.scene.arranger
             assert install.eyes is None
-            want = (arranger.color().clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
-            assert (install.view.image[:, :64] == want).all()
+            want = (arranger.view(install.crisp).clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
+            assert want.shape == (128, 128, 3)  # the crisp view, at app.window
+            assert (install.view.image[:, :128] == want).all()
 
     @pytest.mark.parametrize("corner", [(4, 4), (123, 4), (4, 123), (123, 123)])
     def test_pupils_turn_to_the_pen(self, tmp_path, corner):
@@ -143,10 +144,10 @@ class TestGifsShowTheEyes:
             install.handle(Pen(Phase.DOWN, 2, 2), 0.0)
             for i in range(1, 30):
                 install.frame([Pen(Phase.MOVE, 2, 2)], i / 60)
-            seed_look = (scene.arranger.color().clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
-            last = install.view.image[:, :64].copy()
+            seed_look = (scene.arranger.view(scene.crisp).clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
+            last = install.view.image[:, :128].copy()
             install.frame([Command.EXPORT], 0.5)
             recorder.wait()
         assert frames, "nothing was recorded"
-        assert (frames[-1][:, :64] == last).all()  # the GIF keeps the view the visitor sees
+        assert (frames[-1][:, :128] == last).all()  # the GIF keeps the view the visitor sees
         assert (last != seed_look).any()  # and there the eyes have turned to the pen
