@@ -234,43 +234,50 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
-def create_app(folder: str | Path, settings: ShareConfig) -> ASGIApp:
-    """The share server's ASGI app for the recordings in ``folder``.
+_NO_STORE = {"cache-control": "no-store"}
+
+
+def _html(text: str, status: int = 200, headers: dict | None = None) -> HTMLResponse:
+    return HTMLResponse(text, status, headers={**_NO_STORE, **(headers or {})})
+
+
+def _not_found() -> HTMLResponse:
+    return _html(pages.not_found_page(), 404)
+
+
+class _Routes:
+    """The share server's request handlers over one recordings folder.
 
     Args:
         folder: the recordings folder (``paths.recordings``); it may not exist yet.
         settings: ``[share]`` (staff PIN, limits).
     """
-    folder = Path(folder)
-    staff = _Staff(settings.staff_pin)
-    no_store = {"cache-control": "no-store"}
 
-    def html(text: str, status: int = 200, headers: dict | None = None) -> HTMLResponse:
-        return HTMLResponse(text, status, headers={**no_store, **(headers or {})})
+    def __init__(self, folder: Path, settings: ShareConfig):
+        self.folder = folder
+        self.settings = settings
+        self.staff = _Staff(settings.staff_pin)
 
-    def not_found() -> HTMLResponse:
-        return html(pages.not_found_page(), 404)
+    async def home(self, request: Request) -> Response:
+        return _html(pages.home_page())
 
-    async def home(request: Request) -> Response:
-        return html(pages.home_page())
-
-    async def recording(request: Request) -> Response:
+    async def recording(self, request: Request) -> Response:
         match = RECORDING_PATH.fullmatch(request.path_params["name"])
         if match is None:
-            return not_found()
-        found = find_recording(folder, match["token"])
+            return _not_found()
+        found = find_recording(self.folder, match["token"])
         if found is None:
-            return not_found()
+            return _not_found()
         ext = match["ext"]
         if ext is None:
-            return html(pages.recording_page(found))
+            return _html(pages.recording_page(found))
         path = found.file(ext)
         if path is None:
-            return not_found()
+            return _not_found()
         try:
             info = path.lstat()
         except FileNotFoundError:
-            return not_found()
+            return _not_found()
         download = request.query_params.get("download") == "1"
         return FileResponse(
             path,
@@ -280,69 +287,80 @@ def create_app(folder: str | Path, settings: ShareConfig) -> ASGIApp:
             headers={"cache-control": "private, max-age=3600"},
         )
 
-    async def staff_page(request: Request) -> Response:
-        if not settings.staff_pin:
-            return not_found()
-        if not staff.signed_in(request):
-            return html(pages.staff_login_page())
-        found = list_recordings(folder)
-        return html(pages.staff_page(found, disk_use(folder, found)))
+    async def staff_page(self, request: Request) -> Response:
+        if not self.settings.staff_pin:
+            return _not_found()
+        if not self.staff.signed_in(request):
+            return _html(pages.staff_login_page())
+        found = list_recordings(self.folder)
+        return _html(pages.staff_page(found, disk_use(self.folder, found)))
 
-    async def staff_login(request: Request) -> Response:
-        if not settings.staff_pin:
-            return not_found()
+    async def staff_login(self, request: Request) -> Response:
+        if not self.settings.staff_pin:
+            return _not_found()
         if not _same_origin(request):
             return PlainTextResponse("forbidden", 403)
         client = request.client.host if request.client else "?"
-        if staff.blocked(client):
-            return html(pages.staff_login_page("Too many wrong PINs: wait a minute."), 429)
-        cookie = staff.check(client, _form(await request.body()).get("pin", ""))
+        if self.staff.blocked(client):
+            return _html(pages.staff_login_page("Too many wrong PINs: wait a minute."), 429)
+        cookie = self.staff.check(client, _form(await request.body()).get("pin", ""))
         if cookie is None:
             log.warning("share: wrong staff PIN from %s", client)
-            return html(pages.staff_login_page("Wrong PIN."), 403)
+            return _html(pages.staff_login_page("Wrong PIN."), 403)
         response = RedirectResponse("/staff", 303)
         response.set_cookie(
             STAFF_COOKIE, cookie, max_age=STAFF_SESSION_S, path="/staff", httponly=True, samesite="strict"
         )
         return response
 
-    async def staff_delete(request: Request) -> Response:
-        if not settings.staff_pin:
-            return not_found()
-        if not staff.signed_in(request) or not _same_origin(request):
+    async def staff_delete(self, request: Request) -> Response:
+        if not self.settings.staff_pin:
+            return _not_found()
+        if not self.staff.signed_in(request) or not _same_origin(request):
             return PlainTextResponse("forbidden", 403)
         token = _form(await request.body()).get("token", "")
-        found = find_recording(folder, token)
+        found = find_recording(self.folder, token)
         if found is None:
-            return not_found()
+            return _not_found()
         freed = delete_recording(found)
         log.info("share: staff deleted recording %s (%d bytes)", found.gif.name, freed)
         return RedirectResponse("/staff", 303)
 
-    async def staff_logout(request: Request) -> Response:
-        if not settings.staff_pin:
-            return not_found()
-        staff.sessions.pop(request.cookies.get(STAFF_COOKIE, ""), None)
+    async def staff_logout(self, request: Request) -> Response:
+        if not self.settings.staff_pin:
+            return _not_found()
+        self.staff.sessions.pop(request.cookies.get(STAFF_COOKIE, ""), None)
         response = RedirectResponse("/staff", 303)
         response.delete_cookie(STAFF_COOKIE, path="/staff")
         return response
 
-    async def missing(request: Request, exc: Exception) -> Response:
-        return not_found()
 
-    async def method_not_allowed(request: Request, exc: Exception) -> Response:
-        return PlainTextResponse("method not allowed", 405)
+async def _missing(request: Request, exc: Exception) -> Response:
+    return _not_found()
 
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse("method not allowed", 405)
+
+
+def create_app(folder: str | Path, settings: ShareConfig) -> ASGIApp:
+    """The share server's ASGI app for the recordings in ``folder``.
+
+    Args:
+        folder: the recordings folder (``paths.recordings``); it may not exist yet.
+        settings: ``[share]`` (staff PIN, limits).
+    """
+    routes = _Routes(Path(folder), settings)
     app = Starlette(
         routes=[
-            Route("/", home, methods=["GET"]),
-            Route("/r/{name}", recording, methods=["GET"]),
-            Route("/staff", staff_page, methods=["GET"]),
-            Route("/staff/login", staff_login, methods=["POST"]),
-            Route("/staff/delete", staff_delete, methods=["POST"]),
-            Route("/staff/logout", staff_logout, methods=["POST"]),
+            Route("/", routes.home, methods=["GET"]),
+            Route("/r/{name}", routes.recording, methods=["GET"]),
+            Route("/staff", routes.staff_page, methods=["GET"]),
+            Route("/staff/login", routes.staff_login, methods=["POST"]),
+            Route("/staff/delete", routes.staff_delete, methods=["POST"]),
+            Route("/staff/logout", routes.staff_logout, methods=["POST"]),
         ],
-        exception_handlers={404: missing, 405: method_not_allowed},
+        exception_handlers={404: _missing, 405: _method_not_allowed},
     )
     return _Limits(app, settings)
 
