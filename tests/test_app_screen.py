@@ -140,8 +140,8 @@ class TestGifsShowTheEyes:
         recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene), writer=writer)
         install = Installation(config, scene, OffscreenDisplay(128), recorder, kiosk=False, start=0.0)
         with recorder:
-            install.frame([Command.RECORD], 0.0)
-            install.handle(Pen(Phase.DOWN, 2, 2), 0.0)
+            install.handle(Pen(Phase.DOWN, 2, 2), 0.0)  # a visitor's stroke ends attract mode ...
+            install.frame([Command.RECORD], 0.0)  # ... which is never recorded
             for i in range(1, 30):
                 install.frame([Pen(Phase.MOVE, 2, 2)], i / 60)
             seed_look = (scene.arranger.view(scene.crisp).clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
