@@ -270,6 +270,21 @@ def timestamped(folder: str | Path, prefix: str = "", suffix: str = ".gif") -> P
     return path
 
 
+def _publish_new(path: Path, data: bytes, kind: str) -> Path:
+    """Writes ``data`` to ``path`` complete or not at all (:func:`publish_path`), creating the folder.
+
+    Raises:
+        OSError: the folder cannot be created or written, or the disk is full (message names the path).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return publish_path(path, data)
+    except OSError as exc:
+        raise OSError(
+            f"cannot write {kind} '{path}': {exc.strerror or exc}; free some space or pick another folder"
+        ) from exc
+
+
 def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float = 20.0, max_bytes: int = 0) -> Path:
     """Writes ``frames`` (uint8 RGB, all one shape, or one (T, H, W, 3) array) as a looping GIF
     (:func:`~live.record.export.encode_gif`), creating the folder; the file appears complete or
@@ -279,15 +294,7 @@ def write_gif(path: str | Path, frames: Sequence[np.ndarray], fps: float = 20.0,
         ValueError: no frames, or a GIF over ``max_bytes`` whatever is tried.
         OSError: the folder cannot be created or written, or the disk is full (message names the path).
     """
-    data = encode_gif(frames, fps, max_bytes)
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return publish_path(path, data)
-    except OSError as exc:
-        raise OSError(
-            f"cannot write GIF '{path}': {exc.strerror or exc}; free some space or pick another folder"
-        ) from exc
+    return _publish_new(Path(path), encode_gif(frames, fps, max_bytes), "GIF")
 
 
 def write_mp4(path: str | Path, frames: Sequence[np.ndarray], fps: float = 20.0) -> Path:
@@ -299,12 +306,4 @@ def write_mp4(path: str | Path, frames: Sequence[np.ndarray], fps: float = 20.0)
         ImportError: imageio-ffmpeg is not installed.
         OSError: ffmpeg failed, or the file cannot be written.
     """
-    data = encode_mp4(frames, fps)
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return publish_path(path, data)
-    except OSError as exc:
-        raise OSError(
-            f"cannot write MP4 '{path}': {exc.strerror or exc}; free some space or pick another folder"
-        ) from exc
+    return _publish_new(Path(path), encode_mp4(frames, fps), "MP4")
