@@ -9,7 +9,6 @@ from live.render import make_renderer
 from live.render.eyes import EyePose, place, still_pose
 from live.sprites import Swarm, make_swarm
 from tests import naive
-from tests.conftest import needs_pytorch3d
 from tests.test_render import PARITY_SWARMS, random_offsets, tiny_swarm
 
 
@@ -27,7 +26,7 @@ def naive_color(swarm: Swarm, pose: EyePose, size: int) -> np.ndarray:
 
 
 class TestStillEyesAreTheSeeds:
-    @pytest.mark.parametrize("backend", ["analytic", pytest.param("pytorch3d", marks=needs_pytorch3d())])
+    @pytest.mark.parametrize("backend", ["analytic", "pytorch3d"])
     def test_exactly(self, backend):
         swarm = make_swarm(24, seed=1)
         renderer = make_renderer(swarm, RenderConfig(size=128), backend)
@@ -47,7 +46,6 @@ class TestAgainstNaive:
         # The pose moved something: not the seed's picture.
         assert np.abs(want - naive.color(swarm.radii.numpy(), swarm.start.numpy(), self.SIZE)).max() > 0.5
 
-    @needs_pytorch3d()
     def test_pytorch3d(self):
         swarm = tiny_swarm()
         pose = place(swarm.radii, torch.tensor([[0.9, 0.2], [-0.5, -0.8], [0.0, 1.0]]), torch.tensor([1.0, 0.3, 0.6]))
@@ -57,7 +55,6 @@ class TestAgainstNaive:
         assert np.abs(got.numpy() - naive_color(swarm, pose, 24)).max() < 1e-4
 
 
-@needs_pytorch3d()
 class TestParity:
     @pytest.mark.parametrize("sprites, seed", PARITY_SWARMS[:3])
     def test_colour_with_eyes(self, sprites, seed):
