@@ -190,18 +190,20 @@ class Arranger:
         return self.renderer.swarm.start + self.offsets.detach()
 
     @torch.no_grad()
-    def view(self, crisp, eyes=None) -> torch.Tensor:
+    def view(self, crisp, eyes=None, rgb8: bool = False) -> torch.Tensor:
         """The crisp colour view at the current offsets, drawn by ``crisp`` (a
         :class:`~live.render.view.CrispView`, at display resolution): (D, D, 3) RGB in [0, 1].
 
         Args:
             eyes: an :class:`~live.render.eyes.EyePose` for the N creatures, or None (centred).
+            rgb8: the view as uint8 RGB instead (:meth:`~live.render.view.CrispView.rgb8`).
         """
         active = max(self._active, 1)
         centers = (self.renderer.swarm.start + self.offsets.detach())[:active]
         if eyes is not None:
             eyes = type(eyes)(eyes.eye[:active], eyes.pupil[:active], eyes.open[:active])
-        return crisp(centers, self.renderer.radii[:active], eyes)
+        draw = crisp.rgb8 if rgb8 else crisp
+        return draw(centers, self.renderer.radii[:active], eyes)
 
     @torch.no_grad()
     def silhouette(self) -> torch.Tensor:

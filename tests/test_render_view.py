@@ -58,3 +58,27 @@ class TestCrispView:
         assert float(view(torch.zeros(2, 2), torch.zeros(2, 3)).sum()) == 0.0
         with pytest.raises(ValueError, match="at least 8"):
             CrispView(4, 16, 0.99)
+
+    @pytest.mark.parametrize("segments", [0, 16])
+    def test_rgb8_is_the_float_view_rounded(self, segments):
+        swarm = make_swarm(30, 3, radius=0.08)
+        offsets = random_offsets(swarm, 3, 0.6)  # some creatures partly or wholly off the view
+        view = CrispView(96, segments, 0.99)
+        want = (view(swarm.start + offsets, swarm.radii) * 255.0 + 0.5).to(torch.uint8)
+        got = view.rgb8(swarm.start + offsets, swarm.radii)
+        assert got.dtype == torch.uint8 and got.shape == (96, 96, 3)
+        assert int((got.int() - want.int()).abs().max()) <= 1  # float rounding, at most one level
+        assert int(got.sum()) > 0
+
+    def test_only_the_touched_box_is_painted_and_nothing_is_lost_at_the_edges(self):
+        """Discs that straddle the view's edges or lie off it: the box the painting is limited to
+        must not cut or shift them (the same picture as the discs drawn one by one)."""
+        view = CrispView(64, 0, 1.0)
+        centers = torch.tensor([[0.95, 0.0], [-0.97, 0.9], [0.2, -0.99], [3.0, 3.0]])
+        radii = torch.tensor([[0.2, 0.1, 0.05]] * 4)
+        together = view(centers, radii)
+        apart = [view(centers[i : i + 1], radii[i : i + 1]) for i in range(4)]
+        assert float(apart[3].sum()) == 0.0  # wholly off the view: nothing drawn
+        red_area = sum(float(a[..., 0].sum()) for a in apart)
+        assert float(together[..., 0].sum()) == pytest.approx(red_area, rel=1e-5)  # the discs don't overlap
+        assert float((together - sum(apart)).abs().max()) < 1e-5

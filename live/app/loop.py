@@ -252,7 +252,7 @@ class Installation:
         if arranger.recover(loss_value):  # NaN or inf: the swarm starts again, the loop goes on
             self.plateau.reset()
         eyes = self._eyes(now)
-        self.view.set_color(arranger.color(eyes) if self.crisp is None else arranger.view(self.crisp, eyes))
+        self.view.set_color(arranger.color(eyes) if self.crisp is None else arranger.view(self.crisp, eyes, rgb8=True))
         recorder = self.recorder
         if recorder.recording:
             self._record(loss_value, now)

@@ -81,8 +81,11 @@ class ResultView:
         """Writes the colour render into the left half (one device-to-host copy, no allocation).
 
         Args:
-            color: (D, D, 3) RGB in [0, 1], any device.
+            color: (D, D, 3) RGB, float in [0, 1] or uint8, any device.
         """
+        if color.dtype == torch.uint8:
+            self._left.copy_(color)
+            return
         with torch.no_grad():
             self._scratch.copy_(color)
             self._scratch.clamp_(0.0, 1.0).mul_(255.0).add_(0.5)

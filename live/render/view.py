@@ -22,6 +22,9 @@ import torch
 from live.render.geometry import polygon_apothem
 from live.sprites import LAYER_RGB
 
+#: The layers' colours the painting below is written for: red body, white eye, blue pupil.
+SEED_RGB = ((1.0, 0.0, 0.0), (1.0, 1.0, 1.0), (0.0, 0.0, 1.0))
+
 #: Sample rows per pixel row (vertical anti-aliasing); the horizontal coverage is exact.
 SUBROWS = 3
 
@@ -50,8 +53,10 @@ class CrispView:
             self._ny = beta.sin().to(dtype=dtype, device=self.device)
             self._upper = torch.where(self._nx > 0, 0.0, math.inf).to(dtype=dtype, device=self.device)
             self._lower = torch.where(self._nx < 0, 0.0, -math.inf).to(dtype=dtype, device=self.device)
-        rgb = torch.tensor(LAYER_RGB, dtype=dtype, device=self.device) * ambient  # (3, 3)
-        self._rgb = rgb.view(3, 1, 1, 3)
+        if LAYER_RGB != SEED_RGB:
+            raise ValueError(f"the crisp view paints the seed's colours {SEED_RGB}, not {LAYER_RGB}")
+        self.ambient = ambient
+        self._half = torch.tensor(0.5, dtype=dtype, device=self.device)  # rounds to uint8
         self._sub = (torch.arange(SUBROWS, dtype=dtype, device=self.device) + 0.5) / SUBROWS  # (R,)
 
     @torch.no_grad()
@@ -67,13 +72,48 @@ class CrispView:
         Returns:
             (size, size, 3) RGB in [0, 1].
         """
-        shift, squash = (None, None) if eyes is None else eyes.layers()
-        cover = self.coverage(centers, radii, shift, squash)  # (3, S, S)
         image = torch.zeros(self.size, self.size, 3, dtype=self.dtype, device=self.device)
-        for layer in range(3):
-            c = cover[layer, :, :, None]
-            image = image + c * (self._rgb[layer, 0] - image)  # paint the layer over what is behind
+        painted = self._paint(centers, radii, eyes)
+        if painted is not None:
+            (top, left), channels = painted
+            height, width = channels[0].shape
+            image[top : top + height, left : left + width] = torch.stack(channels, dim=2).mul_(self.ambient)
         return image
+
+    @torch.no_grad()
+    def rgb8(self, centers: torch.Tensor, radii: torch.Tensor, eyes=None) -> torch.Tensor:
+        """The same view as :meth:`__call__`, as (size, size, 3) uint8 RGB (rounded): what the
+        display and the recorder take, without a float picture of the whole view in between."""
+        image = torch.zeros(self.size, self.size, 3, dtype=torch.uint8, device=self.device)
+        painted = self._paint(centers, radii, eyes)
+        if painted is not None:
+            (top, left), channels = painted
+            height, width = channels[0].shape
+            box = image[top : top + height, left : left + width]
+            scale = 255.0 * self.ambient
+            for k, channel in enumerate(channels):
+                box[..., k].copy_(torch.add(self._half, channel, alpha=scale))  # to uint8 truncates: +0.5 rounds
+        return image
+
+    def _paint(self, centers, radii, eyes):
+        """The three colour channels inside the box the creatures touch, before the ambient
+        light: ``((top, left), (r, g, b))`` with each channel (H, W) in [0, 1]; None when nothing
+        is drawn.
+
+        The layers are painted back to front over black (body, eye, pupil, each mixed in by its
+        coverage). With the seed's colours (red, white, blue) that is, per pixel, with c0, c1, c2
+        the layers' coverage: white shows by w = c1 (1 - c2), red by c0 (1 - c1) (1 - c2), so
+        r = red + w, g = w, b = w + c2.
+        """
+        shift, squash = (None, None) if eyes is None else eyes.layers()
+        covered = self.coverage(centers, radii, shift, squash)
+        if covered is None:
+            return None
+        corner, (body, eye, pupil) = covered
+        clear = 1.0 - pupil
+        white = eye * clear
+        red = body * (1.0 - eye) * clear
+        return corner, (red + white, white, white + pupil)
 
     def coverage(
         self,
@@ -81,20 +121,23 @@ class CrispView:
         radii: torch.Tensor,
         shift: torch.Tensor | None = None,
         squash: torch.Tensor | None = None,
-    ) -> torch.Tensor:
-        """(3, S, S) in [0, 1]: how much of each pixel each layer's discs cover.
+    ):
+        """How much of each pixel each layer's discs cover, within the box the discs touch.
 
         Args:
             centers: (N, 2); radii: (N, 3); shift: (N, 3, 2) each disc's centre relative to
             ``centers`` (None: concentric); squash: (N, 3) vertical scale of each disc (None: 1).
+
+        Returns:
+            ``((top, left), cover)`` with ``cover`` (3, H, W) in [0, 1], the coverage of the view's
+            pixels ``[top, top + H) x [left, left + W)`` (none outside); None when no disc
+            touches the view.
         """
         size, sub = self.size, SUBROWS
         opts = {"dtype": self.dtype, "device": self.device}
         centers, radii = centers.to(**opts), radii.to(**opts)
-        n = centers.shape[0]
-        cover = torch.zeros(3, size, size, **opts)
-        if n == 0:
-            return cover
+        if centers.shape[0] == 0:
+            return None
         c = centers[:, None, :] if shift is None else centers[:, None, :] + shift.to(**opts)  # (N, 1 or 3, 2)
         edges = polygon_apothem(radii, self.segments) if self.segments else radii  # (N, 3)
         reach = int(math.ceil(float(radii.max()) * size / 2.0)) + 2  # rows above and below a centre
@@ -122,20 +165,26 @@ class CrispView:
         # x = 1 - 2 u / S: the span [lo, hi] in x is [a, b] in u (u grows to the right).
         a = ((1.0 - cx - hi) * (size / 2.0)).clamp(0.0, float(size))  # (N, 3, L*R)
         b = ((1.0 - cx - lo) * (size / 2.0)).clamp(0.0, float(size))
-        b = torch.maximum(a, b)
-        width = size + 2
-        rows = row.repeat_interleave(sub, dim=-1)  # (N, 1 or 3, L*R) pixel row of each sample
-        keep = (rows >= 0) & (rows < size) & (edges > 0)[:, :, None]  # (N, 3, L*R)
-        line = (torch.arange(3, device=self.device).view(1, 3, 1) * size + rows) * width  # (N, 3, L*R)
+        rows = row.repeat_interleave(sub, dim=-1).expand_as(a)  # (N, 3, L*R) pixel row of each sample
+        keep = (rows >= 0) & (rows < size) & (b > a) & (edges > 0)[:, :, None]  # spans that cover something
+        if not bool(keep.any()):
+            return None
+        # The box the spans touch: rows [top, bottom), columns [left, right).
+        top, bottom, left, right = torch.stack(
+            [rows[keep].min(), rows[keep].max() + 1, a[keep].min().floor().long(), b[keep].max().floor().long() + 1]
+        ).tolist()
+        right = min(right, size)
+        height, width = bottom - top, right - left + 2
+        line = (torch.arange(3, device=self.device).view(1, 3, 1) * height + rows - top) * width  # (N, 3, L*R)
         ia, ib = a.floor(), b.floor()
         fa, fb = a - ia, b - ib
-        ia, ib = ia.long(), ib.long()
+        ia, ib = ia.long() - left, ib.long() - left
         # coverage of [a, b) = ramp(b) - ramp(a); ramp(t) steps by (f - 1) at floor(t), by -f after it.
         index = torch.stack([line + ia, line + ia + 1, line + ib, line + ib + 1])  # (4, N, 3, L*R)
         value = torch.stack([1.0 - fa, fa, fb - 1.0, -fb]) / sub
-        dump = 3 * size * width
+        dump = 3 * height * width
         index = index.masked_fill_(~keep, dump)
         marks = torch.zeros(dump + 1, **opts)
         marks.index_add_(0, index.flatten(), value.flatten())
-        summed = marks[:-1].view(3, size, width).cumsum(dim=2)[:, :, :size]  # (3, S, S)
-        return summed.clamp_(0.0, 1.0)
+        summed = marks[:-1].view(3, height, width).cumsum(dim=2)[:, :, : right - left]  # (3, H, W)
+        return (top, left), summed.clamp_(0.0, 1.0)
