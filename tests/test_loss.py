@@ -89,7 +89,6 @@ class TestRepulsion:
         assert float(grid.detach()) == pytest.approx(float(exact.detach()), rel=0.02)
         assert torch.nn.functional.cosine_similarity(push.flatten(), centres.grad.flatten(), dim=0) > 0.99
 
-
     def test_pushes_overlapping_bodies_apart(self):
         centres = torch.tensor([[0.05, 0.0], [-0.05, 0.0]], requires_grad=True)
         repulsion(centres, torch.tensor([0.2, 0.2]), SIZE).backward()
@@ -223,7 +222,13 @@ class TestFitReportsStranded:
         from live.sprites import make_swarm
 
         size, n = 64, 8
-        overrides = {"swarm.sprites": n, "swarm.seed": seed, "render.size": size, "render.backend": "analytic"}
+        overrides = {
+            "swarm.sizing": "seed",
+            "swarm.sprites": n,
+            "swarm.seed": seed,
+            "render.size": size,
+            "render.backend": "analytic",
+        }
         config = load_config(overrides={**overrides, "optim.lr": 1e-6})
         target = np.zeros((size, size), np.float32)
         target[:, : size // 2] = 1.0  # the left half of the image

@@ -133,58 +133,77 @@ class CrispView:
             pixels ``[top, top + H) x [left, left + W)`` (none outside); None when no disc
             touches the view.
         """
-        size, sub = self.size, SUBROWS
+        size = self.size
         opts = {"dtype": self.dtype, "device": self.device}
         centers, radii = centers.to(**opts), radii.to(**opts)
         if centers.shape[0] == 0:
             return None
-        c = centers[:, None, :] if shift is None else centers[:, None, :] + shift.to(**opts)  # (N, 1 or 3, 2)
         edges = polygon_apothem(radii, self.segments) if self.segments else radii  # (N, 3)
-        reach = int(math.ceil(float(radii.max()) * size / 2.0)) + 2  # rows above and below a centre
-        # Sample rows: v = (row + t) in pixel units from the top, y = 1 - 2 v / S.
-        middle = torch.floor((1.0 - c[..., 1]) * size / 2.0).long()  # (N, 1 or 3) row of each centre
-        row = middle[..., None] + torch.arange(-reach, reach + 1, device=self.device)  # (N, 1 or 3, L)
-        v = row[..., None].to(self.dtype) + self._sub  # (N, 1 or 3, L, R)
-        qy = (1.0 - 2.0 * v / size) - c[..., 1, None, None]  # (N, 1 or 3, L, R)
-        qy = qy.flatten(2)  # (N, 1 or 3, L*R)
-        if squash is not None:
-            qy = (
-                qy / squash.to(**opts)[:, :, None]
-            )  # the squashed disc holds (qx, qy) where the round one holds (qx, qy / s)
-        qy = qy[..., None]  # (N, 1 or 3, L*R, 1)
-        e = edges[:, :, None, None]  # (N, 3, 1, 1)
-        if self.segments:
-            ratio = (e - qy * self._ny) / self._nx  # (N, 3, L*R, M)
-            hi = (ratio + self._upper).amin(dim=3)  # (N, 3, L*R)
-            lo = (ratio + self._lower).amax(dim=3)
-        else:
-            h2 = (e * e - qy * qy)[..., 0]
-            half = torch.sqrt(h2.clamp_min(0.0))
-            hi, lo = torch.where(h2 > 0, half, -1.0), torch.where(h2 > 0, -half, 0.0)
-        cx = c[..., 0:1]  # (N, 1 or 3, 1)
-        # x = 1 - 2 u / S: the span [lo, hi] in x is [a, b] in u (u grows to the right).
-        a = ((1.0 - cx - hi) * (size / 2.0)).clamp(0.0, float(size))  # (N, 3, L*R)
-        b = ((1.0 - cx - lo) * (size / 2.0)).clamp(0.0, float(size))
-        rows = row.repeat_interleave(sub, dim=-1).expand_as(a)  # (N, 3, L*R) pixel row of each sample
-        keep = (rows >= 0) & (rows < size) & (b > a) & (edges > 0)[:, :, None]  # spans that cover something
+        # Each layer is sampled over its own reach (eyes and pupils are much smaller than bodies).
+        spans = []
+        for layer in range(3):
+            middle = centers if shift is None else centers + shift[:, layer].to(**opts)
+            scale = None if squash is None else squash[:, layer].to(**opts)
+            rows, a, b = self._spans(middle, edges[:, layer], radii[:, layer], scale)
+            keep = (rows >= 0) & (rows < size) & (b > a)  # spans that cover something
+            spans.append((rows, a, b, keep, torch.full_like(rows, layer)))
+        row, a, b, keep, layer = (torch.cat([part[i].flatten() for part in spans]) for i in range(5))  # (K,) each
         if not bool(keep.any()):
             return None
         # The box the spans touch: rows [top, bottom), columns [left, right).
         top, bottom, left, right = torch.stack(
-            [rows[keep].min(), rows[keep].max() + 1, a[keep].min().floor().long(), b[keep].max().floor().long() + 1]
+            [
+                torch.where(keep, row, size).amin(),
+                torch.where(keep, row, -1).amax() + 1,
+                torch.where(keep, a, float(size)).amin().floor().long(),
+                torch.where(keep, b, 0.0).amax().floor().long() + 1,
+            ]
         ).tolist()
         right = min(right, size)
         height, width = bottom - top, right - left + 2
-        line = (torch.arange(3, device=self.device).view(1, 3, 1) * height + rows - top) * width  # (N, 3, L*R)
+        line = (layer * height + row - top) * width  # (K,) where each span's row starts in the marks
         ia, ib = a.floor(), b.floor()
         fa, fb = a - ia, b - ib
         ia, ib = ia.long() - left, ib.long() - left
         # coverage of [a, b) = ramp(b) - ramp(a); ramp(t) steps by (f - 1) at floor(t), by -f after it.
-        index = torch.stack([line + ia, line + ia + 1, line + ib, line + ib + 1])  # (4, N, 3, L*R)
-        value = torch.stack([1.0 - fa, fa, fb - 1.0, -fb]) / sub
+        index = torch.stack([line + ia, line + ia + 1, line + ib, line + ib + 1])  # (4, K)
+        value = torch.stack([1.0 - fa, fa, fb - 1.0, -fb]) / SUBROWS
         dump = 3 * height * width
         index = index.masked_fill_(~keep, dump)
         marks = torch.zeros(dump + 1, **opts)
         marks.index_add_(0, index.flatten(), value.flatten())
         summed = marks[:-1].view(3, height, width).cumsum(dim=2)[:, :, : right - left]  # (3, H, W)
         return (top, left), summed.clamp_(0.0, 1.0)
+
+    def _spans(self, centers, edges, radii, squash):
+        """Row spans of one layer's discs: ``(rows, a, b)``, each (N, L*R), a sample row's pixel
+        row and the span [a, b) it covers in pixel units (clipped to the view; a >= b: nothing).
+
+        Args:
+            centers: (N, 2) the discs' centres; edges: (N,) the apothem (polygon) or radius
+            (circle); radii: (N,) the radius, for the reach; squash: (N,) vertical scale, or None.
+        """
+        size, sub = self.size, SUBROWS
+        reach = int(math.ceil(float(radii.max()) * size / 2.0)) + 2  # rows above and below a centre
+        # Sample rows: v = (row + t) in pixel units from the top, y = 1 - 2 v / S.
+        middle = torch.floor((1.0 - centers[:, 1]) * size / 2.0).long()  # (N,) row of each centre
+        row = middle[:, None] + torch.arange(-reach, reach + 1, device=self.device)  # (N, L)
+        v = row[..., None].to(self.dtype) + self._sub  # (N, L, R)
+        qy = ((1.0 - 2.0 * v / size) - centers[:, 1, None, None]).flatten(1)  # (N, L*R)
+        if squash is not None:
+            qy = qy / squash[:, None]  # the squashed disc holds (qx, qy) where the round one holds (qx, qy / s)
+        e = edges[:, None]  # (N, 1)
+        if self.segments:
+            ratio = (e[..., None] - qy[..., None] * self._ny) / self._nx  # (N, L*R, M)
+            hi = (ratio + self._upper).amin(dim=2)  # (N, L*R)
+            lo = (ratio + self._lower).amax(dim=2)
+        else:
+            h2 = e * e - qy * qy
+            half = torch.sqrt(h2.clamp_min(0.0))
+            hi, lo = torch.where(h2 > 0, half, -1.0), torch.where(h2 > 0, -half, 0.0)
+        cx = centers[:, 0:1]  # (N, 1)
+        # x = 1 - 2 u / S: the span [lo, hi] in x is [a, b] in u (u grows to the right).
+        a = ((1.0 - cx - hi) * (size / 2.0)).clamp(0.0, float(size))
+        b = ((1.0 - cx - lo) * (size / 2.0)).clamp(0.0, float(size))
+        b = torch.where(e > 0, b, a)  # radius 0: not drawn
+        return row.repeat_interleave(sub, dim=-1), a, b
