@@ -67,6 +67,8 @@ class Arranger:
         self._present = body > 0  # (N,)
         present = torch.nonzero(self._present.cpu())
         self._active = int(present.max()) + 1 if len(present) else 0  # creatures after this are out
+        self.present = len(present)
+        """Creatures taking part now (body radius above 0)."""
         self._mean_radius = (
             float(body[: self._active].mean())
             if len(present) == len(body)

@@ -409,4 +409,7 @@ class TestLoopBenchWithHand:
         figures = run_loop_bench(frames=60, warmup=10, input="hand", camera=str(TURNING))
         assert figures["input"] == "hand" and figures["frames"] == 60 and figures["fps"] > 0
         assert figures["hand_frames"] > 0 and figures["hand_ms"] > 0
+        # The swarm is the live run's sized one, counted per frame: about 100 small creatures for
+        # 'DRAW!' in the first timed frames, then about 20 big ones for the script's thick circle.
+        assert 10 < figures["sprites"] < 50 < figures["sprites_max"] <= 600
         assert "hand input:" in format_loop(figures)
