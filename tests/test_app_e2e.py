@@ -159,31 +159,119 @@ class TestKiosk:
         xdo(env, "key", "--window", wid, "q")
         check_run(proc, tmp_path, finish(proc))
 
-    def test_closed_kiosk_window_comes_back_fullscreen(self, xserver, tmp_path):
-        """Nobody is at a kiosk to reopen it: a window closed through the window manager returns."""
+    @pytest.mark.parametrize("how", ["alt+F4", "windowclose"])
+    def test_closed_kiosk_window_comes_back_fullscreen_within_a_second(self, xserver, tmp_path, how):
+        """Nobody is at a kiosk to reopen it: a window closed through the window manager (Alt+F4)
+        or destroyed by another X client (``xdotool windowclose``) is made again, fullscreen."""
         env = xserver
         proc = start_live(env, tmp_path, "--kiosk")
         wid = wait_window(env, proc, "live", SCREEN)
         xdo(env, "windowactivate", "--sync", wid)
         time.sleep(1.0)
-        xdo(env, "key", "--window", wid, "alt+F4")  # openbox closes the active window
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and wid in xdo(env, "search", "--onlyvisible", "--name", "^live$").split():
-            time.sleep(0.2)
-        assert wid not in xdo(env, "search", "--onlyvisible", "--name", "^live$").split(), "Alt+F4 did not close it"
+        if how == "alt+F4":
+            xdo(env, "key", "--window", wid, "alt+F4")  # openbox closes the active window
+        else:
+            xdo(env, "windowclose", wid)
+        closed = time.monotonic()
         again = None
-        deadline = time.monotonic() + 30
-        while again is None and time.monotonic() < deadline and proc.poll() is None:
+        while again is None and time.monotonic() - closed < 30 and proc.poll() is None:
             for candidate in xdo(env, "search", "--onlyvisible", "--name", "^live$").split():
-                if f"{SCREEN[0]}x{SCREEN[1]}" in xdo(env, "getwindowgeometry", candidate):
+                if candidate != wid and f"{SCREEN[0]}x{SCREEN[1]}" in xdo(env, "getwindowgeometry", candidate):
                     again = candidate
-            time.sleep(0.5)
+            time.sleep(0.05)
+        back = time.monotonic() - closed
+        print(f"kiosk window back after {back:.2f} s ({how})")
         assert proc.poll() is None, "closing the window ended the kiosk"
         assert again is not None, "the kiosk window did not come back fullscreen"
+        assert back <= 1.0, f"the kiosk window took {back:.2f} s to come back"
         assert "Position: 0,0" in xdo(env, "getwindowgeometry", again)
+        assert wid not in xdo(env, "search", "--onlyvisible", "--name", "^live$").split()
         proc.terminate()  # the quit chord has its own test; SIGTERM quits a kiosk cleanly too
         finish(proc)
         assert proc.returncode == 0
+        assert "making it again, fullscreen" in (tmp_path / "stderr.txt").read_text()
+
+
+class TestWindowClosed:
+    @pytest.mark.parametrize("how, window", [("alt+F4", "result"), ("windowclose", "canvas")])
+    def test_closing_a_window_quits_and_writes_the_recording(self, xserver, tmp_path, how, window):
+        """A window closed while the swarm forms (and is recorded) ends the run with status 0, and
+        the recording so far is written whole."""
+        env = xserver
+        # The recording must still be going when the window closes: no end by plateau or length.
+        keep = ["--set", "record.plateau_frames=100000", "--set", "record.max_seconds=20"]
+        proc = start_live(env, tmp_path, *keep)
+        canvas = wait_window(env, proc, "canvas", window_layout(512).size)
+        wid = canvas if window == "canvas" else wait_window(env, proc, "result", (1024, 512))
+        xdo(env, "windowactivate", "--sync", canvas)
+        drag(env, canvas, SHAPE)
+        time.sleep(0.5)
+        xdo(env, "key", "--window", canvas, "s")  # the drawing is sent: the recording starts
+        time.sleep(3.0)
+        assert not list(tmp_path.glob("*.gif")), "the recording ended before the window closed"
+        if how == "alt+F4":
+            xdo(env, "windowactivate", "--sync", wid)
+            xdo(env, "key", "--window", wid, "alt+F4")
+        else:
+            xdo(env, "windowclose", wid)
+        out = finish(proc)
+        err = (tmp_path / "stderr.txt").read_text()
+        assert proc.returncode == 0, err[-2000:]
+        assert f"window '{window}' was closed: quitting" in err
+        gifs = sorted(tmp_path.glob("*.gif"))
+        assert len(gifs) == 1 and str(gifs[0]) in out
+        assert len(iio.imread(gifs[0], index=None)) >= 10  # every frame decodes: about 3 s at 15 fps, stride 3
+
+
+class TestDisplayLost:
+    def test_exits_quickly_and_leaves_no_partial_file(self, tmp_path):
+        """The X server dies while a recording is made: the run ends within seconds with a
+        non-zero status (the service restarts it), no recording under its final name is broken,
+        and the next start leaves no temporary file."""
+        server = subprocess.Popen(
+            ["Xvfb", "-displayfd", "1", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        wm = proc = None
+        try:
+            number = server.stdout.readline().decode().strip()
+            if not number:
+                pytest.skip("Xvfb did not start")
+            env = {**__import__("os").environ, "DISPLAY": f":{number}"}
+            wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
+            proc = start_live(env, tmp_path, "--set", "record.plateau_frames=100000", "--set", "record.stride=1")
+            canvas = wait_window(env, proc, "canvas", window_layout(512).size)
+            xdo(env, "windowactivate", "--sync", canvas)
+            drag(env, canvas, SHAPE)
+            xdo(env, "key", "--window", canvas, "s")
+            time.sleep(2.0)
+            server.kill()  # the display is gone, mid-recording
+            lost = time.monotonic()
+            finish(proc, timeout=30)
+            took = time.monotonic() - lost
+        finally:
+            for p in (proc, wm, server):
+                if p is not None and p.poll() is None:
+                    p.kill()
+                if p is not None:
+                    p.wait(10)
+        err = (tmp_path / "stderr.txt").read_text()
+        print(f"display lost: exit {proc.returncode} after {took:.2f} s")
+        assert proc.returncode != 0 and took < 5.0, err[-1500:]
+        for gif in tmp_path.glob("*.gif"):
+            assert len(iio.imread(gif, index=None)) >= 1  # whole, if any
+        again = subprocess.run(
+            [sys.executable, "-m", "live", "run", "--headless", "--script", "examples/heart.json", "--max-frames", "1"]
+            + ["--recordings", str(tmp_path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert again.returncode == 0, again.stderr[-1500:]
+        assert not list(tmp_path.glob(".live-part-*"))
 
 
 CIRCLE_VIDEO = HANDS / "fingertip_circle.mp4"

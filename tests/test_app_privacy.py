@@ -49,6 +49,7 @@ class KioskOffscreen:
 
     def __init__(self):
         self.open = True
+        self.lost = None
         self.screen = KioskScreen(1280, 720, _painter(UiConfig()), True)
         self.shown_green = 0
 

@@ -177,7 +177,8 @@ def run_live(
 
     Raises:
         ValueError: a bad script or an input that cannot run in this mode.
-        RuntimeError: no screen for a window, or too many failed frames in a row.
+        RuntimeError: no screen for a window, the display lost mid-run (once what was recorded
+            is written), or too many failed frames in a row.
     """
     options = options or RunOptions()
     display_kind = DisplayKind(display_kind)
@@ -194,7 +195,14 @@ def run_live(
         notifier = stack.enter_context(Notifier())
         quit = _run_frames(install, source, clock, start, max_fps, max_frames, options.on_frame, notifier)
         notifier.stopping()
-        return _finish(install, source, quit)
+        result = _finish(install, source, quit)
+    lost = getattr(install.display, "lost", None)
+    if lost:
+        raise RuntimeError(
+            f"the display was lost ({lost}) after {result.frames} frames; "
+            f"{len(result.exported)} recording(s) written: start the X session again (the service restarts live)"
+        )
+    return result
 
 
 def live_scene(config: Config) -> Scene:

@@ -23,6 +23,7 @@ from live.display.hud import HudState, draw_hud
 from live.display.layout import to_canvas
 from live.display.screen import CanvasScreen, KioskScreen
 from live.display.text import TextPainter
+from live.display.xwindows import DisplayLost, XWindows
 
 log = logging.getLogger("live.display")
 
@@ -32,8 +33,9 @@ RESULT_WINDOW = "result"
 KIOSK_WINDOW = "live"
 #: cv2.waitKey's answer when no key was pressed.
 NO_KEY = -1
-#: Check whether the visitor closed a window every this many frames (it costs a round trip).
-CLOSED_CHECK_FRAMES = 15
+#: Ask the X server whether our windows still exist every this many frames (a round trip; a
+#: window hidden through the window manager is seen every frame, in-process).
+CLOSED_CHECK_FRAMES = 10
 #: Kiosk: read the screen size back every frame for this many frames after opening (the window
 #: manager makes the window fullscreen a little later), then every CLOSED_CHECK_FRAMES.
 SETTLE_FRAMES = 300
@@ -44,7 +46,9 @@ KeyHandler = Callable[[int], None]
 
 class Display(Protocol):
     open: bool
-    """False once the visitor closed a window (windowed mode)."""
+    """False once the visitor closed a window (windowed mode), or the display was lost."""
+    lost: str | None
+    """Why the display was lost (the X server stopped answering); None while it is there."""
     composes: bool
     """Whether :meth:`show` composes the pictures it is given (False: a display that draws nothing,
     so the loop need not make them)."""
@@ -90,6 +94,7 @@ class OffscreenDisplay:
 
     def __init__(self, window: int, compose: bool = False, ui: UiConfig | None = None):
         self.open = True
+        self.lost = None
         self.composes = compose
         self._composer = _Composer(window) if compose else None
         self._canvas = CanvasScreen(window, _painter(ui)) if compose else None
@@ -119,8 +124,26 @@ class _CvWindows:
 
     def __init__(self, on_key: KeyHandler | None) -> None:
         self.open = True
+        self.lost: str | None = None
         self._on_key = on_key
         self._frames = 0
+        try:
+            self._xwindows = XWindows() if _under_x() else None
+        except DisplayLost:
+            self._xwindows = None  # Qt's own check follows
+
+    def _closed(self) -> list[str]:
+        """Our windows closed since the last frame: hidden through the window manager (Alt+F4;
+        Qt would show them again at the next imshow), or destroyed by another X client (asked
+        every :data:`CLOSED_CHECK_FRAMES` frames). A lost display sets :attr:`lost`."""
+        closed = [name for name in self.names if cv2.getWindowProperty(name, cv2.WND_PROP_VISIBLE) < 1]
+        if self._xwindows is not None and self._frames % CLOSED_CHECK_FRAMES == 0:
+            try:
+                closed += [name for name in self._xwindows.missing(self.names) if name not in closed]
+            except DisplayLost as exc:
+                log.error("display lost: %s", exc)
+                self.lost, self.open = str(exc), False
+        return closed
 
     def _wait(self, wait_ms: int) -> None:
         code = cv2.waitKey(max(1, int(wait_ms)))
@@ -129,7 +152,11 @@ class _CvWindows:
         self._frames += 1
 
     def close(self) -> None:
-        if not self.names:
+        if self._xwindows is not None:
+            self._xwindows.close()
+            self._xwindows = None
+        if not self.names or self.lost:
+            self.names, self.open = (), False
             return
         for name in self.names:
             try:
@@ -196,11 +223,9 @@ class WindowDisplay(_CvWindows):
         cv2.imshow(CANVAS_WINDOW, self._canvas.compose(canvas, hud.instruction if hud is not None else None))
         cv2.imshow(RESULT_WINDOW, self._composer.compose(result, hud))
         self._wait(wait_ms)
-        if self._frames % CLOSED_CHECK_FRAMES == 0:
-            for name in self.names:
-                if cv2.getWindowProperty(name, cv2.WND_PROP_VISIBLE) < 1:
-                    log.info("window '%s' was closed: quitting", name)
-                    self.open = False
+        for name in self._closed():
+            log.info("window '%s' was closed: quitting", name)
+            self.open = False
 
 
 class KioskDisplay(_CvWindows):
@@ -239,15 +264,33 @@ class KioskDisplay(_CvWindows):
         self._painter = _painter(ui)
         self._preview = ui.target_preview == "small"
         self.screen = KioskScreen(*self.FIRST_SIZE, self._painter, self._preview)
+        self._on_mouse = on_mouse
+        self._settled = 0  # frames since the window was (re)made
+        self._create()
+        self.names = (KIOSK_WINDOW,)
+
+    def _create(self) -> None:
+        """Makes the fullscreen window (again: nobody is at a kiosk to reopen it)."""
         try:
             cv2.namedWindow(KIOSK_WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_GUI_NORMAL | cv2.WINDOW_KEEPRATIO)
         except cv2.error as exc:
             raise RuntimeError(f"cannot open a window ({exc.err}): run on a desktop, or use --headless") from exc
-        self.names = (KIOSK_WINDOW,)
         cv2.imshow(KIOSK_WINDOW, self.screen.image)
         cv2.setWindowProperty(KIOSK_WINDOW, cv2.WND_PROP_FULLSCREEN, cv2.WINDOW_FULLSCREEN)
-        if on_mouse is not None:
-            cv2.setMouseCallback(KIOSK_WINDOW, lambda e, x, y, f, _: self._mouse(on_mouse, e, x, y, f))
+        if self._on_mouse is not None:
+            handler = self._on_mouse
+            cv2.setMouseCallback(KIOSK_WINDOW, lambda e, x, y, f, _: self._mouse(handler, e, x, y, f))
+        self._settled = 0
+
+    def _recreate(self) -> None:
+        log.warning("kiosk: the window was closed; making it again, fullscreen")
+        try:
+            cv2.destroyWindow(KIOSK_WINDOW)
+        except cv2.error:
+            pass
+        if self._xwindows is not None:
+            self._xwindows.forget(KIOSK_WINDOW)
+        self._create()
 
     @property
     def image(self) -> np.ndarray:
@@ -271,10 +314,13 @@ class KioskDisplay(_CvWindows):
         log.info("kiosk: %dx%d screen, drawing area %d px", sw, sh, self.screen.layout.canvas[2])
 
     def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
-        if self._frames < SETTLE_FRAMES or self._frames % CLOSED_CHECK_FRAMES == 1:
+        if self._settled < SETTLE_FRAMES or self._frames % CLOSED_CHECK_FRAMES == 1:
             self._fit_screen()  # every frame while the window manager settles, then now and then
         cv2.imshow(KIOSK_WINDOW, self.screen.compose(canvas, result, hud))
         self._wait(wait_ms)
+        self._settled += 1
+        if self._closed() and not self.lost:
+            self._recreate()
 
 
 class DisplayKind(enum.StrEnum):
@@ -293,6 +339,14 @@ class DisplayKind(enum.StrEnum):
     def windowed(self) -> bool:
         """A real window, with a mouse and a keyboard."""
         return self in (DisplayKind.WINDOW, DisplayKind.KIOSK)
+
+
+def _under_x() -> bool:
+    """Whether windows open on an X server (Linux with ``$DISPLAY``)."""
+    import os
+    import sys
+
+    return sys.platform.startswith("linux") and bool(os.environ.get("DISPLAY"))
 
 
 def _check_screen() -> None:
