@@ -192,6 +192,16 @@ class Arranger:
         return self.renderer.swarm.start + self.offsets.detach()
 
     @torch.no_grad()
+    def view_inputs(self, eyes=None):
+        """What a crisp view of the creatures present now is drawn from: ``(centers, radii, eyes)``,
+        the centres a new tensor (a later step does not move them), eyes cut to the present."""
+        active = max(self._active, 1)
+        centers = (self.renderer.swarm.start + self.offsets.detach())[:active]
+        if eyes is not None:
+            eyes = type(eyes)(eyes.eye[:active], eyes.pupil[:active], eyes.open[:active])
+        return centers, self.renderer.radii[:active], eyes
+
+    @torch.no_grad()
     def view(self, crisp, eyes=None, rgb8: bool = False) -> torch.Tensor:
         """The crisp colour view at the current offsets, drawn by ``crisp`` (a
         :class:`~live.render.view.CrispView`, at display resolution): (D, D, 3) RGB in [0, 1].
@@ -200,12 +210,8 @@ class Arranger:
             eyes: an :class:`~live.render.eyes.EyePose` for the N creatures, or None (centred).
             rgb8: the view as uint8 RGB instead (:meth:`~live.render.view.CrispView.rgb8`).
         """
-        active = max(self._active, 1)
-        centers = (self.renderer.swarm.start + self.offsets.detach())[:active]
-        if eyes is not None:
-            eyes = type(eyes)(eyes.eye[:active], eyes.pupil[:active], eyes.open[:active])
         draw = crisp.rgb8 if rgb8 else crisp
-        return draw(centers, self.renderer.radii[:active], eyes)
+        return draw(*self.view_inputs(eyes))
 
     @torch.no_grad()
     def silhouette(self) -> torch.Tensor:

@@ -92,10 +92,10 @@ class TestEyes:
     def test_not_lively_is_the_seeds_look(self, tmp_path):
         install, rec, _ = make(tmp_path, **{"ui.lively": False})
         with rec:
-            install.frame([], 0.0)
             arranger = install.scene.arranger
-            assert install.eyes is None
             want = (arranger.view(install.crisp).clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
+            install.frame([], 0.0)  # shows the creatures as they stood when the frame began
+            assert install.eyes is None
             assert want.shape == (128, 128, 3)  # the crisp view, at app.window
             assert (install.view.image[:, :128] == want).all()
 

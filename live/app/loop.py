@@ -23,6 +23,7 @@ from live.fit import Scene
 from live.input import Command, Event, Input, Pen, Phase, Status, StrokeCanvas
 from live.record import Recorder, Source
 from live.render.eyes import EyePose, Eyes, canvas_to_ndc
+from live.render.view import ViewThread
 from live.share.overlay import ShareCode
 from live.target import text_mask
 
@@ -86,6 +87,7 @@ class Installation:
         self.size = config.render.size
         self.canvas = StrokeCanvas(app.window, config.target.brush)
         self.crisp = scene.crisp  # the colour view at display resolution; None: the render's own
+        self._drawer = ViewThread(scene.crisp) if scene.crisp is not None else None
         self.view = ResultView(self.size, result_side(config, scene))
         # A pool scene: each target sizes the swarm, creatures grow and shrink (live.app.swarm).
         self.sizer = PoolSizer(config, scene.arranger) if scene.pool else None
@@ -115,6 +117,11 @@ class Installation:
         self._last_wall = time.perf_counter()
         self._set_target(self._attract_mask, start)
         self.hud.mode = "attract"
+
+    def close(self) -> None:
+        """Stops the view's thread (the run is over)."""
+        if self._drawer is not None:
+            self._drawer.close()
 
     # -- events --------------------------------------------------------------------------
     def say(self, text: str, ok: bool, now: float) -> None:
@@ -246,13 +253,20 @@ class Installation:
         arranger = self.scene.arranger
         if self.sizer is not None:
             self.sizer.update(now)  # creatures joining grow, those leaving shrink, in place
+        # The view shows the creatures as they stand now (finite: the last step's NaN was
+        # recovered from), drawn on its own thread while this frame's step moves them on.
+        eyes = self._eyes(now)
+        if self._drawer is not None:
+            self._drawer.start(*arranger.view_inputs(eyes))
+        else:
+            self.view.set_color(arranger.color(eyes))
         for _ in range(self.config.app.steps_per_frame):
             loss = arranger.step()
-        loss_value = float(loss)  # the HUD shows it; read before the colour view, which must not see a NaN
+        loss_value = float(loss)  # the HUD shows it
         if arranger.recover(loss_value):  # NaN or inf: the swarm starts again, the loop goes on
             self.plateau.reset()
-        eyes = self._eyes(now)
-        self.view.set_color(arranger.color(eyes) if self.crisp is None else arranger.view(self.crisp, eyes, rgb8=True))
+        if self._drawer is not None:
+            self.view.set_color(self._drawer.result())
         recorder = self.recorder
         if recorder.recording:
             self._record(loss_value, now)

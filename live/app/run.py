@@ -327,6 +327,7 @@ def _run_frames(
 
 def _finish(install: Installation, source: Input, quit: bool) -> RunResult:
     """What the run did; waits for the recorder to export what it holds first."""
+    install.close()
     recorder = install.recorder
     recorder.close()  # export what is recorded and wait, before the summary
     return RunResult(

@@ -138,16 +138,14 @@ class CrispView:
         centers, radii = centers.to(**opts), radii.to(**opts)
         if centers.shape[0] == 0:
             return None
+        # All three layers at once, over the bodies' reach (fewer, larger operations: for the
+        # swarm sizes the loop sees, each operation's fixed cost outweighs the rows it does).
+        c = centers[:, None, :] if shift is None else centers[:, None, :] + shift.to(**opts)  # (N, 1 or 3, 2)
         edges = polygon_apothem(radii, self.segments) if self.segments else radii  # (N, 3)
-        # Each layer is sampled over its own reach (eyes and pupils are much smaller than bodies).
-        spans = []
-        for layer in range(3):
-            middle = centers if shift is None else centers + shift[:, layer].to(**opts)
-            scale = None if squash is None else squash[:, layer].to(**opts)
-            rows, a, b = self._spans(middle, edges[:, layer], radii[:, layer], scale)
-            keep = (rows >= 0) & (rows < size) & (b > a)  # spans that cover something
-            spans.append((rows, a, b, keep, torch.full_like(rows, layer)))
-        row, a, b, keep, layer = (torch.cat([part[i].flatten() for part in spans]) for i in range(5))  # (K,) each
+        scale = None if squash is None else squash.to(**opts)
+        row, a, b = self._spans(c, edges, radii, scale)  # (N, 3, L*R) each
+        row = row.expand_as(a)
+        keep = (row >= 0) & (row < size) & (b > a)  # spans that cover something
         if not bool(keep.any()):
             return None
         # The box the spans touch: rows [top, bottom), columns [left, right).
@@ -161,12 +159,13 @@ class CrispView:
         ).tolist()
         right = min(right, size)
         height, width = bottom - top, right - left + 2
-        line = (layer * height + row - top) * width  # (K,) where each span's row starts in the marks
+        layer = torch.arange(3, device=self.device).view(1, 3, 1)
+        line = (layer * height + row - top) * width  # (N, 3, L*R) where each span's row starts in the marks
         ia, ib = a.floor(), b.floor()
         fa, fb = a - ia, b - ib
         ia, ib = ia.long() - left, ib.long() - left
         # coverage of [a, b) = ramp(b) - ramp(a); ramp(t) steps by (f - 1) at floor(t), by -f after it.
-        index = torch.stack([line + ia, line + ia + 1, line + ib, line + ib + 1])  # (4, K)
+        index = torch.stack([line + ia, line + ia + 1, line + ib, line + ib + 1])  # (4, N, 3, L*R)
         value = torch.stack([1.0 - fa, fa, fb - 1.0, -fb]) / SUBROWS
         dump = 3 * height * width
         index = index.masked_fill_(~keep, dump)
@@ -176,34 +175,73 @@ class CrispView:
         return (top, left), summed.clamp_(0.0, 1.0)
 
     def _spans(self, centers, edges, radii, squash):
-        """Row spans of one layer's discs: ``(rows, a, b)``, each (N, L*R), a sample row's pixel
-        row and the span [a, b) it covers in pixel units (clipped to the view; a >= b: nothing).
+        """Row spans of the discs: ``(rows, a, b)``, each (N, 3, L*R) (rows (N, 1 or 3, L*R)): a
+        sample row's pixel row and the span [a, b) it covers in pixel units (clipped to the view;
+        a >= b: nothing).
 
         Args:
-            centers: (N, 2) the discs' centres; edges: (N,) the apothem (polygon) or radius
-            (circle); radii: (N,) the radius, for the reach; squash: (N,) vertical scale, or None.
+            centers: (N, 1 or 3, 2) the discs' centres; edges: (N, 3) the apothem (polygon) or
+            radius (circle); radii: (N, 3) the radius, for the reach; squash: (N, 3) vertical
+            scale, or None.
         """
         size, sub = self.size, SUBROWS
         reach = int(math.ceil(float(radii.max()) * size / 2.0)) + 2  # rows above and below a centre
         # Sample rows: v = (row + t) in pixel units from the top, y = 1 - 2 v / S.
-        middle = torch.floor((1.0 - centers[:, 1]) * size / 2.0).long()  # (N,) row of each centre
-        row = middle[:, None] + torch.arange(-reach, reach + 1, device=self.device)  # (N, L)
-        v = row[..., None].to(self.dtype) + self._sub  # (N, L, R)
-        qy = ((1.0 - 2.0 * v / size) - centers[:, 1, None, None]).flatten(1)  # (N, L*R)
+        middle = torch.floor((1.0 - centers[..., 1]) * (size / 2.0)).long()  # (N, 1 or 3) row of each centre
+        row = middle[..., None] + torch.arange(-reach, reach + 1, device=self.device)  # (N, 1 or 3, L)
+        v = row[..., None].to(self.dtype) + self._sub  # (N, 1 or 3, L, R)
+        qy = ((1.0 - 2.0 / size * v) - centers[..., 1, None, None]).flatten(2)  # (N, 1 or 3, L*R)
         if squash is not None:
-            qy = qy / squash[:, None]  # the squashed disc holds (qx, qy) where the round one holds (qx, qy / s)
-        e = edges[:, None]  # (N, 1)
+            qy = qy / squash[..., None]  # the squashed disc holds (qx, qy) where the round one holds (qx, qy / s)
+        e = edges[..., None]  # (N, 3, 1)
         if self.segments:
-            ratio = (e[..., None] - qy[..., None] * self._ny) / self._nx  # (N, L*R, M)
-            hi = (ratio + self._upper).amin(dim=2)  # (N, L*R)
-            lo = (ratio + self._lower).amax(dim=2)
+            ratio = (e[..., None] - qy[..., None] * self._ny) / self._nx  # (N, 3, L*R, M)
+            hi = (ratio + self._upper).amin(dim=3)  # (N, 3, L*R)
+            lo = (ratio + self._lower).amax(dim=3)
         else:
             h2 = e * e - qy * qy
-            half = torch.sqrt(h2.clamp_min(0.0))
-            hi, lo = torch.where(h2 > 0, half, -1.0), torch.where(h2 > 0, -half, 0.0)
-        cx = centers[:, 0:1]  # (N, 1)
+            hi = torch.sqrt(h2.clamp_min(0.0))  # 0 outside the disc: a = b, nothing covered
+            lo = -hi
+        cx = centers[..., 0:1]  # (N, 1 or 3, 1)
         # x = 1 - 2 u / S: the span [lo, hi] in x is [a, b] in u (u grows to the right).
-        a = ((1.0 - cx - hi) * (size / 2.0)).clamp(0.0, float(size))
-        b = ((1.0 - cx - lo) * (size / 2.0)).clamp(0.0, float(size))
-        b = torch.where(e > 0, b, a)  # radius 0: not drawn
+        a = ((1.0 - cx - hi) * (size / 2.0)).clamp_(0.0, float(size))
+        b = ((1.0 - cx - lo) * (size / 2.0)).clamp_(0.0, float(size))
         return row.repeat_interleave(sub, dim=-1), a, b
+
+
+class ViewThread:
+    """Draws crisp views on a thread of their own, so that a frame's view (of the creatures as they
+    stand before the frame's step) is drawn while the main thread runs that step: on a 2-core
+    machine, with one torch thread each, the two overlap (torch releases the GIL in its kernels).
+
+    One drawing at a time: :meth:`start` hands over the inputs (tensors nothing changes in place
+    until :meth:`result` returns), :meth:`result` waits for the picture.
+
+    Args:
+        crisp: the view to draw with (used by the thread alone).
+    """
+
+    def __init__(self, crisp: CrispView):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.crisp = crisp
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-view")
+        self._pending = None
+
+    def start(self, centers: torch.Tensor, radii: torch.Tensor, eyes=None) -> None:
+        """Starts drawing :meth:`CrispView.rgb8` of these creatures (waits for a drawing still
+        under way first)."""
+        if self._pending is not None:
+            self._pending.result()
+        self._pending = self._pool.submit(self.crisp.rgb8, centers, radii, eyes)
+
+    def result(self) -> torch.Tensor:
+        """The view last started, (size, size, 3) uint8 RGB, once drawn (its exception, if any)."""
+        if self._pending is None:
+            raise RuntimeError("no view was started")
+        pending, self._pending = self._pending, None
+        return pending.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pending = None
