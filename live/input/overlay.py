@@ -189,13 +189,34 @@ def _region(image: np.ndarray, rect: Rect | None) -> np.ndarray:
     return image[y : y + h, x : x + w]
 
 
+class _PictureCache:
+    """The last camera picture scaled and dimmed: the loop draws more frames than the camera
+    delivers, and scaling a picture up to the canvas is the costly part of the overlay."""
+
+    def __init__(self) -> None:
+        self.source: np.ndarray | None = None  # held, so that its identity stays unique
+        self.key: tuple = ()
+        self.picture: np.ndarray | None = None
+
+
+_picture_cache = _PictureCache()
+
+
 def _draw_picture(out: np.ndarray, rgb: np.ndarray, box: Box, dim: float) -> None:
     """The ``box`` part of the camera picture (RGB), scaled to fill ``out`` (BGR), dimmed."""
+    cache = _picture_cache
+    key = (box, out.shape, dim)
+    if cache.source is rgb and cache.key == key and cache.picture is not None:
+        np.copyto(out, cache.picture)
+        return
     left, top, w, h = box
-    crop = rgb[int(round(top)) : int(round(top + h)), int(round(left)) : int(round(left + w)), ::-1]
+    crop = rgb[int(round(top)) : int(round(top + h)), int(round(left)) : int(round(left + w))]
     if crop.size:
+        # Scaled as RGB (a reversed channel view would make OpenCV copy it first), then swapped.
         scaled = cv2.resize(crop, (out.shape[1], out.shape[0]), interpolation=cv2.INTER_AREA)
+        cv2.cvtColor(scaled, cv2.COLOR_RGB2BGR, dst=scaled)
         cv2.convertScaleAbs(scaled, out, alpha=float(np.clip(dim, 0.0, 1.0)))
+        cache.source, cache.key, cache.picture = rgb, key, out.copy()
 
 
 def _draw_trail(out: np.ndarray, strokes: Sequence[Sequence[Point]], canvas_size: int) -> None:
