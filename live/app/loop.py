@@ -10,6 +10,7 @@ pens draw on the canvas, commands act), then steps, renders, records and shows.
 from __future__ import annotations
 
 import logging
+import math
 import time
 
 import numpy as np
@@ -37,6 +38,9 @@ MAX_FAILED_FRAMES = 300
 LOG_EVERY = 100
 #: Smoothing of the fps shown on the HUD (weight of the newest frame).
 FPS_SMOOTHING = 0.05
+#: The HUD's fps and loss change at most this often, in seconds (figures that change every
+#: frame cannot be read, and a HUD line drawn once is blended in from then on).
+HUD_REFRESH_S = 0.25
 
 
 def result_side(config: Config, scene: Scene) -> int:
@@ -115,6 +119,8 @@ class Installation:
         self._recorder_status_at = -np.inf
         self._attract_mask = text_mask(app.attract_text, self.size, config.target.font)
         self._last_wall = time.perf_counter()
+        self._fps = 0.0  # smoothed frame rate; the HUD shows it every HUD_REFRESH_S
+        self._hud_at = -np.inf
         self._set_target(self._attract_mask, start)
         self.hud.mode = "attract"
 
@@ -273,8 +279,10 @@ class Installation:
         wall = time.perf_counter()
         dt, self._last_wall = wall - self._last_wall, wall
         if dt > 0:
-            self.hud.fps += FPS_SMOOTHING * (1.0 / dt - self.hud.fps) if self.hud.fps else 1.0 / dt
-        self.hud.loss = loss_value
+            self._fps += FPS_SMOOTHING * (1.0 / dt - self._fps) if self._fps else 1.0 / dt
+        changed = math.isfinite(loss_value) != math.isfinite(self.hud.loss)  # a NaN shows, and goes, at once
+        if wall - self._hud_at >= HUD_REFRESH_S or changed:  # figures that can be read
+            self.hud.fps, self.hud.loss, self._hud_at = self._fps, loss_value, wall
         self.hud.recording = recorder.recording
         status = recorder.status()
         if status is not None and status.at > self._recorder_status_at:

@@ -5,6 +5,7 @@ Drawn straight onto the display image (uint8 BGR) with OpenCV, so it never reach
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -43,9 +44,37 @@ class HudState:
     """What the visitor is told to do now (:mod:`live.display.guide`); None: nothing."""
 
 
+@functools.lru_cache(maxsize=64)
+def _label(text: str, scale: float, color: tuple[int, int, int], thickness: int):
+    """``text`` with its shadow, drawn once: ``(picture, alpha, (dx, dy))``, the picture (h, w, 3)
+    uint8 BGR, its alpha (h, w, 1) float32 in [0, 1], and where the text's origin lies in it."""
+    (w, h), base = cv2.getTextSize(text, FONT, scale, thickness + 2)
+    pad = thickness + 2
+    size = (h + base + 2 * pad, w + 2 * pad)
+    org = (pad, pad + h)
+    picture = np.zeros((*size, 3), np.uint8)
+    cv2.putText(picture, text, org, FONT, scale, SHADOW_BGR, thickness + 2, cv2.LINE_AA)
+    cv2.putText(picture, text, org, FONT, scale, color, thickness, cv2.LINE_AA)
+    alpha = np.zeros(size, np.uint8)
+    cv2.putText(alpha, text, org, FONT, scale, 255, thickness + 2, cv2.LINE_AA)
+    cv2.putText(alpha, text, org, FONT, scale, 255, thickness, cv2.LINE_AA)
+    return picture, (alpha.astype(np.float32) / 255.0)[..., None], org
+
+
 def _text(image: np.ndarray, text: str, org: tuple[int, int], scale: float, color, thickness: int) -> None:
-    cv2.putText(image, text, org, FONT, scale, SHADOW_BGR, thickness + 2, cv2.LINE_AA)
-    cv2.putText(image, text, org, FONT, scale, color, thickness, cv2.LINE_AA)
+    """``text`` with a dark shadow at ``org`` (its baseline's left end), blended over ``image``
+    (labels are drawn once and kept: the HUD shows the same few lines frame after frame)."""
+    picture, alpha, (dx, dy) = _label(text, round(scale, 4), tuple(color), thickness)
+    x, y = org[0] - dx, org[1] - dy
+    h, w = picture.shape[:2]
+    top, left = max(0, y), max(0, x)
+    bottom, right = min(image.shape[0], y + h), min(image.shape[1], x + w)
+    if bottom <= top or right <= left:
+        return
+    region = image[top:bottom, left:right]
+    part = (slice(top - y, bottom - y), slice(left - x, right - x))
+    a = alpha[part]
+    region[:] = (region * (1.0 - a) + picture[part] * a + 0.5).astype(np.uint8)
 
 
 def draw_hud(image: np.ndarray, state: HudState) -> None:

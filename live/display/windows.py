@@ -67,8 +67,11 @@ class _Composer:
         self.result = np.zeros((window, 2 * window, 3), np.uint8)
 
     def compose(self, result: np.ndarray, hud: HudState | None) -> np.ndarray:
-        cv2.resize(result, (2 * self.window, self.window), dst=self.result, interpolation=cv2.INTER_LINEAR)
-        cv2.cvtColor(self.result, cv2.COLOR_RGB2BGR, dst=self.result)
+        if result.shape[:2] == self.result.shape[:2]:  # the crisp view is drawn at the window's size
+            cv2.cvtColor(result, cv2.COLOR_RGB2BGR, dst=self.result)
+        else:
+            cv2.resize(result, (2 * self.window, self.window), dst=self.result, interpolation=cv2.INTER_LINEAR)
+            cv2.cvtColor(self.result, cv2.COLOR_RGB2BGR, dst=self.result)
         if hud is not None:
             draw_hud(self.result, hud)
         return self.result
