@@ -132,12 +132,21 @@ def min_text_stroke(settings: SwarmConfig, window: int, size: int) -> float:
     return max(0.0, 2.0 * low * (size / 2.0) / settings.stroke_ratio - 2.5)
 
 
+def count_parts(mask: np.ndarray, min_area: float) -> int:
+    """Separate parts of ``mask`` (8-connected, above 0.5) of at least ``min_area`` pixels."""
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats((np.asarray(mask) > 0.5).astype(np.uint8), connectivity=8)
+    return int((stats[1:n, cv2.CC_STAT_AREA] >= min_area).sum())
+
+
 def plan_swarm(mask: np.ndarray, settings: SwarmConfig, window: int) -> SwarmPlan:
     """Chooses the swarm for a target from its area and its stroke width.
 
     Mean radius = ``stroke_ratio`` x half the stroke width, within :func:`radius_limits`; count =
     ``fill`` x the target's area over the area of a body of that radius, at most ``pool`` (a target
-    that would need more gets bigger creatures instead).
+    that would need more gets bigger creatures instead). With ``min_per_part``, a target whose
+    parts would get fewer creatures each is given smaller ones.
 
     Args:
         mask: (S, S) in [0, 1].
@@ -158,6 +167,11 @@ def plan_swarm(mask: np.ndarray, settings: SwarmConfig, window: int) -> SwarmPla
     px = size / 2.0  # pixels per NDC unit
     radius = min(max(settings.stroke_ratio * stroke / 2.0 / px, low), high)
     count = settings.fill * area / (math.pi * (radius * px) ** 2)
+    if settings.min_per_part:
+        least = settings.min_per_part * count_parts(mask, math.pi * (low * px) ** 2)
+        if count < least:  # smaller creatures, enough for every part
+            radius = max(math.sqrt(settings.fill * area / (math.pi * least)) / px, low)
+            count = settings.fill * area / (math.pi * (radius * px) ** 2)
     if count > settings.pool:
         radius = math.sqrt(settings.fill * area / (math.pi * settings.pool)) / px
         count = settings.pool

@@ -1,5 +1,6 @@
 import math
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -100,3 +101,19 @@ class TestPlan:
 
     def test_empty_target(self):
         assert plan_swarm(np.zeros((64, 64), np.float32), self.SETTINGS, 512).count == 1
+
+    def test_every_part_gets_its_share(self):
+        """Seven round petals 46 px across: without min_per_part, creatures as wide as a petal and
+        fewer than two per petal; with it, at least that many per part, smaller, none below the
+        smallest size. A one-part target of the same width is left as it was."""
+        petals = np.zeros((256, 256), np.float32)
+        for k in range(7):
+            a = 2 * math.pi * k / 7
+            cv2.circle(petals, (int(128 + 80 * math.cos(a)), int(128 + 80 * math.sin(a))), 23, 1.0, -1)
+        bar = stroke_mask([[(60, 128), (196, 128)]], 256, brush=40)
+        per_part = SwarmConfig(min_per_part=5)
+        before, after = plan_swarm(petals, self.SETTINGS, 512), plan_swarm(petals, per_part, 512)
+        assert before.count < 2 * 7 and before.radius == pytest.approx(SEED_RADIUS)
+        assert after.count >= 5 * 7 and after.radius < before.radius
+        assert after.radius >= radius_limits(per_part, 512)[0]
+        assert plan_swarm(bar, per_part, 512) == plan_swarm(bar, self.SETTINGS, 512)
