@@ -111,9 +111,9 @@ class TestPlan:
             a = 2 * math.pi * k / 7
             cv2.circle(petals, (int(128 + 80 * math.cos(a)), int(128 + 80 * math.sin(a))), 23, 1.0, -1)
         bar = stroke_mask([[(60, 128), (196, 128)]], 256, brush=40)
-        per_part = SwarmConfig(min_per_part=5)
-        before, after = plan_swarm(petals, self.SETTINGS, 512), plan_swarm(petals, per_part, 512)
+        per_part, off = SwarmConfig(min_per_part=5), SwarmConfig(min_per_part=0)
+        before, after = plan_swarm(petals, off, 512), plan_swarm(petals, per_part, 512)
         assert before.count < 2 * 7 and before.radius == pytest.approx(SEED_RADIUS)
         assert after.count >= 5 * 7 and after.radius < before.radius
         assert after.radius >= radius_limits(per_part, 512)[0]
-        assert plan_swarm(bar, per_part, 512) == plan_swarm(bar, self.SETTINGS, 512)
+        assert plan_swarm(bar, per_part, 512) == plan_swarm(bar, off, 512)
