@@ -10,7 +10,11 @@ pixel j by the length of [a, b) within [j, j + 1), which is a difference of two 
 scattered values per span and one cumulative sum per row give the exact horizontal coverage.
 Vertically, :data:`SUBROWS` rows are sampled per pixel and averaged. A layer's coverage is the sum
 over its discs, clipped at 1; the layers are then painted back to front: black, red body, white
-eye, blue pupil, each mixed in by its coverage.
+eye, blue pupil, each mixed in by its coverage (one pass, see :meth:`CrispView._paint`). Only the
+box the discs touch is computed; the rest of the view stays black.
+
+:class:`ViewThread` draws views on a thread of their own, so that the live loop's view overlaps
+its optimiser step.
 """
 
 from __future__ import annotations
