@@ -196,22 +196,20 @@ class Arranger:
         """What a crisp view of the creatures present now is drawn from: ``(centers, radii, eyes)``,
         the centres a new tensor (a later step does not move them), eyes cut to the present."""
         active = max(self._active, 1)
-        centers = (self.renderer.swarm.start + self.offsets.detach())[:active]
+        centers = self.centers()[:active]
         if eyes is not None:
             eyes = type(eyes)(eyes.eye[:active], eyes.pupil[:active], eyes.open[:active])
         return centers, self.renderer.radii[:active], eyes
 
     @torch.no_grad()
-    def view(self, crisp, eyes=None, rgb8: bool = False) -> torch.Tensor:
+    def view(self, crisp, eyes=None) -> torch.Tensor:
         """The crisp colour view at the current offsets, drawn by ``crisp`` (a
         :class:`~live.render.view.CrispView`, at display resolution): (D, D, 3) RGB in [0, 1].
 
         Args:
             eyes: an :class:`~live.render.eyes.EyePose` for the N creatures, or None (centred).
-            rgb8: the view as uint8 RGB instead (:meth:`~live.render.view.CrispView.rgb8`).
         """
-        draw = crisp.rgb8 if rgb8 else crisp
-        return draw(*self.view_inputs(eyes))
+        return crisp(*self.view_inputs(eyes))
 
     @torch.no_grad()
     def silhouette(self) -> torch.Tensor:

@@ -196,10 +196,9 @@ def run_live(
         quit = _run_frames(install, source, clock, start, max_fps, max_frames, options.on_frame, notifier)
         notifier.stopping()
         result = _finish(install, source, quit)
-    lost = getattr(install.display, "lost", None)
-    if lost:
+    if install.display.lost:
         raise RuntimeError(
-            f"the display was lost ({lost}) after {result.frames} frames; "
+            f"the display was lost ({install.display.lost}) after {result.frames} frames; "
             f"{len(result.exported)} recording(s) written: start the X session again (the service restarts live)"
         )
     return result
