@@ -4,7 +4,7 @@ import imageio.v3 as iio
 import pytest
 
 from live.config import load_config
-from live.soak import SUMMARY_KEYS, soak, visitor_script
+from live.tools.soak import SUMMARY_KEYS, soak, visitor_script
 from tests.conftest import HANDS
 
 

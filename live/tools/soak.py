@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from live.app.run import RunOptions, run_live
-from live.bench import rss_mb
 from live.config import Config
+from live.tools.bench import rss_mb
 
 #: The figures of the final JSON object.
 SUMMARY_KEYS = (
