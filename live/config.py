@@ -391,6 +391,15 @@ class HandConfig:
     """Seconds a fist must be held to clear the drawing."""
 
 
+#: The instructions each input kind has texts of its own for: ``ui.<step>_<kind>``.
+INPUT_STEPS = ("invite", "drawing")
+#: Every visitor text of ``[ui]`` that is one line of words.
+TEXT_KEYS = (
+    *(f"{step}_{kind}" for kind in InputKind for step in INPUT_STEPS),
+    "sent",
+    "exported",
+    "countdown",
+)
 #: The font of the visitor texts where ``ui.font`` is left empty (Debian: fonts-dejavu-core).
 DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -431,7 +440,11 @@ class UiConfig:
     """Before the idle timeout clears a drawing; {seconds} counts down."""
 
     def __post_init__(self) -> None:
-        for key in ("invite_mouse", "invite_hand", "drawing_mouse", "drawing_hand", "sent", "exported", "countdown"):
+        for kind in InputKind:
+            for step in INPUT_STEPS:
+                if not hasattr(self, f"{step}_{kind}"):
+                    raise TypeError(f"UiConfig has no text '{step}_{kind}' for the input '{kind}': add the field")
+        for key in TEXT_KEYS:
             text = getattr(self, key)
             if not text.strip() or "\n" in text:
                 raise ConfigError(f"config key 'ui.{key}' = {text!r} is not allowed: use a short one-line text")
@@ -449,6 +462,11 @@ class UiConfig:
     def font_path(self) -> str:
         """``font``, or DejaVu Sans where it is empty."""
         return self.font or DEFAULT_FONT
+
+    def text(self, step: str, kind: str) -> str:
+        """The text of ``step`` (one of :data:`INPUT_STEPS`) for a visitor using input ``kind``:
+        the field ``<step>_<kind>``."""
+        return getattr(self, f"{step}_{kind}")
 
 
 @dataclass(frozen=True)
