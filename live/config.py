@@ -40,6 +40,7 @@ class InputKind(enum.StrEnum):
 
     MOUSE = "mouse"
     HAND = "hand"
+    REPLAY = "replay"
 
 
 def _bounded(default: Any, lo: float | None = None, hi: float | None = None) -> Any:
@@ -314,6 +315,18 @@ class ShareConfig:
 
 
 @dataclass(frozen=True)
+class ReplayConfig:
+    """Replayed visits (``app.input = "replay"``): a recorded drawing draws itself, in a window, a
+    kiosk or headless (a shop window's demo, a test of the screen)."""
+
+    script: str = "examples/heart.json"
+    """The visit to replay: a script file (docs/script-format.md: timed strokes and keys). Its quit
+    key is ignored: a replay never ends the installation."""
+    loop: bool = True
+    """Start the replay again when it ends (otherwise the input ends, and a headless run with it)."""
+
+
+@dataclass(frozen=True)
 class CameraConfig:
     """The camera that watches the visitor's hand: a webcam or a video file standing in for one."""
 
@@ -432,6 +445,10 @@ class UiConfig:
     """While a visitor draws with the mouse: how to send and clear."""
     drawing_hand: str = "Hold an open palm to send · a fist to clear"
     """While a visitor draws with the hand: how to send and clear."""
+    invite_replay: str = "Watch: the creatures are about to draw"
+    """Nothing drawn yet, replayed visits."""
+    drawing_replay: str = "A drawing draws itself · watch the creatures form it"
+    """While a replayed visit draws."""
     sent: str = "Sent! The creatures are forming your drawing"
     """After a drawing was sent, while the swarm works."""
     exported: str = "Your clip is saved as {name}"
@@ -483,6 +500,7 @@ class Config:
     record: RecordConfig = field(default_factory=RecordConfig)
     share: ShareConfig = field(default_factory=ShareConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
+    replay: ReplayConfig = field(default_factory=ReplayConfig)
     hand: HandConfig = field(default_factory=HandConfig)
     ui: UiConfig = field(default_factory=UiConfig)
 

@@ -415,6 +415,24 @@ class TestCli:
         err = capsys.readouterr().err.strip().splitlines()[-1]
         assert err.startswith("live run: error:") and message in err
 
+    @pytest.mark.parametrize(
+        "text, message",
+        [
+            ('{"events": [{"t": 0, "stroke": [[1e300, 5]]}]}', "lies more than a canvas"),
+            ('{"events": [{"t": 0, "stroke": [[5, 5]], "durtion": 1}]}', "unknown fields ['durtion']"),
+            ("[" * 100_000 + "]" * 100_000, "more than 8 deep"),
+        ],
+    )
+    def test_a_bad_script_stops_at_start(self, tmp_path, text, message, capsys):
+        from live.cli import main
+
+        script = tmp_path / "bad.json"
+        script.write_text(text)
+        assert main(["run", "--headless", "--script", str(script), "--recordings", str(tmp_path / "out")]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err[-1].startswith("live run: error: script") and message in err[-1]
+        assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
     def test_no_screen(self, monkeypatch, capsys):
         from live.cli import main
 
