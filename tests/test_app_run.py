@@ -90,7 +90,9 @@ class TestWatchdog:
             receive(1.0)  # ten watchdog intervals of a hung loop
             assert got[mark:] == []
             hang.clear()
-            receive(0.5)
+            back = time.monotonic() + 20  # a loaded machine may take a while for its next frames
+            while [m for _, m in got[mark:]].count("WATCHDOG=1") < 2 and time.monotonic() < back:
+                receive(0.25)
             assert [m for _, m in got[mark:]].count("WATCHDOG=1") >= 2  # the loop is back
             stop.set()
             runner.join(30)
