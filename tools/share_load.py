@@ -309,6 +309,13 @@ class Gallery:
         for line in self.process.stderr:
             self.lines.append(line)
 
+    def rss_mb(self) -> float:
+        """The server process's resident memory, MiB (Linux)."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -317,6 +324,18 @@ class Gallery:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+async def _measured(run, gallery: Gallery) -> dict:
+    """Runs ``run`` while sampling the server's memory every 0.2 s; its summary with the peak."""
+    peak = gallery.rss_mb()
+    task = asyncio.ensure_future(run)
+    while not task.done():
+        await asyncio.wait([task], timeout=0.2)
+        peak = max(peak, gallery.rss_mb())
+    summary = task.result().summary()
+    summary["rss_peak_mb"] = round(peak, 1)
+    return summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,11 +356,13 @@ def main(argv: list[str] | None = None) -> int:
         files = file_digests(folder, token)
         gallery = Gallery(args.checkout, folder, args.set)
         try:
+            rss = gallery.rss_mb()
             if args.scenario == "idle":
                 run = idle_load(gallery.port, f"/r/{token}", args.connections, args.kind, args.window, args.interval)
             else:
                 run = download_load(gallery.port, token, files, args.phones)
-            summary = asyncio.run(run).summary()
+            summary = asyncio.run(_measured(run, gallery))
+            summary["rss_start_mb"] = round(rss, 1)
         finally:
             gallery.close()
     summary["files"] = {ext: size for ext, (size, _) in files.items()}

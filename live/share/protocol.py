@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -29,16 +30,21 @@ log = logging.getLogger("live.share")
 class GuardedH11(H11Protocol):
     """uvicorn's h11 protocol with a head deadline, a send deadline and idle eviction.
 
-    Configured by :func:`guarded_protocol`; do not use it directly.
+    Configured by :func:`guarded_protocol` (one subclass per server: the class holds that
+    server's idle connections); do not use it directly.
     """
 
     head_s = 10.0
     send_s = 30.0
     cap = 1000
+    #: This server's idle connections (no request in progress), longest idle first.
+    idle_ones: OrderedDict[GuardedH11, None] = OrderedDict()
+    #: Connections closed to make room whose ``connection_lost`` has not come yet.
+    evicting = 0
+    evicted = False
     _deadline: asyncio.TimerHandle | None = None
     _stall: asyncio.TimerHandle | None = None
     _armed_for = None
-    _idle_since = 0.0
 
     # -- idle or busy -----------------------------------------------------------------------
     @property
@@ -47,24 +53,31 @@ class GuardedH11(H11Protocol):
         return self.cycle is None or self.cycle.response_complete
 
     def _make_room(self) -> None:
-        """Closes the longest-idle connections while ``cap`` or more are open."""
-        if len(self.connections) <= self.cap:
-            return
-        live = [p for p in self.connections if p is not self and not p.transport.is_closing()]
-        excess = len(live) + 1 - self.cap
-        if excess <= 0:
-            return
-        idle = sorted((p for p in live if isinstance(p, GuardedH11) and p.idle), key=lambda p: p._idle_since)
-        for other in idle[:excess]:
-            other.transport.close()
-        if idle:
-            log.debug("share: %d connections open, closed %d idle ones", len(live) + 1, min(excess, len(idle)))
+        """Closes the longest-idle connections while more than ``cap`` are open (this one
+        counted); O(1) each."""
+        server = type(self)
+        closed = 0
+        while len(self.connections) - server.evicting > self.cap and self.idle_ones:
+            oldest, _ = self.idle_ones.popitem(last=False)
+            oldest.evicted = True
+            server.evicting += 1  # still in self.connections until its connection_lost
+            oldest.transport.close()
+            closed += 1
+        if closed:
+            log.debug("share: %d connections open, closed the %d idle longest", len(self.connections), closed)
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if not self.idle:  # a request has begun: no longer a candidate for eviction
+            self.idle_ones.pop(self, None)
 
     # -- the head deadline -------------------------------------------------------------------
     def _arm(self) -> None:
+        """Starts the wait for a request head: the deadline, and the end of the idle line."""
         if self._deadline is not None:
             self._deadline.cancel()
-        self._idle_since = self.loop.time()
+        self.idle_ones.pop(self, None)
+        self.idle_ones[self] = None
         self._armed_for = self.cycle  # a new request replaces self.cycle
         self._deadline = self.loop.call_later(self.head_s, self._expire)
 
@@ -103,6 +116,9 @@ class GuardedH11(H11Protocol):
             self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.idle_ones.pop(self, None)
+        if self.evicted:
+            type(self).evicting -= 1
         for timer in (self._deadline, self._stall):
             if timer is not None:
                 timer.cancel()
@@ -111,11 +127,12 @@ class GuardedH11(H11Protocol):
 
 
 def guarded_protocol(head_s: float, send_s: float, cap: int) -> type[GuardedH11]:
-    """:class:`GuardedH11` with these settings, for ``uvicorn.Config(http=...)``.
+    """A :class:`GuardedH11` for one server, for ``uvicorn.Config(http=...)``.
 
     Args:
         head_s: seconds a client has to send a request head (``share.timeout_s``).
         send_s: seconds a response may wait for the client to read on (``share.send_timeout_s``).
         cap: connections open at most before idle ones are closed (``share.max_connections``).
     """
-    return type("GuardedH11", (GuardedH11,), {"head_s": head_s, "send_s": send_s, "cap": cap})
+    attributes = {"head_s": head_s, "send_s": send_s, "cap": cap, "idle_ones": OrderedDict(), "evicting": 0}
+    return type("GuardedH11", (GuardedH11,), attributes)
