@@ -172,7 +172,7 @@ class KioskStatus:
             age = max(0.0, now - self._last_frame)
             first = int((now - HOUR_S) // BUCKET_S)
             counted = sum(n for bucket, n in self._buckets if bucket > first)
-            span = min(HOUR_S, max(now - self._started, 1e-9))
+            span = max(now - max(self._started, (first + 1) * BUCKET_S), 1e-9)  # the buckets counted
             date, today = self._exports_on
             error = self._error
             return Snapshot(
