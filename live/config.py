@@ -442,9 +442,12 @@ class UiConfig:
     """After the clip of a drawing was exported; {name} is the file name, {path} the whole path."""
     countdown: str = "Still there? Clearing in {seconds} s"
     """Before the idle timeout clears a drawing; {seconds} counts down."""
+    share_title: str = "Scan to take your clip home"
+    """The line above the QR code shown after an export (the code and its address follow)."""
 
     def __post_init__(self) -> None:
-        for key in ("invite_mouse", "invite_hand", "drawing_mouse", "drawing_hand", "sent", "exported", "countdown"):
+        texts = ("invite_mouse", "invite_hand", "drawing_mouse", "drawing_hand", "sent", "exported", "countdown")
+        for key in (*texts, "share_title"):
             text = getattr(self, key)
             if not text.strip() or "\n" in text:
                 raise ConfigError(f"config key 'ui.{key}' = {text!r} is not allowed: use a short one-line text")
