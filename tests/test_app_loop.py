@@ -26,6 +26,7 @@ SMALL = {
     "record.stride": 1,
     "record.max_seconds": 4.0,
     "record.fps": 10.0,
+    "share.enabled": False,  # a headless run serves /healthz too; these tests need no server
 }
 
 

@@ -16,7 +16,7 @@ from live.display import DisplayKind, OffscreenDisplay
 from live.fit import build
 from live.input import Command, Pen, Phase
 from live.record import Recorder
-from live.share import ShareCode
+from live.share import KioskStatus, ShareCode
 from tests.share_helpers import LOOPBACK
 
 SMALL = {
@@ -149,15 +149,17 @@ def test_the_code_is_never_recorded(setup):
 
 
 class TestOpenShare:
-    def test_only_with_a_screen(self, tmp_path):
+    def test_codes_only_with_a_screen(self, tmp_path):
         import contextlib
 
         config = load_config(None, {"share.host": LOOPBACK, "share.port": 0, "paths.recordings": str(tmp_path)})
         with contextlib.ExitStack() as stack:
-            for kind in ("none", "offscreen"):
-                assert _open_share(stack, config, DisplayKind(kind)) is None
-            code = _open_share(stack, config, DisplayKind.WINDOW)
-            assert isinstance(code, ShareCode)
+            assert _open_share(stack, config, DisplayKind.OFFSCREEN) == (None, None), "the benchmark serves nothing"
+            code, status = _open_share(stack, config, DisplayKind.NONE)
+            assert code is None and isinstance(status, KioskStatus) and not status.screen, "headless: /healthz"
+            code, status = _open_share(stack, config, DisplayKind.WINDOW)
+            assert isinstance(code, ShareCode) and status.screen and status.snapshot().camera == "none"
+            assert code.title == config.ui.share_title
             url = code.link(tmp_path / ("20261128-000816-" + "A" * 22 + ".gif"))
             assert url.startswith(f"http://{LOOPBACK}:") and url.endswith("/r/" + "A" * 22)
 
@@ -166,7 +168,8 @@ class TestOpenShare:
 
         config = load_config(None, {"share.enabled": False, "share.host": LOOPBACK, "share.port": 0})
         with contextlib.ExitStack() as stack:
-            assert _open_share(stack, config, DisplayKind.KIOSK) is None
+            assert _open_share(stack, config, DisplayKind.KIOSK) == (None, None)
+            assert _open_share(stack, config, DisplayKind.NONE) == (None, None)
 
     def test_taken_port_logs_and_goes_on(self, tmp_path, caplog):
         import contextlib
@@ -178,5 +181,5 @@ class TestOpenShare:
             port = taken.getsockname()[1]
             config = load_config(None, {"share.host": LOOPBACK, "share.port": port, "paths.recordings": str(tmp_path)})
             with contextlib.ExitStack() as stack:
-                assert _open_share(stack, config, DisplayKind.KIOSK) is None
+                assert _open_share(stack, config, DisplayKind.KIOSK) == (None, None)
         assert "no QR codes this run" in caplog.text and "share.port" in caplog.text

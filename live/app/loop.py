@@ -26,6 +26,7 @@ from live.record import Recorder, Source
 from live.render.eyes import EyePose, Eyes, canvas_to_ndc
 from live.render.view import ViewThread
 from live.share.overlay import ShareCode
+from live.share.status import KioskStatus  # share status
 from live.target import text_mask
 
 log = logging.getLogger("live.app")
@@ -70,6 +71,9 @@ class Installation:
             through :meth:`frame`. None: an input that adds nothing.
         share: the QR code of each exported recording, drawn over the canvas for
             ``share.show_seconds`` (:mod:`live.share`); None: no share server.
+        status: what the share server's staff page and ``/healthz`` read (frames, fps, camera,
+            exports, errors) and where staff ask for the last QR code again
+            (:mod:`live.share.status`); None: no share server.
     """
 
     def __init__(
@@ -82,6 +86,7 @@ class Installation:
         start: float,
         source: Input | None = None,
         share: ShareCode | None = None,
+        status: KioskStatus | None = None,  # share status
     ):
         app = config.app
         self.config = config
@@ -108,6 +113,7 @@ class Installation:
         self._exported = 0  # recordings exported so far (the guide says where the last one went)
         self.source = source or Input()
         self.share = share
+        self.status = status  # share status: written here, read by the share server
         self._shown = np.zeros((app.window, app.window, 3), np.uint8)  # the canvas with the QR code
         self._input_said: Status | None = None  # the input's problem now on the status line
         self.quit = False
@@ -241,7 +247,11 @@ class Installation:
         try:
             self._frame(events, now, wait_ms)
             self._failed_in_row = 0
+            if self.status is not None:  # share status: a frame ended
+                self.status.frame(self._fps)
         except Exception as exc:
+            if self.status is not None:  # share status
+                self.status.error(f"frame failed: {exc}")
             self.failed_frames += 1
             self._failed_in_row += 1
             if self._failed_in_row == 1 or self._failed_in_row % LOG_EVERY == 0:
@@ -288,6 +298,8 @@ class Installation:
         if status is not None and status.at > self._recorder_status_at:
             self._recorder_status_at = status.at
             self.say(status.text, status.ok, now)
+            if self.status is not None and not status.ok:  # share status
+                self.status.export_failed(status.text)
         if self.hud.status and now - self._status_at > STATUS_SECONDS:
             self.hud.status = ""
         self._show_input_status(now)
@@ -297,6 +309,10 @@ class Installation:
             self.guide.exported(exported[-1])
             if self.share is not None:
                 self.share.show_export(exported[-1], now)
+            if self.status is not None:  # share status
+                self.status.exported(exported[-1])
+        if self.status is not None and self.status.take_code_request() and self.share is not None:  # share status
+            self.share.show_last(now)  # staff asked for the last QR code again
         self.hud.instruction = self.guide.instruction(self.attract.left(now))
         canvas = self.canvas.image
         picture = self.source.overlay(canvas) if self.display.composes else canvas
@@ -334,6 +350,8 @@ class Installation:
     def _show_input_status(self, now: float) -> None:
         """Keeps the input's problem on the status line while it lasts; says when it is over."""
         status, said = self.source.status(), self._input_said
+        if self.status is not None:  # share status: ignored where there is no camera
+            self.status.camera("ok" if status is None else "lost")
         if status is not None:
             if status != said or not self.hud.status or self.hud.status == status.text:
                 self.say(status.text, False, now)  # new, or kept fresh; another message has its turn first

@@ -121,9 +121,11 @@ class KioskStatus:
                     self._buckets.popleft()
 
     def camera(self, state: str) -> None:
-        """The camera's state now: 'ok', 'lost' (or 'none' when there is no camera)."""
+        """The camera's state now: 'ok' or 'lost'. Ignored when the status was made with
+        'none' (no camera: the input's problems are not a camera's)."""
         with self._lock:
-            self._camera = state
+            if self._camera != CAMERA_NONE:
+                self._camera = state
 
     def exported(self, path=None, now: float | None = None) -> None:
         """A recording was written (``path``, unused: nothing of it is shown)."""
