@@ -26,12 +26,12 @@ SMALL = {
     "record.stride": 1,
     "record.max_seconds": 4.0,
     "record.fps": 10.0,
-    "share.enabled": False,  # a headless run serves /healthz too; these tests need no server
 }
 
 
 def small_config(tmp_path, **extra):
-    return load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), **extra})
+    # share.enabled: a headless run serves /healthz too; these tests need no server
+    return load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), "share.enabled": False, **extra})
 
 
 def keys(*pressed, kiosk=False):
