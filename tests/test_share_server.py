@@ -478,6 +478,24 @@ class TestStaff:
         assert r.status_code == 403
         assert len(list(folder.glob("*.gif"))) == 3
 
+    def test_a_browser_post_from_another_site_is_refused(self, staff_site):
+        _, folder, tokens, c = staff_site
+        c.post("/staff/login", data={"pin": "staff-4321"})
+        for site in ("cross-site", "same-site", "none"):
+            r = c.post("/staff/delete", data={"token": tokens[0], "confirm": "yes"}, headers={"Sec-Fetch-Site": site})
+            assert r.status_code == 403, site
+        assert len(list(folder.glob("*.gif"))) == 3
+        r = c.post(
+            "/staff/delete", data={"token": tokens[0], "confirm": "yes"}, headers={"Sec-Fetch-Site": "same-origin"}
+        )
+        assert r.status_code == 303 and len(list(folder.glob("*.gif"))) == 2
+
+    def test_staff_pages_send_their_referrer_to_this_server_only(self, staff_site, client):
+        """So a browser's form posts carry their true Origin; visitors' pages send none."""
+        c = staff_site[3]
+        assert c.get("/staff").headers["referrer-policy"] == "same-origin"
+        assert client.get("/").headers["referrer-policy"] == "no-referrer"
+
     def test_delete_cannot_reach_outside(self, staff_site, tmp_path):
         _, folder, _, c = staff_site
         c.post("/staff/login", data={"pin": "staff-4321"})

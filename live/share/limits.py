@@ -24,7 +24,6 @@ MAX_HEAD_BYTES = 16 * 1024
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
     (b"x-robots-tag", b"noindex, nofollow"),
     (
@@ -34,7 +33,13 @@ SECURITY_HEADERS = [
     ),
 ]
 
-_SECURITY_TEXT = {k.decode(): v.decode() for k, v in SECURITY_HEADERS[:4]}
+#: The visitor's pages send no referrer anywhere. The staff pages send theirs to this server
+#: only: a browser then sends the form posts' true ``Origin`` (with ``no-referrer`` it sends
+#: ``Origin: null``, and the staff forms' same-origin check could not tell them from another site's).
+NO_REFERRER = (b"referrer-policy", b"no-referrer")
+SAME_ORIGIN_REFERRER = (b"referrer-policy", b"same-origin")
+
+_SECURITY_TEXT = {k.decode(): v.decode() for k, v in [*SECURITY_HEADERS[:3], NO_REFERRER]}
 
 
 def plain(text: str, status: int) -> PlainTextResponse:
@@ -93,10 +98,13 @@ class Limits:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
+        staff = scope["path"] == "/staff" or scope["path"].startswith("/staff/")
+        security = [*SECURITY_HEADERS, SAME_ORIGIN_REFERRER if staff else NO_REFERRER]
+
         async def secured_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message = dict(message)
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                message["headers"] = list(message.get("headers", [])) + security
             await send(message)
 
         await self.app(scope, replay, secured_send)
