@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from live.display.text import TextPainter
 from live.share.qr import TITLE, qr_card
+
+if TYPE_CHECKING:
+    from live.display.text import TextPainter
 
 log = logging.getLogger("live.share")
 

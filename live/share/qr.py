@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from live.config import DEFAULT_FONT, UiConfig
-from live.display.text import TextPainter
+
+if TYPE_CHECKING:  # live.display brings torch and Qt: `live gallery` stays light without them
+    from live.display.text import TextPainter
 
 #: Modules of white around the code (the QR standard asks for 4).
 QUIET_ZONE = 4
@@ -34,6 +37,8 @@ FONT_SHARE = 0.62
 @functools.cache
 def default_painter() -> TextPainter:
     """The visitors' font (DejaVu Sans), for cards made without a painter."""
+    from live.display.text import TextPainter
+
     return TextPainter(DEFAULT_FONT)
 
 
