@@ -11,10 +11,10 @@ import torch
 from live.app import Attract, FrameClock, Installation, Plateau, QuitChord, RunOptions, result_shape, run_live
 from live.config import ConfigError, load_config
 from live.display import OffscreenDisplay
-from live.fit import build
 from live.input import Command, Input, Pen, Phase
 from live.input.keys import KEY_ESC, KeyboardInput, keymap
 from live.record import Recorder
+from live.scene import build
 
 SMALL = {
     "swarm.sprites": 6,
@@ -463,10 +463,10 @@ class TestPoolSwarm:
     """``live run``'s pool: each target sizes the swarm; creatures grow and shrink in place."""
 
     def make(self, tmp_path, **extra):
-        from live.fit import build_pool
+        from live.scene import build_live
 
         config = small_config(tmp_path, **extra)
-        scene = build_pool(config)
+        scene = build_live(config)
         recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene))
         display = OffscreenDisplay(config.app.window, compose=True)
         return Installation(config, scene, display, recorder, kiosk=False, start=0.0), recorder
@@ -541,10 +541,10 @@ class TestPoolSwarm:
             path.write_bytes(b"GIF89a")
             return path
 
-        from live.fit import build_pool
+        from live.scene import build_live
 
         config = small_config(tmp_path)
-        scene = build_pool(config)
+        scene = build_live(config)
         assert result_shape(config, scene) == (128, 256)  # app.window, not render.size (64)
         with Recorder(config.record, config.paths.recordings, result_shape(config, scene), writer=writer) as rec:
             install = Installation(config, scene, OffscreenDisplay(128, compose=True), rec, False, 0.0)

@@ -42,7 +42,7 @@ def reported(tmp_path, scene):
 
 @pytest.fixture(scope="module")
 def scene():
-    from live.fit import build
+    from live.scene import build
 
     return build(load_config(None, SMALL))
 
