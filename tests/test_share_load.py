@@ -1,4 +1,4 @@
-"""The share server under a venue's load, on 127.0.0.1, with the client of ``tools/share_load.py``.
+"""The share server under a venue's load, on 127.0.0.1, with the client of ``live/tools/share_load.py``.
 
 Idle, half-sent and kept-alive connections beside a new visitor; the connection cap making room;
 every connection busy (503); a phone that stops reading mid-download; 100 phones downloading an
@@ -17,8 +17,8 @@ import time
 import pytest
 
 from live.share import ShareServer
+from live.tools.share_load import closed_by_server, download_load, file_digests, make_clip, open_idle, visit
 from tests.share_helpers import LOOPBACK, loopback_settings
-from tools.share_load import closed_by_server, download_load, file_digests, make_clip, open_idle, visit
 
 #: A new visitor's GET must answer within this many seconds (the issue's bound).
 VISIT_S = 1.0

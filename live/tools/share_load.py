@@ -13,10 +13,10 @@ here), and measures one of:
 
 Usage (from the checkout's root)::
 
-    .venv/bin/python tools/share_load.py idle --connections 200
-    .venv/bin/python tools/share_load.py downloads --phones 100
+    .venv/bin/python -m live.tools.share_load idle --connections 200
+    .venv/bin/python -m live.tools.share_load downloads --phones 100
     git archive main | tar -x -C /tmp/before
-    .venv/bin/python tools/share_load.py idle --connections 200 --checkout /tmp/before
+    .venv/bin/python -m live.tools.share_load idle --connections 200 --checkout /tmp/before
 
 ``--json`` prints one object instead of lines. The tests (``tests/test_share_load.py``) use the
 same client functions with a server in the test's process.
@@ -40,7 +40,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 #: A stamp for the clip's name (``<stamp>-<token>.gif``).
 STAMP = "20261206-120000"
