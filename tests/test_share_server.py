@@ -397,6 +397,19 @@ class TestLimits:
             data = sock.recv(4096)
         assert data.startswith(b"HTTP/1.1 408")
 
+    def test_pipelined_requests_are_answered_in_turn(self, site):
+        token = site[2]["full"]
+        with socket.create_connection((LOOPBACK, site[0].port), timeout=10) as sock:
+            head = f"GET /r/{token} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+            sock.sendall(head + head.replace(f"/r/{token}".encode(), f"/r/{token}.png".encode()))
+            data = b""
+            while data.count(b"HTTP/1.1 200") < 2 or not data.rstrip().endswith(b"IEND\xaeB`\x82"):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        assert data.count(b"HTTP/1.1 200") == 2 and b"</html>" in data and b"image/png" in data
+
     def test_idle_keep_alive_is_closed(self, site):
         with socket.create_connection((LOOPBACK, site[0].port), timeout=10) as sock:
             sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")  # keep-alive

@@ -111,9 +111,9 @@ class GuardedH11(H11Protocol):
         self._arm()
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()
         if not self.transport.is_closing():
-            self._arm()
+            self._arm()  # first: a pipelined request that super() starts replaces the armed cycle
+        super().on_response_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.idle_ones.pop(self, None)
