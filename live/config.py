@@ -290,10 +290,23 @@ class ShareConfig:
     max_url_chars: int = _bounded(512, 64, 8192)
     """Longest request path and query accepted; longer gets 400."""
     timeout_s: float = _bounded(10.0, 0.1, 600.0)
-    """Seconds a client has to send a request's head (and body), and an idle kept-alive connection
-    stays open; then the connection is closed."""
-    max_connections: int = _bounded(64, 1, 10000)
-    """Open connections at most; a request beyond gets 503."""
+    """Seconds a client has to send a request's head, from connecting or from the previous
+    response (a client that sends half a request, or a byte at a time, is then disconnected), and
+    each part of a request body (then 408)."""
+    keep_alive_s: float = _bounded(5.0, 0.1, 600.0)
+    """Seconds a kept-alive connection may stay silent after a response before it is closed (a
+    phone opens a new one when it needs one)."""
+    send_timeout_s: float = _bounded(30.0, 1.0, 3600.0)
+    """Seconds a response may wait for the client to read on (a phone that walked away or
+    dropped off the network mid-download); then the connection is dropped."""
+    max_connections: int = _bounded(1000, 8, 100_000)
+    """Connections open at most. When a new one arrives at the cap, the connection idle for the
+    longest is closed to make room, so idle phones never keep a new visitor out; only when all of
+    them are busy sending does a request get 503. Fewer when the process's open-file limit cannot
+    hold two per connection (docs/share.md)."""
+    loop_stall_s: float = _bounded(10.0, 1.0, 3600.0)
+    """Seconds without a frame after which the frame loop counts as stalled: '/healthz' then
+    answers 503 (and ``"ok": false``), and the staff page says so."""
 
     def __post_init__(self) -> None:
         pin = self.staff_pin
@@ -412,6 +425,7 @@ TEXT_KEYS = (
     "sent",
     "exported",
     "countdown",
+    "share_title",
 )
 #: The font of the visitor texts where ``ui.font`` is left empty (Debian: fonts-dejavu-core).
 DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -455,6 +469,8 @@ class UiConfig:
     """After the clip of a drawing was exported; {name} is the file name, {path} the whole path."""
     countdown: str = "Still there? Clearing in {seconds} s"
     """Before the idle timeout clears a drawing; {seconds} counts down."""
+    share_title: str = "Scan to take your clip home"
+    """The line above the QR code shown after an export (the code and its address follow)."""
 
     def __post_init__(self) -> None:
         for kind in InputKind:

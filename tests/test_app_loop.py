@@ -30,7 +30,8 @@ SMALL = {
 
 
 def small_config(tmp_path, **extra):
-    return load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), **extra})
+    # share.enabled: a headless run serves /healthz too; these tests need no server
+    return load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), "share.enabled": False, **extra})
 
 
 def keys(*pressed, keyboard=None, now=0.0):

@@ -16,7 +16,7 @@ from live.display import DISPLAYS, DisplayKind, OffscreenDisplay
 from live.input import Command, Pen, Phase
 from live.record import Recorder
 from live.scene import build
-from live.share import ShareCode
+from live.share import KioskStatus, ShareCode
 from tests.share_helpers import LOOPBACK
 
 SMALL = {
@@ -149,15 +149,18 @@ def test_the_code_is_never_recorded(setup):
 
 
 class TestOpenShare:
-    def test_only_with_a_screen(self, tmp_path):
+    def test_codes_only_with_a_screen(self, tmp_path):
         import contextlib
 
         config = load_config(None, {"share.host": LOOPBACK, "share.port": 0, "paths.recordings": str(tmp_path)})
         with contextlib.ExitStack() as stack:
-            for kind in ("none", "offscreen"):
-                assert _open_share(stack, config, DISPLAYS[DisplayKind(kind)]) is None
-            code = _open_share(stack, config, DISPLAYS[DisplayKind.WINDOW])
-            assert isinstance(code, ShareCode)
+            # the benchmark serves nothing
+            assert _open_share(stack, config, DISPLAYS[DisplayKind.OFFSCREEN]) == (None, None)
+            code, status = _open_share(stack, config, DISPLAYS[DisplayKind.NONE])
+            assert code is None and isinstance(status, KioskStatus) and not status.screen, "headless: /healthz"
+            code, status = _open_share(stack, config, DISPLAYS[DisplayKind.WINDOW])
+            assert isinstance(code, ShareCode) and status.screen and status.snapshot().camera == "none"
+            assert code.title == config.ui.share_title
             url = code.link(tmp_path / ("20261128-000816-" + "A" * 22 + ".gif"))
             assert url.startswith(f"http://{LOOPBACK}:") and url.endswith("/r/" + "A" * 22)
 
@@ -166,7 +169,8 @@ class TestOpenShare:
 
         config = load_config(None, {"share.enabled": False, "share.host": LOOPBACK, "share.port": 0})
         with contextlib.ExitStack() as stack:
-            assert _open_share(stack, config, DISPLAYS[DisplayKind.KIOSK]) is None
+            assert _open_share(stack, config, DISPLAYS[DisplayKind.KIOSK]) == (None, None)
+            assert _open_share(stack, config, DISPLAYS[DisplayKind.NONE]) == (None, None)
 
     def test_taken_port_logs_and_goes_on(self, tmp_path, caplog):
         import contextlib
@@ -178,5 +182,5 @@ class TestOpenShare:
             port = taken.getsockname()[1]
             config = load_config(None, {"share.host": LOOPBACK, "share.port": port, "paths.recordings": str(tmp_path)})
             with contextlib.ExitStack() as stack:
-                assert _open_share(stack, config, DISPLAYS[DisplayKind.KIOSK]) is None
+                assert _open_share(stack, config, DISPLAYS[DisplayKind.KIOSK]) == (None, None)
         assert "no QR codes this run" in caplog.text and "share.port" in caplog.text

@@ -93,7 +93,8 @@ def test_qr_round_trip(xserver, tmp_path):
     assert url.startswith(f"http://{LOOPBACK}:") and url.endswith(f"/r/{token}"), url
     with httpx.Client(trust_env=False, timeout=10.0) as client:
         page = client.get(url)
-        assert page.status_code == 200 and f'src="/r/{token}.gif"' in page.text
+        assert page.status_code == 200 and "id=clip" in page.text
+        assert f'src="/r/{token}.mp4"' in page.text or f'src="/r/{token}.gif"' in page.text, "the video, or the GIF"
         gif = client.get(f"{url}.gif")
         assert gif.status_code == 200 and gif.headers["content-type"] == "image/gif"
         assert gif.content == gifs[0].read_bytes()

@@ -173,3 +173,55 @@ def test_card_fits_a_width():
     n = qr_modules(url).shape[0]
     card = qr_card(url, height=900, width=300)
     assert card.shape[1] <= 300 and card.shape[1] == (300 // n) * n
+
+
+class TestWords:
+    """The card's words are ``[ui]`` keys, drawn in the visitors' font."""
+
+    def test_title_is_a_ui_key(self):
+        from live.config import ConfigError, load_config
+
+        assert load_config(None, {}).ui.share_title == "Scan to take your clip home"
+        assert load_config(None, {"ui.share_title": "Scanne-moi ça"}).ui.share_title == "Scanne-moi ça"
+        with pytest.raises(ConfigError, match="ui.share_title"):
+            load_config(None, {"ui.share_title": " "})
+
+    def test_any_unicode_the_font_has(self):
+        """'ça' and 'ca' differ on the card: the cedilla is drawn (OpenCV's Hershey font would
+        have dropped it)."""
+        from live.config import DEFAULT_FONT
+        from live.display.text import TextPainter
+
+        if TextPainter(DEFAULT_FONT).fallback:
+            pytest.skip("DejaVu Sans (fonts-dejavu-core) is not installed")
+        url = _url()
+        accented = qr_card(url, height=520, title="Scanne-moi ça")
+        plain = qr_card(url, height=520, title="Scanne-moi ca")
+        assert accented.shape == plain.shape
+        differ = np.nonzero((accented != plain).any(axis=2))[0]
+        assert len(differ) and differ.max() < plain.shape[1] * 0.125, "only the title's row differs"
+
+    def test_the_title_shows_and_keeps_off_the_code(self):
+        url = _url()
+        card = qr_card(url, height=520)
+        side = card.shape[1]
+        box = int(side * 0.125)
+        title = card[:box]
+        assert (title < 128).any(), "the title is drawn"
+        assert set(np.unique(card[box : box + side])) <= {0, 255}, "the code's region holds the code only"
+
+    def test_share_code_uses_its_title(self):
+        code = ShareCode(30.0, title="Hier scannen")
+        code.show(_url(), now=0.0)
+        default = ShareCode(30.0)
+        default.show(code.url, now=0.0)
+        assert not np.array_equal(code.card(500, 600), default.card(500, 600))
+
+    def test_show_last_again(self):
+        code = ShareCode(30.0)
+        assert not code.show_last(0.0)
+        url = _url()
+        code.show(url, now=0.0)
+        code.hide()
+        assert not code.visible(1.0)
+        assert code.show_last(100.0) and code.url == url and code.visible(129.0)

@@ -9,8 +9,8 @@ import secrets
 import pytest
 
 from live.config import ConfigError, ShareConfig, load_config
+from live.share.addresses import base_url, recording_url
 from live.share.recordings import delete_recording, disk_use, find_recording, is_token, list_recordings, parse_name
-from live.share.server import base_url, recording_url
 
 STAMP = "20261128-000816"
 

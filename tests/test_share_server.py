@@ -6,6 +6,7 @@ The attempts are parametrised, so ``pytest -v`` lists every path tried and its a
 
 from __future__ import annotations
 
+import re
 import secrets
 import socket
 import time
@@ -63,17 +64,41 @@ class TestPages:
         assert r.status_code == 200
         assert r.headers["content-type"] == "text/html; charset=utf-8"
         page = r.text
-        assert f'src="/r/{token}.gif"' in page
-        assert f'href="/r/{token}.gif?download=1"' in page
-        assert f'href="/r/{token}.mp4?download=1"' in page
+        video = re.search(r"<video [^>]*>", page)
+        assert video, page
+        wanted = ["autoplay", "muted", "loop", "playsinline", f'src="/r/{token}.mp4"', f'poster="/r/{token}.png"']
+        for attribute in wanted:
+            assert attribute in video[0], attribute
+        assert "width=128 height=64" in video[0], "the clip's place is reserved at its aspect ratio"
+        assert f'href="/r/{token}.mp4?download=1"' in page and ">Save video<" in page
+        assert f'href="/r/{token}.gif?download=1"' in page and ">Save GIF<" in page
+        assert "Save to Photos" in page, "the iPhone hint"
         assert 'name=viewport content="width=device-width' in page
         assert len(r.content) < 4096, "the page stays tiny"
 
-    def test_page_without_mp4_offers_none(self, site, client):
+    def test_page_without_mp4_shows_the_gif(self, site, client):
         token = site[2]["gif_only"]
         page = client.get(f"/r/{token}").text
-        assert f"/r/{token}.gif" in page and ".mp4" not in page
+        assert f'<img class=clip id=clip src="/r/{token}.gif" width=128 height=64' in page
+        assert "<video" not in page and ".mp4" not in page
+        assert f'href="/r/{token}.gif?download=1"' in page and "press and hold the picture" in page
         assert client.get(f"/r/{token}.mp4").status_code == 404
+
+    @pytest.mark.parametrize("which", ["full", "gif_only"])
+    def test_poster_is_the_first_frame(self, site, client, which):
+        import io
+
+        import numpy as np
+        from PIL import Image
+
+        r = client.get(f"/r/{site[2][which]}.png")
+        assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+        still = np.asarray(Image.open(io.BytesIO(r.content)).convert("RGB"))
+        assert still.shape == (64, 128, 3)
+        stamp = STAMP if which == "full" else "20261128-000900"
+        first = np.asarray(Image.open(site[1] / f"{stamp}-{site[2][which]}.gif").convert("RGB"))
+        assert np.array_equal(still, first)
+        assert client.get(f"/r/{site[2][which]}.png").content == r.content, "kept, the same bytes"
 
     def test_pages_load_nothing_from_outside(self, site, client):
         token = site[2]["full"]
@@ -209,7 +234,8 @@ class TestTokenGuessing:
         "one character added": lambda t: t + "A",
         "file name as token": lambda t: f"{STAMP}-{t}",
         "file name .gif": lambda t: f"{STAMP}-{t}.gif",
-        "token .png": lambda t: f"{t}.png",
+        "token .jpg": lambda t: f"{t}.jpg",
+        "token .png.gif": lambda t: f"{t}.png.gif",
         "token .gif.tmp": lambda t: f"{t}.gif.tmp",
         "token .GIF": lambda t: f"{t}.GIF",
         "token/ .gif": lambda t: f"{t}/.gif",
@@ -229,7 +255,7 @@ class TestTokenGuessing:
         assert client.get(path).status_code in (400, 404), path
 
     @pytest.mark.parametrize("trap", ["symlink", "tmp", "hidden", "dir", "linked_dir"])
-    @pytest.mark.parametrize("suffix", ["", ".gif", ".mp4"])
+    @pytest.mark.parametrize("suffix", ["", ".gif", ".mp4", ".png"])
     def test_traps_in_the_folder(self, site, client, trap, suffix):
         path = f"/r/{site[3][trap]}{suffix}"
         r = client.get(path)
@@ -371,6 +397,19 @@ class TestLimits:
             data = sock.recv(4096)
         assert data.startswith(b"HTTP/1.1 408")
 
+    def test_pipelined_requests_are_answered_in_turn(self, site):
+        token = site[2]["full"]
+        with socket.create_connection((LOOPBACK, site[0].port), timeout=10) as sock:
+            head = f"GET /r/{token} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
+            sock.sendall(head + head.replace(f"/r/{token}".encode(), f"/r/{token}.png".encode()))
+            data = b""
+            while data.count(b"HTTP/1.1 200") < 2 or not data.rstrip().endswith(b"IEND\xaeB`\x82"):
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        assert data.count(b"HTTP/1.1 200") == 2 and b"</html>" in data and b"image/png" in data
+
     def test_idle_keep_alive_is_closed(self, site):
         with socket.create_connection((LOOPBACK, site[0].port), timeout=10) as sock:
             sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")  # keep-alive
@@ -411,32 +450,64 @@ class TestStaff:
         assert r.status_code == 200
         for t in tokens:
             assert f'href="/r/{t}"' in r.text
-        assert "3 recording(s)" in r.text and "free of" in r.text
+        assert "3 kept" in r.text and "free of" in r.text
         cookie = c.cookies.get("live_staff")
         assert cookie and len(cookie) >= 40
+
+    def test_delete_asks_first(self, staff_site):
+        _, folder, tokens, c = staff_site
+        c.post("/staff/login", data={"pin": "staff-4321"})
+        r = c.post("/staff/delete", data={"token": tokens[1]})
+        assert r.status_code == 200 and "Delete this recording?" in r.text
+        assert 'name=confirm value=yes' in r.text and 'href="/staff">Keep it' in r.text
+        assert len(list(folder.glob("*.gif"))) == 3, "nothing deleted before the answer"
+        for wrong in ("no", "", "YES"):
+            c.post("/staff/delete", data={"token": tokens[1], "confirm": wrong})
+        assert len(list(folder.glob("*.gif"))) == 3
 
     def test_delete(self, staff_site):
         _, folder, tokens, c = staff_site
         c.post("/staff/login", data={"pin": "staff-4321"})
-        r = c.post("/staff/delete", data={"token": tokens[1]}, follow_redirects=True)
-        assert r.status_code == 200 and tokens[1] not in r.text and "2 recording(s)" in r.text
+        r = c.post("/staff/delete", data={"token": tokens[1], "confirm": "yes"}, follow_redirects=True)
+        assert r.status_code == 200 and tokens[1] not in r.text and "2 kept" in r.text
+        assert "The recording was deleted." in r.text
         assert not list(folder.glob(f"*{tokens[1]}*"))
         assert c.get(f"/r/{tokens[1]}").status_code == 404
         assert c.get(f"/r/{tokens[0]}").status_code == 200
 
     def test_delete_needs_the_session(self, staff_site):
         server, folder, tokens, c = staff_site
-        assert c.post("/staff/delete", data={"token": tokens[0]}).status_code == 403
+        assert c.post("/staff/delete", data={"token": tokens[0], "confirm": "yes"}).status_code == 403
         c.cookies.set("live_staff", secrets.token_urlsafe(32), domain=LOOPBACK, path="/staff")
-        assert c.post("/staff/delete", data={"token": tokens[0]}).status_code == 403
+        assert c.post("/staff/delete", data={"token": tokens[0], "confirm": "yes"}).status_code == 403
         assert len(list(folder.glob("*.gif"))) == 3
 
     def test_delete_from_another_site_is_refused(self, staff_site):
         _, folder, tokens, c = staff_site
         c.post("/staff/login", data={"pin": "staff-4321"})
-        r = c.post("/staff/delete", data={"token": tokens[0]}, headers={"Origin": "http://evil.example"})
+        r = c.post(
+            "/staff/delete", data={"token": tokens[0], "confirm": "yes"}, headers={"Origin": "http://evil.example"}
+        )
         assert r.status_code == 403
         assert len(list(folder.glob("*.gif"))) == 3
+
+    def test_a_browser_post_from_another_site_is_refused(self, staff_site):
+        _, folder, tokens, c = staff_site
+        c.post("/staff/login", data={"pin": "staff-4321"})
+        for site in ("cross-site", "same-site", "none"):
+            r = c.post("/staff/delete", data={"token": tokens[0], "confirm": "yes"}, headers={"Sec-Fetch-Site": site})
+            assert r.status_code == 403, site
+        assert len(list(folder.glob("*.gif"))) == 3
+        r = c.post(
+            "/staff/delete", data={"token": tokens[0], "confirm": "yes"}, headers={"Sec-Fetch-Site": "same-origin"}
+        )
+        assert r.status_code == 303 and len(list(folder.glob("*.gif"))) == 2
+
+    def test_staff_pages_send_their_referrer_to_this_server_only(self, staff_site, client):
+        """So a browser's form posts carry their true Origin; visitors' pages send none."""
+        c = staff_site[3]
+        assert c.get("/staff").headers["referrer-policy"] == "same-origin"
+        assert client.get("/").headers["referrer-policy"] == "no-referrer"
 
     def test_delete_cannot_reach_outside(self, staff_site, tmp_path):
         _, folder, _, c = staff_site
@@ -444,7 +515,7 @@ class TestStaff:
         victim = tmp_path / "keep.txt"
         victim.write_text("keep")
         for token in ("../keep.txt", str(victim), "..%2Fkeep.txt", "A" * 22):
-            assert c.post("/staff/delete", data={"token": token}).status_code == 404, token
+            assert c.post("/staff/delete", data={"token": token, "confirm": "yes"}).status_code == 404, token
         assert victim.exists() and len(list(folder.glob("*.gif"))) == 3
 
     def test_logout(self, staff_site):

@@ -20,6 +20,7 @@ from live.app.visit import Turn
 from live.config import RecordConfig
 from live.input import Command
 from live.record import Recorder, Source
+from live.share.status import KioskStatus
 
 log = logging.getLogger("live.app")
 
@@ -33,11 +34,13 @@ class Keepsake:
         settings: the ``[record]`` settings.
         recorder: where the frames go.
         say: shows a line on the status line (text, ok, now).
+        status: hears of each export and failed export (the staff page); None: nobody.
     """
 
-    def __init__(self, settings: RecordConfig, recorder: Recorder, say: Say):
+    def __init__(self, settings: RecordConfig, recorder: Recorder, say: Say, status: KioskStatus | None = None):
         self.settings = settings
         self.recorder = recorder
+        self.status = status
         self.plateau = Plateau(settings.plateau_frames, settings.plateau_tolerance)
         self._say = say
         self._auto = False  # the recording was started by a sent drawing: it ends when the swarm settles
@@ -88,9 +91,13 @@ class Keepsake:
         if status is not None and status.at > self._status_at:
             self._status_at = status.at
             self._say(status.text, status.ok, now)
+            if self.status is not None and not status.ok:
+                self.status.export_failed(status.text)
         exported = self.recorder.exported
         if len(exported) > self._exported:
             self._exported = len(exported)
+            if self.status is not None:
+                self.status.exported(exported[-1])
             return exported[-1]
         return None
 

@@ -25,6 +25,7 @@ from live.input import Command, Event, Input
 from live.record import Recorder
 from live.scene import Scene
 from live.share.overlay import ShareCode
+from live.share.status import KioskStatus
 
 log = logging.getLogger("live.app")
 
@@ -55,6 +56,9 @@ class Installation:
         source: the input whose overlay the canvas shows and whose status stays on the HUD while
             it lasts; its events come through :meth:`frame`. None: an input that adds nothing.
         share: the QR code of each exported recording; None: no share server.
+        status: what the share server's staff page and ``/healthz`` read (frames, fps, camera,
+            exports, errors), and where staff ask for the last QR code again
+            (:mod:`live.share.status`); None: no share server.
 
     Attributes:
         visit, swarm, keepsake, presenter: the parts of a frame.
@@ -72,6 +76,7 @@ class Installation:
         start: float = 0.0,
         source: Input | None = None,
         share: ShareCode | None = None,
+        status: KioskStatus | None = None,
     ):
         self.config = config
         self.swarm = LiveSwarm(config, scene)
@@ -79,7 +84,8 @@ class Installation:
         self.presenter = Presenter(display, ResultView(config.render.size, self.swarm.side), hud, source, share)
         say = self.presenter.say
         self.visit = Visit(config, start, say, config.app.input)
-        self.keepsake = Keepsake(config.record, recorder, say)
+        self.keepsake = Keepsake(config.record, recorder, say, status)
+        self.status = status
         self.quit = False
         self.frames = 0
         self.failed_frames = 0
@@ -123,7 +129,11 @@ class Installation:
         try:
             self._frame(events, now, wait_ms)
             self._failed_in_row = 0
+            if self.status is not None:
+                self.status.frame(self.presenter.fps)
         except Exception as exc:
+            if self.status is not None:
+                self.status.error(f"frame failed: {exc}")
             self.failed_frames += 1
             self._failed_in_row += 1
             if self._failed_in_row == 1 or self._failed_in_row % LOG_EVERY == 0:
@@ -141,5 +151,15 @@ class Installation:
         if clip is not None:
             visit.guide.exported(clip)
             presenter.exported(clip, now)
+        if self.status is not None:
+            self._report(now)
         state = (visit.attract.active, self.keepsake.recording)
         presenter.present(visit.canvas.image, loss, visit.instruction(now), state, now, wait_ms)
+
+    def _report(self, now: float) -> None:
+        """Tells the share server how the camera is, and shows the last QR code again when staff
+        asked for it."""
+        status = self.status
+        status.camera("ok" if self.presenter.source.status() is None else "lost")  # ignored without a camera
+        if status.take_code_request():
+            self.presenter.show_last_code(now)

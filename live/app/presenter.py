@@ -87,6 +87,16 @@ class Presenter:
         if self.share is not None:
             self.share.show_export(clip, now)
 
+    def show_last_code(self, now: float) -> None:
+        """Shows the last clip's QR code again (staff asked, for a visitor who missed it)."""
+        if self.share is not None:
+            self.share.show_last(now)
+
+    @property
+    def fps(self) -> float:
+        """The smoothed frame rate the HUD shows."""
+        return self._fps
+
     def set_color(self, color: torch.Tensor) -> np.ndarray:
         """Writes the swarm's colour view, (D, D, 3) uint8 RGB, into the result view; returns the
         result view (what a recording keeps)."""

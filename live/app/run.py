@@ -26,6 +26,7 @@ from live.record.recorder import Writer
 from live.scene import Scene, build_live
 from live.service import Notifier
 from live.share.overlay import ShareCode
+from live.share.status import CAMERA_NONE, KioskStatus
 
 log = logging.getLogger("live.app")
 
@@ -244,29 +245,39 @@ def _open(
     on_mouse = inputs.mouse.on_mouse if inputs.mouse else None
     on_key = inputs.keyboard.press if inputs.keyboard else None
     display = stack.enter_context(open_display(mode, app.window, on_mouse, on_key, config.ui))
-    share = _open_share(stack, config, mode)
-    install = Installation(config, scene, display, recorder, mode, now, source, share)
+    share, status = _open_share(stack, config, mode)
+    install = Installation(config, scene, display, recorder, mode, now, source, share, status)
     stack.enter_context(_quit_on_signals(install))
     return install, source
 
 
-def _open_share(stack: contextlib.ExitStack, config: Config, display: DisplayMode) -> ShareCode | None:
-    """Starts the share server (``[share]``) on ``stack`` for a run with a screen to show its QR
-    codes on; returns the code to draw after each export.
+def _open_share(
+    stack: contextlib.ExitStack, config: Config, display: DisplayMode
+) -> tuple[ShareCode | None, KioskStatus | None]:
+    """Starts the share server (``[share]``) on ``stack`` for a run with a screen, or a headless
+    ``live run`` (its ``/healthz`` and staff page, for monitoring and tests; the loop benchmark's
+    offscreen display gets none). Returns the QR code to draw after each export (with a screen
+    only) and the status the loop reports to the server.
 
     A server that cannot start (port taken, bad host) is logged, and the installation runs on
     without QR codes: visitors can still draw.
     """
-    if not config.share.enabled or not display.windowed:
-        return None
+    if not config.share.enabled or not display.serves:
+        return None, None
+    from live.display.text import TextPainter
     from live.share import ShareServer
 
+    camera = CAMERA_NONE if INPUTS[config.app.input].open is None else "starting"
+    status = KioskStatus(config.share.loop_stall_s, camera, screen=display.windowed)
     try:
-        server = stack.enter_context(ShareServer(config.share, config.paths.recordings))
+        server = stack.enter_context(ShareServer(config.share, config.paths.recordings, status=status))
     except (OSError, RuntimeError) as exc:
         log.error("no QR codes this run: %s", exc)
-        return None
-    return ShareCode(config.share.show_seconds, server.url_for)
+        return None, None
+    if not display.windowed:
+        return None, status
+    painter = TextPainter(config.ui.font_path)
+    return ShareCode(config.share.show_seconds, server.url_for, config.ui.share_title, painter), status
 
 
 def _run_frames(

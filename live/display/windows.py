@@ -399,12 +399,15 @@ class DisplayMode:
         windowed: a real window, with a mouse and a keyboard (and a screen for QR codes).
         unattended: a kiosk: nobody is at the keyboard, so the quit key quits only as a chord
             and Esc does nothing, the staff HUD starts hidden, and a camera shows in a corner.
+        serves: the run serves the share server (phones, the staff page, ``/healthz``): every
+            display but the loop benchmark's.
     """
 
     kind: DisplayKind
     open: Opener
     windowed: bool = False
     unattended: bool = False
+    serves: bool = True
 
     def keyboard(self, app: AppConfig) -> KeyboardInput:
         """The keyboard of this display: the quit key and Esc quit in a window, the quit chord in a kiosk.
@@ -425,7 +428,9 @@ DISPLAYS: dict[DisplayKind, DisplayMode] = {
     DisplayKind.WINDOW: DisplayMode(DisplayKind.WINDOW, _window, windowed=True),
     DisplayKind.KIOSK: DisplayMode(DisplayKind.KIOSK, _kiosk, windowed=True, unattended=True),
     DisplayKind.OFFSCREEN: DisplayMode(
-        DisplayKind.OFFSCREEN, lambda window, on_mouse, on_key, ui: OffscreenDisplay(window, compose=True, ui=ui)
+        DisplayKind.OFFSCREEN,
+        lambda window, on_mouse, on_key, ui: OffscreenDisplay(window, compose=True, ui=ui),
+        serves=False,
     ),
     DisplayKind.NONE: DisplayMode(
         DisplayKind.NONE, lambda window, on_mouse, on_key, ui: OffscreenDisplay(window, ui=ui)

@@ -11,10 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from live.share.qr import qr_card
+from live.share.qr import TITLE, qr_card
+
+if TYPE_CHECKING:
+    from live.display.text import TextPainter
 
 log = logging.getLogger("live.share")
 
@@ -30,12 +34,24 @@ class ShareCode:
         seconds: how long a code stays up (``share.show_seconds``; 0: never shown).
         link: the page URL of an exported recording's file (:meth:`ShareServer.url_for
             <live.share.server.ShareServer.url_for>`), None for a file it cannot serve.
+        title: the card's line above the code (``ui.share_title``).
+        painter: the visitors' font (``ui.font``; default DejaVu Sans).
     """
 
-    def __init__(self, seconds: float, link: Callable[[Path], str | None] | None = None):
+    def __init__(
+        self,
+        seconds: float,
+        link: Callable[[Path], str | None] | None = None,
+        title: str = TITLE,
+        painter: TextPainter | None = None,
+    ):
         self.seconds = seconds
         self.link = link
+        self.title = title
+        self.painter = painter
         self.url: str | None = None
+        self.last_url: str | None = None
+        """The last URL shown, kept when the code is taken down (staff can show it again)."""
         self._until = 0.0
         self._card: np.ndarray | None = None
         self._card_key: tuple | None = None
@@ -44,8 +60,16 @@ class ShareCode:
         """Shows the code of ``url`` from ``now`` for ``seconds``."""
         if self.seconds <= 0:
             return
-        self.url = url
+        self.url = self.last_url = url
         self._until = now + self.seconds
+
+    def show_last(self, now: float) -> bool:
+        """Shows the last code again (staff asked, for a visitor who missed it); False when
+        there was none."""
+        if self.last_url is None:
+            return False
+        self.show(self.last_url, now)
+        return True
 
     def show_export(self, path: str | Path, now: float) -> bool:
         """Shows the code of the recording just written to ``path``; False (and nothing shown)
@@ -81,7 +105,8 @@ class ShareCode:
             raise ValueError("no QR code to draw: call show(url, now) after an export")
         key = (self.url, width, height)
         if key != self._card_key:
-            self._card, self._card_key = qr_card(self.url, height=max(64, height), width=width), key
+            card = qr_card(self.url, height=max(64, height), title=self.title, width=width, painter=self.painter)
+            self._card, self._card_key = card, key
         return self._card
 
     def draw(self, image: np.ndarray, rect: Rect, now: float) -> bool:

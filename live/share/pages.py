@@ -1,31 +1,40 @@
-"""The share server's pages: tiny HTML, inline CSS, no scripts, nothing from outside.
+"""The visitor's pages: tiny HTML, inline CSS, no scripts, nothing from outside.
 
-Every page fits a phone's screen (``viewport`` meta, the clip at full width) and loads nothing
-but the clip itself from the kiosk, so it works on a venue network without internet.
+Every page fits a phone's screen (``viewport`` meta) and loads nothing but the clip itself from
+the kiosk, so it works on a venue network without internet. A recording's page plays its MP4
+inline at once (``autoplay muted loop playsinline``: the rules every phone browser sets for a
+video that starts by itself), the full width of the screen, with the GIF's first frame as its
+poster; an older recording with only a GIF shows the GIF. The staff pages are in
+:mod:`live.share.staff_pages`.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from live.share.recordings import DiskUse, Recording
+from live.share.media import gif_size
+from live.share.recordings import Recording
 
-_STYLE = (
-    "body{margin:0;padding:1rem;font:16px/1.4 system-ui,sans-serif;background:#111;color:#eee;"
-    "text-align:center}img{display:block;width:100%;max-width:40rem;margin:0 auto 1rem;"
-    "image-rendering:pixelated;background:#000}a.b{display:inline-block;margin:.3rem;padding:.8rem 1.2rem;"
-    "border-radius:.5rem;background:#eee;color:#111;text-decoration:none;font-weight:600}"
-    "table{margin:0 auto;border-collapse:collapse}td,th{padding:.3rem .6rem;border-bottom:1px solid #444;"
-    "text-align:left}button,input{font:inherit;padding:.4rem .8rem}p.s{color:#aaa;font-size:.9rem}"
+#: The house style: light text on near-black, buttons that read as buttons, links a readable
+#: light blue (never the browser's dark blue on #111).
+STYLE = (
+    "body{margin:0;font:16px/1.45 system-ui,sans-serif;background:#111;color:#eee;text-align:center}"
+    "main{max-width:40rem;margin:0 auto;padding:.5rem 1rem 1.5rem}"
+    "h1{font-size:1.35rem;margin:.7rem 1rem}a{color:#9cd2ff}a:visited{color:#c9b8ff}"
+    ".clip{display:block;width:100%;max-width:40rem;height:auto;margin:0 auto;background:#000}"
+    ".b{display:inline-block;margin:.3rem;padding:.75rem 1.2rem;border:0;border-radius:.5rem;background:#eee;"
+    "color:#111;font:600 1rem/1.2 system-ui,sans-serif;text-decoration:none;cursor:pointer}"
+    ".b:visited{color:#111}.b.alt{background:#3a3a3a;color:#eee}p.s{color:#aaa;font-size:.9rem}"
 )
 
 
-def _page(title: str, body: str) -> str:
+def page(title: str, body: str, style: str = "") -> str:
+    """A whole HTML page: ``body`` (trusted HTML) under the house style (and ``style``)."""
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         '<meta name=viewport content="width=device-width,initial-scale=1">'
         '<meta name=robots content="noindex,nofollow">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>"
+        f"<title>{escape(title)}</title><style>{STYLE}{style}</style></head><body>{body}</body></html>"
     )
 
 
@@ -34,72 +43,50 @@ def download_name(recording: Recording, ext: str) -> str:
     return f"live-{recording.stamp}.{ext}"
 
 
-def recording_page(recording: Recording) -> str:
-    """A visitor's page: their GIF, a download link, and the MP4 when there is one."""
+def _save(recording: Recording, ext: str, label: str, alt: bool = False) -> str:
     t = escape(recording.token)
-    links = f'<a class=b href="/r/{t}.gif?download=1" download="{download_name(recording, "gif")}">Download GIF</a>'
-    if recording.mp4 is not None:
-        mp4 = download_name(recording, "mp4")
-        links += f'<a class=b href="/r/{t}.mp4?download=1" download="{mp4}">Download video (MP4)</a>'
-    body = (
-        "<h1>Your swarm</h1>"
-        f'<img id=clip src="/r/{t}.gif" alt="the creatures forming your drawing">'
-        f"<p>{links}</p>"
-        f"<p class=s>Made {escape(recording.when)}. "
-        "This link is private: only people you give it to can see the clip.</p>"
+    kind = "b alt" if alt else "b"
+    return f'<a class="{kind}" href="/r/{t}.{ext}?download=1" download="{download_name(recording, ext)}">{label}</a>'
+
+
+def _clip(recording: Recording) -> str:
+    """The clip, the screen's width: the MP4 playing inline when there is one, else the GIF."""
+    t = escape(recording.token)
+    size = gif_size(recording.gif)
+    box = f" width={size[0]} height={size[1]}" if size else ""
+    alt = "the creatures forming your drawing"
+    if recording.mp4 is None:
+        return f'<img class=clip id=clip src="/r/{t}.gif"{box} alt="{alt}">'
+    return (
+        f'<video class=clip id=clip src="/r/{t}.mp4" poster="/r/{t}.png"{box} autoplay muted loop playsinline '
+        f'preload=auto aria-label="{alt}"><a href="/r/{t}.gif">Open the GIF</a></video>'
     )
-    return _page("Your swarm", body)
+
+
+def recording_page(recording: Recording) -> str:
+    """A visitor's page: their clip (video or GIF), Save buttons, and how to keep it on an iPhone."""
+    t = escape(recording.token)
+    if recording.mp4 is not None:
+        buttons = _save(recording, "mp4", "Save video") + _save(recording, "gif", "Save GIF", alt=True)
+        iphone = f'<a href="/r/{t}.gif">open the GIF</a>, press and hold it'
+    else:
+        buttons = _save(recording, "gif", "Save GIF")
+        iphone = "press and hold the picture"
+    body = (
+        "<h1>Your swarm</h1>" + _clip(recording)
+        + f"<main><p>{buttons}</p>"
+        + f"<p class=s>iPhone or iPad: {iphone}, then tap “Save to Photos”.</p>"
+        + f"<p class=s>Made {escape(recording.when)}. "
+        + "This link is private: only people you give it to can see the clip.</p></main>"
+    )  # fmt: skip
+    return page("Your swarm", body)
 
 
 def home_page() -> str:
     """What ``/`` shows: no listing, just where the clips come from."""
-    return _page("live", "<h1>live</h1><p>Scan the QR code on the screen after you draw to get your clip.</p>")
+    line = "Scan the QR code on the screen after you draw to get your clip."
+    return page("live", f"<main><h1>live</h1><p>{line}</p></main>")
 
 
 def not_found_page() -> str:
-    return _page("Not found", "<h1>Not found</h1><p>This clip does not exist (or it was deleted).</p>")
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n} B"
-
-
-def staff_login_page(message: str = "") -> str:
-    note = f"<p>{escape(message)}</p>" if message else ""
-    body = (
-        "<h1>Staff</h1>" + note + '<form method=post action="/staff/login">'
-        '<input type=password name=pin autocomplete=current-password placeholder="PIN" required autofocus> '
-        "<button>Open</button></form>"
-    )
-    return _page("Staff", body)
-
-
-def staff_page(recordings: list[Recording], use: DiskUse, message: str = "") -> str:
-    """The staff list: every recording with its size, a link to its page and a delete button."""
-    rows = []
-    for r in recordings:
-        t = escape(r.token)
-        kinds = "GIF + MP4" if r.mp4 is not None else "GIF"
-        rows.append(
-            f'<tr><td><a href="/r/{t}">{escape(r.when)}</a></td><td>{kinds}</td><td>{_size(r.bytes)}</td>'
-            f'<td><form method=post action="/staff/delete"><input type=hidden name=token value="{t}">'
-            "<button>Delete</button></form></td></tr>"
-        )
-    note = f"<p>{escape(message)}</p>" if message else ""
-    table = (
-        "<table><tr><th>made</th><th>files</th><th>size</th><th></th></tr>" + "".join(rows) + "</table>"
-        if rows
-        else "<p>No recordings.</p>"
-    )
-    body = (
-        "<h1>Recordings</h1>" + note
-        + f"<p>{use.recordings} recording(s), {_size(use.bytes)}; "
-        + f"{_size(use.free)} free of {_size(use.total)} on this disk.</p>"
-        + table
-        + '<form method=post action="/staff/logout"><p><button>Log out</button></p></form>'
-    )  # fmt: skip
-    return _page("Staff: recordings", body)
+    return page("Not found", "<main><h1>Not found</h1><p>This clip does not exist (or it was deleted).</p></main>")

@@ -3,15 +3,22 @@
 The code is drawn at a whole number of pixels per module with no resampling, so every module is
 a sharp square, with the standard quiet zone of 4 modules around it. At the default size a
 version-4 code (a 50-character URL) takes 41 x 10 pixels: a phone reads it from a metre away
-off a laptop screen, and ``zbarimg`` reads it from a screenshot.
+off a laptop screen, and ``zbarimg`` reads it from a screenshot. The words are the visitors'
+(``ui.share_title``, in their font: :class:`~live.display.text.TextPainter`, DejaVu Sans).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
+
+from live.config import DEFAULT_FONT, UiConfig
+
+if TYPE_CHECKING:  # live.display brings torch and Qt: `live gallery` stays light without them
+    from live.display.text import TextPainter
 
 #: Modules of white around the code (the QR standard asks for 4).
 QUIET_ZONE = 4
@@ -19,11 +26,20 @@ QUIET_ZONE = 4
 DARK_BGR = (0, 0, 0)
 LIGHT_BGR = (255, 255, 255)
 TITLE_BGR = (40, 40, 40)
-FONT = cv2.FONT_HERSHEY_SIMPLEX
-#: Largest font scale of the lines under the code; long lines get smaller, down to MIN_SCALE.
-MAX_SCALE = 1.0
-MIN_SCALE = 0.35
-TITLE = "Scan to take your clip home"
+#: The title's default: ``ui.share_title``.
+TITLE = UiConfig().share_title
+#: Each line of text takes this share of the code's side (its box; the letters about 0.6 of it).
+LINE_SHARE = 0.125
+#: Font size as a share of a line's box.
+FONT_SHARE = 0.62
+
+
+@functools.cache
+def default_painter() -> TextPainter:
+    """The visitors' font (DejaVu Sans), for cards made without a painter."""
+    from live.display.text import TextPainter
+
+    return TextPainter(DEFAULT_FONT)
 
 
 def qr_modules(text: str) -> np.ndarray:
@@ -56,7 +72,12 @@ def url_lines(url: str) -> list[str]:
 
 
 def qr_card(
-    url: str, height: int = 520, title: str = TITLE, lines: Sequence[str] | None = None, width: int | None = None
+    url: str,
+    height: int = 520,
+    title: str = TITLE,
+    lines: Sequence[str] | None = None,
+    width: int | None = None,
+    painter: TextPainter | None = None,
 ) -> np.ndarray:
     """A white card: ``title``, the QR code of ``url``, then the URL in large text.
 
@@ -64,9 +85,10 @@ def qr_card(
         url: what the code carries (a recording's page).
         height: the card's height in pixels at most; the code gets the largest whole number of
             pixels per module (at least 2) that fits with the text.
-        title: the line above the code.
+        title: the line above the code (``ui.share_title``); '' for none.
         lines: the text under the code (default :func:`url_lines`).
         width: the card's width in pixels at most (default: no limit).
+        painter: the visitors' font (default DejaVu Sans); a long line gets a smaller size.
 
     Returns:
         (H, W, 3) uint8 BGR with H <= ``height`` and W <= ``width`` (unless even 2 px modules do
@@ -77,41 +99,28 @@ def qr_card(
     """
     if height < 64:
         raise ValueError(f"a QR card needs at least 64 pixels of height, got {height}")
+    painter = painter or default_painter()
     modules = qr_modules(url)
     n = modules.shape[0]
     lines = list(url_lines(url) if lines is None else lines)
     texts = [title, *lines] if title else lines
-    # Each text line takes about an eighth of the code's side; solve for the module size.
-    module = int(height / (n * (1.0 + 0.125 * len(texts))))
+    module = int(height / (n * (1.0 + LINE_SHARE * len(texts))))
     if width is not None:
         module = min(module, width // n)
     module = max(2, module)
     side = n * module
-    code = np.repeat(np.repeat(modules, module, axis=0), module, axis=1)  # (side, side) bool
-    thickness = max(1, round(side / 250))
-    largest = max(MIN_SCALE, MAX_SCALE * side / 420.0)
-    fitted = []
-    for text in texts:
-        (w, _), _ = cv2.getTextSize(text, FONT, 1.0, thickness)
-        scale = float(np.clip(0.92 * side / max(w, 1), MIN_SCALE, largest))
-        (w, h), base = cv2.getTextSize(text, FONT, scale, thickness)
-        fitted.append((text, scale, w, h, base))
-    pad = max(4, module)
-    head, under = (fitted[:1], fitted[1:]) if title else ([], fitted)
-    height_px = (
-        sum(pad + h + base for _, _, _, h, base in head) + side + sum(h + base + pad for _, _, _, h, base in under)
-    )
-    gap = 2  # anti-aliased text may spill a pixel beyond its box: keep it off the quiet zone
-    card = np.full((height_px + pad + 2 * gap, side, 3), LIGHT_BGR, np.uint8)
+    box = max(8, int(side * LINE_SHARE))  # each text line's height
+    px = max(8, int(box * FONT_SHARE))
+    card = np.full((side + box * len(texts), side, 3), LIGHT_BGR, np.uint8)
+    margin = max(2, module)  # the text keeps off the card's edges; the code brings its own quiet zone
     y = 0
-    for text, scale, w, h, base in head:  # the title, then the code's own quiet zone
-        y += pad + h
-        cv2.putText(card, text, ((side - w) // 2, y), FONT, scale, TITLE_BGR, thickness, cv2.LINE_AA)
-        y += base + gap
+    if title:
+        painter.paint(card, title, (margin, 0, side - 2 * margin, box), px, TITLE_BGR, max_lines=1)
+        y = box
+    code = np.repeat(np.repeat(modules, module, axis=0), module, axis=1)  # (side, side) bool
     card[y : y + side][code] = DARK_BGR
-    y += side + gap
-    for text, scale, w, h, base in under:
-        y += h
-        cv2.putText(card, text, (max(0, (side - w) // 2), y), FONT, scale, DARK_BGR, thickness, cv2.LINE_AA)
-        y += base + pad
+    y += side
+    for line in lines:
+        painter.paint(card, line, (margin, y, side - 2 * margin, box), px, DARK_BGR, max_lines=1)
+        y += box
     return card

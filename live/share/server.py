@@ -1,415 +1,61 @@
-"""The share server: a starlette app served by uvicorn in a background thread.
+"""The share server: the app (:mod:`live.share.routes`) served by uvicorn in a background thread.
 
-Routes (nothing else exists; there is no public listing):
-
-- ``GET /r/<token>``: the visitor's page (their GIF, download links, the MP4 when present);
-- ``GET /r/<token>.gif`` and ``/r/<token>.mp4``: the files (``image/gif``, ``video/mp4``; HTTP
-  range requests, which iOS needs for video); ``?download=1`` asks the browser to save it;
-- ``GET /staff``, ``POST /staff/login``, ``/staff/delete``, ``/staff/logout``: the staff page,
-  behind ``share.staff_pin`` (absent when the PIN is empty);
-- ``GET /``: a line saying to scan the code on the screen.
-
-A URL never becomes a path: the token is checked against its 22-character form, then looked up
-among the plain files the recordings folder lists (:mod:`live.share.recordings`), so traversal,
-encoded slashes, absolute paths and symlinks find nothing. Limits: the URL length, the body size,
-the time a client has to send its request, and the number of connections (``[share]``).
+uvicorn's own settings carry the load a venue makes (docs/share.md has the measurements):
+``timeout_keep_alive`` closes a silent kept-alive connection after ``share.keep_alive_s``,
+``limit_concurrency`` answers 503 only when ``share.max_connections`` connections are all busy,
+and its h11 protocol gets a head deadline, a send deadline and room for new visitors
+(:mod:`live.share.protocol`). The process's file limit is raised so that many connections fit
+beside what the kiosk itself holds open (:func:`connection_budget`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import hmac
 import logging
-import re
-import secrets
 import socket
 import threading
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
-
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from live.config import ShareConfig
-from live.share import pages
-from live.share.recordings import CONTENT_TYPES, delete_recording, disk_use, find_recording, list_recordings, parse_name
+from live.share.addresses import base_url, lan_address, local_url, recording_url
+from live.share.limits import MAX_HEAD_BYTES
+from live.share.protocol import guarded_protocol
+from live.share.routes import create_app
+from live.share.status import KioskStatus
 
 log = logging.getLogger("live.share")
 
-#: ``/r/<token>``, ``/r/<token>.gif``, ``/r/<token>.mp4``.
-RECORDING_PATH = re.compile(r"(?P<token>[A-Za-z0-9_-]{22})(?:\.(?P<ext>gif|mp4))?")
-#: Characters a URL path of this server can hold; anything else (``%``, ``\``, non-ASCII) is 400.
-PATH_CHARS = re.compile(r"[A-Za-z0-9._~/-]*")
-#: Staff cookie and how long a staff session lasts.
-STAFF_COOKIE = "live_staff"
-STAFF_SESSION_S = 8 * 3600
-#: Wrong PINs one client may send per minute before it is refused for a minute (429).
-STAFF_TRIES_PER_MINUTE = 5
-#: Most bytes of a request's headers: h11 answers 400 to a longer head that arrives in parts,
-#: the limits middleware to one that arrives at once.
-MAX_HEAD_BYTES = 16 * 1024
 #: Seconds a stopping server waits for responses still being sent.
 SHUTDOWN_S = 2.0
-
-_SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    (b"x-robots-tag", b"noindex, nofollow"),
-    (
-        b"content-security-policy",
-        b"default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; "
-        b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    ),
-]
-
-_SECURITY_TEXT = [(k.decode(), v.decode()) for k, v in _SECURITY_HEADERS[:4]]
+#: Connections waiting to be accepted (the kernel caps it at net.core.somaxconn).
+BACKLOG = 2048
+#: File descriptors kept for the rest of the kiosk (camera, X, recordings, logs, libraries).
+FD_RESERVE = 256
 
 
-# -- limits ---------------------------------------------------------------------------------
-class _Limits:
-    """ASGI middleware: URL length and characters (400), header size (400), body size (413), body
-    time-out (408),
-    and the security headers on every response.
-
-    The body is read here in full (at most ``max_body_bytes``, each part within ``timeout_s``)
-    before the app runs, so the app never waits on a slow client.
+def connection_budget(wanted: int) -> int:
+    """How many connections the server may hold: ``wanted``, or fewer where the process's file
+    limit cannot hold two descriptors each (the socket, and the file being sent) besides
+    :data:`FD_RESERVE`. The soft limit (1024 for most services) is raised towards the hard one
+    first.
     """
+    import resource
 
-    def __init__(self, app: ASGIApp, settings: ShareConfig):
-        self.app = app
-        self.settings = settings
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "replace")
-        if len(raw_path) + len(scope.get("query_string", b"")) > self.settings.max_url_chars:
-            await _plain("URL too long", 400)(scope, receive, send)
-            return
-        if not PATH_CHARS.fullmatch(raw_path.decode("latin-1")) or b"//" in raw_path:
-            await _plain("bad path", 400)(scope, receive, send)
-            return
-        if sum(len(k) + len(v) + 4 for k, v in scope["headers"]) > MAX_HEAD_BYTES:
-            await _plain("headers too large", 400)(scope, receive, send)
-            return
-        length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.settings.max_body_bytes):
-            await _plain("request too large", 413)(scope, receive, send)
-            return
-        body = b""
-        more = True
-        while more:  # the whole body, read here under the limits; the app gets it replayed
-            try:
-                message = await asyncio.wait_for(receive(), self.settings.timeout_s)
-            except TimeoutError:
-                await _plain("request body too slow", 408)(scope, receive, send)
-                return
-            if message["type"] != "http.request":
-                return  # the client went away
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.settings.max_body_bytes:
-                await _plain("request too large", 413)(scope, receive, send)
-                return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        async def secured_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = dict(message)
-                message["headers"] = list(message.get("headers", [])) + _SECURITY_HEADERS
-            await send(message)
-
-        await self.app(scope, replay, secured_send)
-
-
-def _plain(text: str, status: int) -> PlainTextResponse:
-    """A short error answer that also closes the connection."""
-    return PlainTextResponse(text, status, headers={"connection": "close", **dict(_SECURITY_TEXT)})
-
-
-def _protocol(head_timeout_s: float) -> type[H11Protocol]:
-    """uvicorn's h11 protocol with a deadline for each request head.
-
-    uvicorn closes an idle kept-alive connection, but a client that sends a request a byte at a
-    time (or half a request, then nothing) would hold its connection forever. Here the request
-    line and headers must be complete within ``head_timeout_s`` of the connection opening or of
-    the previous response; otherwise the connection is closed.
-    """
-
-    class DeadlineH11(H11Protocol):
-        _deadline: asyncio.TimerHandle | None = None
-        _armed_for = None
-
-        def _arm(self) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-            self._armed_for = self.cycle  # a new request replaces self.cycle
-            self._deadline = self.loop.call_later(head_timeout_s, self._expire)
-
-        def _expire(self) -> None:
-            self._deadline = None
-            if self.cycle is self._armed_for and not self.transport.is_closing():
-                self.transport.close()
-
-        def connection_made(self, transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self._arm()
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.transport.is_closing():
-                self._arm()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-                self._deadline = None
-            super().connection_lost(exc)
-
-    return DeadlineH11
-
-
-# -- the app --------------------------------------------------------------------------------
-class _Staff:
-    """Staff sessions (random cookies held in memory) and wrong-PIN counting per client."""
-
-    def __init__(self, pin: str, clock=time.monotonic):
-        self.pin = pin
-        self.clock = clock
-        self.sessions: dict[str, float] = {}
-        self.misses: dict[str, list[float]] = {}
-
-    def signed_in(self, request: Request) -> bool:
-        cookie = request.cookies.get(STAFF_COOKIE, "")
-        expires = self.sessions.get(cookie)
-        if expires is None:
-            return False
-        if expires < self.clock():
-            del self.sessions[cookie]
-            return False
-        return True
-
-    def blocked(self, client: str) -> bool:
-        now = self.clock()
-        recent = [t for t in self.misses.get(client, []) if now - t < 60.0]
-        self.misses[client] = recent
-        return len(recent) >= STAFF_TRIES_PER_MINUTE
-
-    def check(self, client: str, pin: str) -> str | None:
-        """A new session cookie for the right PIN; None (and one miss counted) otherwise."""
-        if hmac.compare_digest(pin.encode("utf-8", "replace"), self.pin.encode("utf-8")):
-            cookie = secrets.token_urlsafe(32)
-            self.sessions[cookie] = self.clock() + STAFF_SESSION_S
-            return cookie
-        if len(self.misses) > 10000:  # bounded memory however many clients try
-            self.misses.clear()
-        self.misses.setdefault(client, []).append(self.clock())
-        return None
-
-
-def _form(body: bytes) -> dict[str, str]:
-    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=10)
-    return {k: v[0] for k, v in fields.items()}
-
-
-def _same_origin(request: Request) -> bool:
-    """A form post from this server's own pages (or a client that sends no Origin)."""
-    origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        return origin is None
-    return urlsplit(origin).netloc == request.headers.get("host", "")
-
-
-_NO_STORE = {"cache-control": "no-store"}
-
-
-def _html(text: str, status: int = 200, headers: dict | None = None) -> HTMLResponse:
-    return HTMLResponse(text, status, headers={**_NO_STORE, **(headers or {})})
-
-
-def _not_found() -> HTMLResponse:
-    return _html(pages.not_found_page(), 404)
-
-
-class _Routes:
-    """The share server's request handlers over one recordings folder.
-
-    Args:
-        folder: the recordings folder (``paths.recordings``); it may not exist yet.
-        settings: ``[share]`` (staff PIN, limits).
-    """
-
-    def __init__(self, folder: Path, settings: ShareConfig):
-        self.folder = folder
-        self.settings = settings
-        self.staff = _Staff(settings.staff_pin)
-
-    async def home(self, request: Request) -> Response:
-        return _html(pages.home_page())
-
-    async def recording(self, request: Request) -> Response:
-        match = RECORDING_PATH.fullmatch(request.path_params["name"])
-        if match is None:
-            return _not_found()
-        found = find_recording(self.folder, match["token"])
-        if found is None:
-            return _not_found()
-        ext = match["ext"]
-        if ext is None:
-            return _html(pages.recording_page(found))
-        path = found.file(ext)
-        if path is None:
-            return _not_found()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = 2 * wanted + FD_RESERVE
+    unlimited = resource.RLIM_INFINITY
+    if soft != unlimited and soft < need:
+        target = need if hard == unlimited else min(need, hard)
         try:
-            info = path.lstat()
-        except FileNotFoundError:
-            return _not_found()
-        download = request.query_params.get("download") == "1"
-        return FileResponse(
-            path,
-            media_type=CONTENT_TYPES[ext],
-            stat_result=info,
-            filename=pages.download_name(found, ext) if download else None,
-            headers={"cache-control": "private, max-age=3600"},
-        )
-
-    async def staff_page(self, request: Request) -> Response:
-        if not self.settings.staff_pin:
-            return _not_found()
-        if not self.staff.signed_in(request):
-            return _html(pages.staff_login_page())
-        found = list_recordings(self.folder)
-        return _html(pages.staff_page(found, disk_use(self.folder, found)))
-
-    async def staff_login(self, request: Request) -> Response:
-        if not self.settings.staff_pin:
-            return _not_found()
-        if not _same_origin(request):
-            return PlainTextResponse("forbidden", 403)
-        client = request.client.host if request.client else "?"
-        if self.staff.blocked(client):
-            return _html(pages.staff_login_page("Too many wrong PINs: wait a minute."), 429)
-        cookie = self.staff.check(client, _form(await request.body()).get("pin", ""))
-        if cookie is None:
-            log.warning("share: wrong staff PIN from %s", client)
-            return _html(pages.staff_login_page("Wrong PIN."), 403)
-        response = RedirectResponse("/staff", 303)
-        response.set_cookie(
-            STAFF_COOKIE, cookie, max_age=STAFF_SESSION_S, path="/staff", httponly=True, samesite="strict"
-        )
-        return response
-
-    async def staff_delete(self, request: Request) -> Response:
-        if not self.settings.staff_pin:
-            return _not_found()
-        if not self.staff.signed_in(request) or not _same_origin(request):
-            return PlainTextResponse("forbidden", 403)
-        token = _form(await request.body()).get("token", "")
-        found = find_recording(self.folder, token)
-        if found is None:
-            return _not_found()
-        freed = delete_recording(found)
-        log.info("share: staff deleted recording %s (%d bytes)", found.gif.name, freed)
-        return RedirectResponse("/staff", 303)
-
-    async def staff_logout(self, request: Request) -> Response:
-        if not self.settings.staff_pin:
-            return _not_found()
-        self.staff.sessions.pop(request.cookies.get(STAFF_COOKIE, ""), None)
-        response = RedirectResponse("/staff", 303)
-        response.delete_cookie(STAFF_COOKIE, path="/staff")
-        return response
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError) as exc:
+            log.warning("share: the open-file limit stays %d (%s)", soft, exc)
+    if soft == unlimited:
+        return wanted
+    return max(1, min(wanted, (soft - FD_RESERVE) // 2))
 
 
-async def _missing(request: Request, exc: Exception) -> Response:
-    return _not_found()
-
-
-async def _method_not_allowed(request: Request, exc: Exception) -> Response:
-    return PlainTextResponse("method not allowed", 405)
-
-
-def create_app(folder: str | Path, settings: ShareConfig) -> ASGIApp:
-    """The share server's ASGI app for the recordings in ``folder``.
-
-    Args:
-        folder: the recordings folder (``paths.recordings``); it may not exist yet.
-        settings: ``[share]`` (staff PIN, limits).
-    """
-    routes = _Routes(Path(folder), settings)
-    app = Starlette(
-        routes=[
-            Route("/", routes.home, methods=["GET"]),
-            Route("/r/{name}", routes.recording, methods=["GET"]),
-            Route("/staff", routes.staff_page, methods=["GET"]),
-            Route("/staff/login", routes.staff_login, methods=["POST"]),
-            Route("/staff/delete", routes.staff_delete, methods=["POST"]),
-            Route("/staff/logout", routes.staff_logout, methods=["POST"]),
-        ],
-        exception_handlers={404: _missing, 405: _method_not_allowed},
-    )
-    return _Limits(app, settings)
-
-
-# -- addresses ------------------------------------------------------------------------------
-def lan_address() -> str:
-    """This machine's address on its default network (what a phone on the same network
-    reaches); '127.0.0.1' when it has none.
-
-    A UDP socket is connected (which sends nothing) to find the interface the default route
-    goes through.
-    """
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("10.254.254.254", 9))
-            return probe.getsockname()[0]
-        except OSError:
-            return "127.0.0.1"
-
-
-def base_url(settings: ShareConfig, port: int, lan=lan_address) -> str:
-    """What share URLs start with: ``public_url`` (without a trailing slash), else
-    ``http://<host>:<port>``, where a wildcard host ('0.0.0.0', '::') stands for the LAN address.
-
-    Args:
-        settings: ``[share]``.
-        port: the port the server listens on (the real one when ``settings.port`` is 0).
-        lan: returns the LAN address (tests inject one).
-    """
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
-    host = settings.host
-    if host in ("0.0.0.0", "::", ""):
-        host = lan()
-    if ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}:{port}"
-
-
-def recording_url(base: str, gif: str | Path) -> str | None:
-    """The page URL of the recording whose file is ``gif``: ``<base>/r/<token>``; None when its
-    name carries no token."""
-    parsed = parse_name(Path(gif).name)
-    if parsed is None:
-        return None
-    return f"{base}/r/{parsed[1]}"
-
-
-# -- the server -----------------------------------------------------------------------------
 class ShareServer:
     """The share server in a background thread; a context manager.
 
@@ -417,6 +63,8 @@ class ShareServer:
         settings: ``[share]``: host, port, limits, staff PIN, public URL.
         folder: the recordings folder to serve.
         lan: returns this machine's LAN address (tests inject one).
+        status: the frame loop's report (the staff page's state, ``/healthz``, the QR code
+            again); None without a loop (``live gallery``).
 
     Raises (on enter / :meth:`start`):
         OSError: the address cannot be listened on (port taken, unknown host); the message says
@@ -424,12 +72,16 @@ class ShareServer:
         RuntimeError: the server did not come up within 10 s.
     """
 
-    def __init__(self, settings: ShareConfig, folder: str | Path, lan=lan_address):
+    def __init__(
+        self, settings: ShareConfig, folder: str | Path, lan=lan_address, status: KioskStatus | None = None
+    ):
         self.settings = settings
         self.folder = Path(folder)
+        self.status = status
         self._lan = lan
         self.port: int | None = None
         self.base_url = ""
+        self.max_connections = settings.max_connections
         self._server = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
@@ -442,7 +94,7 @@ class ShareServer:
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, port))
-            sock.listen(128)
+            sock.listen(BACKLOG)
         except OSError as exc:
             sock.close()
             raise OSError(
@@ -452,27 +104,36 @@ class ShareServer:
         sock.setblocking(False)
         return sock
 
+    def _config(self):
+        import uvicorn
+
+        s = self.settings
+        self.max_connections = connection_budget(s.max_connections)
+        if self.max_connections < s.max_connections:
+            log.warning("share: %d connections at most (the open-file limit)", self.max_connections)
+        return uvicorn.Config(
+            create_app(self.folder, s, self.status),
+            http=guarded_protocol(s.timeout_s, s.send_timeout_s, self.max_connections),
+            ws="none",
+            lifespan="off",
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            timeout_keep_alive=s.keep_alive_s,  # type: ignore[arg-type]  (a float works: call_later)
+            limit_concurrency=self.max_connections + 1,  # 503 only when every connection is busy
+            backlog=BACKLOG,
+            h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+            timeout_graceful_shutdown=int(SHUTDOWN_S),
+            server_header=False,
+        )
+
     def start(self) -> ShareServer:
         import uvicorn
 
         self._socket = self._listen()
         self.port = self._socket.getsockname()[1]
         self.base_url = base_url(self.settings, self.port, self._lan)
-        config = uvicorn.Config(
-            create_app(self.folder, self.settings),
-            http=_protocol(self.settings.timeout_s),
-            ws="none",
-            lifespan="off",
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            timeout_keep_alive=max(1, int(self.settings.timeout_s)),
-            limit_concurrency=self.settings.max_connections,
-            h11_max_incomplete_event_size=MAX_HEAD_BYTES,
-            timeout_graceful_shutdown=int(SHUTDOWN_S),
-            server_header=False,
-        )
-        self._server = uvicorn.Server(config)
+        self._server = uvicorn.Server(self._config())
 
         def serve() -> None:
             try:
@@ -499,14 +160,7 @@ class ShareServer:
     @property
     def local_url(self) -> str:
         """A URL of the server that works on this machine (for tests and the staff's browser)."""
-        host = self.settings.host
-        if host in ("0.0.0.0", ""):
-            host = "127.0.0.1"
-        elif host == "::":
-            host = "[::1]"
-        elif ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        return local_url(self.settings.host, self.port)
 
     @property
     def running(self) -> bool:
