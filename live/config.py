@@ -594,7 +594,7 @@ def parse_override(item: str) -> tuple[str, Any]:
     """
     key, sep, text = item.partition("=")
     if not sep or "." not in key:
-        raise ConfigError(f"override '{item}' is not of the form section.key=value (e.g. render.size=128)")
+        raise ConfigError(f"override '{key}' is not of the form section.key=value (e.g. render.size=128)")
     return key.strip(), _parse_scalar(text.strip())
 
 

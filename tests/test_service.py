@@ -188,3 +188,49 @@ class TestLogFile:
         assert " INFO live.record: recording written: " in text and str(tmp_path / "rec") in text
         assert main(["run", "--headless", "--script", str(script), "--log-file", str(tmp_path)]) == 2
         assert "live run: error: --log-file" in capsys.readouterr().err
+
+
+class TestConsoleAndLog:
+    """Issue 17: the console gets a short start line, the log file the whole settings and every
+    one-line error; the staff PIN is in neither."""
+
+    PIN = "pin-7f3a9q"
+
+    def live(self, tmp_path, *args):
+        script = tmp_path / "s.json"
+        script.write_text(json.dumps({"events": [{"t": 0, "key": "c"}], "end": 0.2}))
+        command = [sys.executable, "-m", "live", "run", "--headless", "--script", str(script), "--size", "64"]
+        command += ["--sprites", "2", "--recordings", str(tmp_path / "rec"), "--log-file", str(tmp_path / "live.log")]
+        command += ["--set", f"share.staff_pin={self.PIN}", *args]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    def test_short_start_line_on_the_console_settings_in_the_file(self, tmp_path):
+        result = self.live(tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "config: " not in result.stderr
+        start = [line for line in result.stderr.splitlines() if "started: " in line]
+        assert len(start) == 1 and len(start[0]) < 300, result.stderr
+        assert f"input mouse, display headless, backend analytic on cpu, recordings {tmp_path / 'rec'}" in start[0]
+        log = (tmp_path / "live.log").read_text()
+        assert " INFO live.config: config: [swarm] " in log and "staff_pin=(set)" in log
+        assert "started: input mouse" in log
+        assert self.PIN not in log + result.stderr
+
+    def test_verbose_prints_the_settings(self, tmp_path):
+        result = self.live(tmp_path, "--verbose")
+        assert result.returncode == 0, result.stderr
+        assert "config: [swarm] " in result.stderr and "staff_pin=(set)" in result.stderr
+        assert self.PIN not in result.stderr
+
+    def test_errors_reach_the_file(self, tmp_path):
+        result = self.live(tmp_path, "--set", "app.kiosk=yes")
+        assert result.returncode == 2
+        line = "live run: error: config key 'app.kiosk' = 'yes' is not allowed"
+        assert line in result.stderr
+        assert f" ERROR live.cli: {line}" in (tmp_path / "live.log").read_text()
+
+    def test_a_bad_pin_stays_out_of_the_file(self, tmp_path):
+        result = self.live(tmp_path, "--set", "share.staff_pin=12345")
+        assert result.returncode == 2 and "share.staff_pin" in result.stderr
+        log = (tmp_path / "live.log").read_text()
+        assert "share.staff_pin" in log and "12345" not in log.replace("012345", "")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from live.app.loop import Installation, result_shape
+from live.app.startline import start_line
 from live.config import Config
 from live.display import DisplayKind, open_display
 from live.input import Input
@@ -250,6 +251,7 @@ def _open(
     share = _open_share(stack, config, display_kind)
     install = Installation(config, scene, display, recorder, display_kind is DisplayKind.KIOSK, now, source, share)
     stack.enter_context(_quit_on_signals(install))
+    log.info("%s", start_line(config, display_kind, scene.backend, str(scene.device), share is not None))  # issue 17
     return install, source
 
 
