@@ -438,9 +438,20 @@ class UiConfig:
     """After the clip of a drawing was exported; {name} is the file name, {path} the whole path."""
     countdown: str = "Still there? Clearing in {seconds} s"
     """Before the idle timeout clears a drawing; {seconds} counts down."""
+    camera_lost: str = "Drawing in the air will be back in a moment"
+    """Hand input with the camera lost (unplugged, or not there at start) where no mouse can draw
+    (a kiosk without ``kiosk_mouse``): shown instead of the hand's texts until the camera is back.
+    Visitors never see the camera's error; staff see it in the log and on the HUD (``h``)."""
+    kiosk_mouse: bool = False
+    """Kiosk: a mouse (or touch screen) is there for visitors. With hand input and the camera lost,
+    the instruction then offers the mouse (``invite_mouse``, ``drawing_mouse``), as a window
+    always does; off, it shows ``camera_lost``."""
 
     def __post_init__(self) -> None:
-        for key in ("invite_mouse", "invite_hand", "drawing_mouse", "drawing_hand", "sent", "exported", "countdown"):
+        for key in (
+            "invite_mouse", "invite_hand", "drawing_mouse", "drawing_hand", "sent", "exported", "countdown",
+            "camera_lost",
+        ):  # fmt: skip
             text = getattr(self, key)
             if not text.strip() or "\n" in text:
                 raise ConfigError(f"config key 'ui.{key}' = {text!r} is not allowed: use a short one-line text")

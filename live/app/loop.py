@@ -102,7 +102,8 @@ class Installation:
         # The HUD is for staff: in a kiosk it starts hidden unless ui.kiosk_hud ('h' shows it).
         stats = config.ui.kiosk_hud if kiosk else app.hud
         self.hud = HudState(backend=scene.backend, device=str(scene.device), stats=stats)
-        self.guide = Guide(config.ui, hand=app.input is InputKind.HAND)
+        # A mouse draws too in a window, and in a kiosk that has one (issue 17: the camera lost).
+        self.guide = Guide(config.ui, hand=app.input is InputKind.HAND, mouse=not kiosk or config.ui.kiosk_mouse)
         swarm = scene.renderer.swarm
         self.eyes = Eyes(len(swarm), config.swarm.seed, swarm.start.dtype, swarm.device) if config.ui.lively else None
         self._pens: dict[int, tuple[float, float]] = {}  # pens down now: where, in canvas pixels
@@ -333,12 +334,13 @@ class Installation:
         return self.eyes.update(self.scene.arranger.centers(), radii, now, pen)
 
     def _show_input_status(self, now: float) -> None:
-        """Keeps the input's problem on the status line while it lasts; says when it is over."""
+        """Issue 17: the input's problem (camera lost) is for staff, on the staff HUD (``h``) while
+        it lasts (the log has it too); the visitor's instruction changes instead (the mouse, or
+        a calm line), never a red error. When it is over, the status line says so (staff see it)."""
         status, said = self.source.status(), self._input_said
-        if status is not None:
-            if status != said or not self.hud.status or self.hud.status == status.text:
-                self.say(status.text, False, now)  # new, or kept fresh; another message has its turn first
-        elif said is not None and self.hud.status == said.text:
+        self.guide.hand_lost(status is not None)
+        self.hud.staff = status.text if status is not None else ""
+        if status is None and said is not None and said.over:
             self.say(said.over, True, now)
         self._input_said = status
 

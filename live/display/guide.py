@@ -11,6 +11,10 @@ is passed in, in seconds, so tests drive it with a fake clock.
 
 A countdown replaces the text in the last ``ui.countdown_seconds`` before the idle timeout clears
 a visitor's drawing (or the swarm's picture of it); any input starts the idle time again.
+
+While the hand cannot draw (:meth:`Guide.hand_lost`: the camera is lost, the tracker stopped),
+the hand's texts give way to the mouse's where a mouse can draw too, else to the calm
+``ui.camera_lost``; the visitor never reads the camera's error (staff do, in the log and the HUD).
 """
 
 from __future__ import annotations
@@ -58,13 +62,17 @@ class Guide:
     Args:
         ui: the texts and the countdown length.
         hand: the installation's input is the hand: invitations use the hand's text.
+        mouse: a mouse can draw too (a window; a kiosk with ``ui.kiosk_mouse``): while the hand
+            is lost, the mouse's texts show instead of ``ui.camera_lost``.
     """
 
-    def __init__(self, ui: UiConfig, hand: bool = False):
+    def __init__(self, ui: UiConfig, hand: bool = False, mouse: bool = True):
         self.ui = ui
         self.default_hand = hand
+        self.mouse = mouse
         self.step = Step.INVITE
         self.hand = hand
+        self.lost = False
         self.clip: Path | None = None
 
     # -- what happens ------------------------------------------------------------------------
@@ -95,6 +103,11 @@ class Guide:
         self.hand = self.default_hand
         self.clip = None
 
+    def hand_lost(self, lost: bool) -> None:
+        """Whether the hand cannot draw now (its camera lost, its tracker stopped); the loop
+        calls this every frame with the input's state."""
+        self.lost = lost
+
     # -- what to show ------------------------------------------------------------------------
     def instruction(self, idle_left: float) -> Instruction:
         """The instruction for this frame.
@@ -108,10 +121,17 @@ class Guide:
             seconds = max(1, math.ceil(idle_left))
             return Instruction(Step.COUNTDOWN, ui.countdown.format(seconds=seconds), self.hand, seconds=seconds)
         if self.step is Step.INVITE:
-            return Instruction(self.step, ui.invite_hand if self.hand else ui.invite_mouse, self.hand)
+            return self._variant(ui.invite_hand, ui.invite_mouse)
         if self.step is Step.DRAWING:
-            return Instruction(self.step, ui.drawing_hand if self.hand else ui.drawing_mouse, self.hand)
+            return self._variant(ui.drawing_hand, ui.drawing_mouse)
         if self.step is Step.SENT:
             return Instruction(self.step, ui.sent, self.hand)
         clip = self.clip
         return Instruction(self.step, ui.exported.format(name=clip.name, path=str(clip)), self.hand, clip=clip)
+
+    def _variant(self, hand_text: str, mouse_text: str) -> Instruction:
+        """This step's text for the hand or the mouse; while the hand is lost, the mouse's where
+        a mouse can draw, else the calm ``ui.camera_lost``."""
+        if not self.hand or (self.lost and self.mouse):
+            return Instruction(self.step, mouse_text, False)
+        return Instruction(self.step, self.ui.camera_lost if self.lost else hand_text, True)
