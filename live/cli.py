@@ -14,6 +14,7 @@ import sys
 from live.commands import COMMANDS
 from live.commands.common import report_error
 from live.config import ConfigError
+from live.native_log import route_native_stderr
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,8 +26,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs the command in ``argv``; ``None``: this process's own command line (``live ...``),
+    whose native libraries' stderr then goes to the log (:mod:`live.native_log`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None:
+        route_native_stderr()
     try:
         return args.handler(args)
     except (ConfigError, ValueError, OSError, ImportError) as exc:
