@@ -179,3 +179,10 @@ class TestPackages:
 
     def test_the_pins_of_this_checkout_hold(self):
         assert doctor.packages().ok
+
+
+class TestStaffPin:
+    def test_the_examples_pin_fails(self, tmp_path):
+        assert not doctor.staff_pin(config(tmp_path, **{"share.staff_pin": doctor.EXAMPLE_PIN})).ok
+        assert doctor.staff_pin(config(tmp_path, **{"share.staff_pin": "own-pin-4821"})).ok
+        assert doctor.staff_pin(config(tmp_path)).ok  # no staff page

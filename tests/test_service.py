@@ -139,6 +139,59 @@ class TestUnit:
         assert result.returncode == 0 and result.stdout + result.stderr == "", result.stdout + result.stderr
 
 
+class TestKioskSetUp:
+    """Issue 17: configs/kiosk.toml and `make kiosk-service` (the unit, a local drop-in, the config)."""
+
+    def test_the_kiosk_config_loads(self):
+        from live.config import InputKind, load_config
+        from live.tools.doctor import EXAMPLE_PIN
+
+        config = load_config(ROOT / "configs" / "kiosk.toml")
+        assert config.app.kiosk and config.app.input is InputKind.HAND and config.camera.source == "0"
+        assert config.record.mp4 and config.share.enabled and config.share.staff_pin == EXAMPLE_PIN
+        assert not config.ui.kiosk_mouse
+
+    def install(self, tmp_path) -> tuple[Path, str]:
+        """Runs `make kiosk-service` into ``tmp_path`` as HOME, with a stand-in systemctl that
+        notes its arguments; returns the unit folder and what systemctl was asked."""
+        if shutil.which("make") is None:
+            pytest.skip("make is not installed")
+        calls = tmp_path / "calls"
+        systemctl = tmp_path / "systemctl"
+        systemctl.write_text(f'#!/bin/sh\necho "$@" >> {calls}\n')
+        systemctl.chmod(0o755)
+        home = tmp_path / "home"
+        result = subprocess.run(
+            ["make", "-s", "kiosk-service", f"HOME={home}", f"SYSTEMCTL={systemctl}"],
+            cwd=ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return home / ".config" / "systemd" / "user", calls.read_text()
+
+    def test_make_kiosk_service_installs_unit_drop_in_and_config(self, tmp_path):
+        units, calls = self.install(tmp_path)
+        config = tmp_path / "home" / ".config" / "live" / "kiosk.toml"
+        assert (units / "live.service").read_text() == UNIT.read_text()  # the unit as shipped
+        local = (units / "live.service.d" / "local.conf").read_text()
+        assert f"WorkingDirectory={ROOT}\nExecStart=\n" in local
+        assert f"ExecStart={ROOT}/.venv/bin/live run --kiosk --config {config} --log-file" in local
+        assert config.read_text() == (ROOT / "configs" / "kiosk.toml").read_text()
+        assert calls.splitlines() == ["--user daemon-reload", "--user enable live.service"]
+        config.write_text("[share]\nstaff_pin = 'own-pin-4821'\n")
+        self.install(tmp_path)
+        assert "own-pin-4821" in config.read_text()  # a second install keeps the site's config
+
+    @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+    def test_the_installed_unit_and_drop_in_verify(self, tmp_path):
+        if not (ROOT / ".venv" / "bin" / "live").exists():
+            pytest.skip("no .venv/bin/live in this checkout")
+        units, _ = self.install(tmp_path)
+        result = subprocess.run(
+            ["systemd-analyze", "verify", str(units / "live.service")], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0 and result.stdout + result.stderr == "", result.stdout + result.stderr
+
+
 class TestLogFile:
     def test_rotates(self, tmp_path, monkeypatch):
         monkeypatch.setattr(service, "LOG_MAX_BYTES", 2000)

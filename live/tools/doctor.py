@@ -36,6 +36,8 @@ FULLSCREEN_WAIT_S = 6.0
 URL_TIMEOUT_S = 3.0
 #: Without a disk cap (``record.keep_mb = 0``), free space below this fails the disk check.
 MIN_FREE_MB = 1024.0
+#: The staff PIN of configs/kiosk.toml: anyone who read the repository knows it.
+EXAMPLE_PIN = "change-this-pin"
 #: The fix for a missing or wrong package.
 REINSTALL = "run `make install` in the checkout (or .venv/bin/pip install -e .)"
 
@@ -418,6 +420,17 @@ def mp4(config: Config) -> Check:
     return Check("mp4", True, f"ffmpeg at {exe}")
 
 
+def staff_pin(config: Config) -> Check:
+    """The staff PIN is not the example's (configs/kiosk.toml's is public)."""
+    share = config.share
+    if not share.enabled or not share.staff_pin:
+        return Check("staff pin", True, "no staff page (share.staff_pin is empty)")
+    if share.staff_pin == EXAMPLE_PIN:
+        fix = "set share.staff_pin in your config file to a PIN of your own (at least 6 characters, in quotes)"
+        return Check("staff pin", False, "the staff PIN is the example's: anyone can open the staff page", fix)
+    return Check("staff pin", True, "set (the staff page is at /staff)")
+
+
 def run_checks(config: Config, hand_too: bool = False) -> list[Check]:
     """Every check, in the order a kiosk is set up; ``hand_too`` adds :func:`hand`."""
     checks = [python_version(), packages(), font(config)]
@@ -426,4 +439,4 @@ def run_checks(config: Config, hand_too: bool = False) -> list[Check]:
     if hand_too:
         checks.append(hand(config))
     checks += [recordings_folder(config), mp4(config), port_free(config), addresses(config), public_url(config)]
-    return checks
+    return [*checks, staff_pin(config)]
