@@ -272,7 +272,7 @@ def hand(config: Config) -> Check:
         return Check("hand", False, error, REINSTALL)
     if not found:
         return Check("hand", False, f"no hand in {frames} camera pictures over {HAND_WAIT_S:.0f} s", fix)
-    return Check("hand", True, f"a hand seen (in {found} of the first {frames} camera pictures)")
+    return Check("hand", True, f"a hand seen within the first {frames} camera pictures")
 
 
 def _mb(size: float) -> str:
