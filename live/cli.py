@@ -1,8 +1,9 @@
 """The ``live`` command (also ``python -m live``): a thin dispatcher over :mod:`live.commands`.
 
 Every subcommand reads the configuration (``--config FILE``, default ``configs/default.toml``),
-then applies ``--set section.key=value`` and its own flags, and prints the effective settings
-to stderr. Bad input ends the command with one line on stderr and exit status 2.
+then applies ``--set section.key=value`` and its own flags (``--verbose`` prints the effective
+settings). Bad input ends the command with one line on stderr (and in the log file) and exit
+status 2.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import argparse
 import sys
 
 from live.commands import COMMANDS
+from live.commands.common import report_error
 from live.config import ConfigError
+from live.native_log import route_native_stderr
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,12 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Runs the command in ``argv``; ``None``: this process's own command line (``live ...``),
+    whose native libraries' stderr then goes to the log (:mod:`live.native_log`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if argv is None:
+        route_native_stderr()
     try:
         return args.handler(args)
     except (ConfigError, ValueError, OSError, ImportError) as exc:
-        print(f"live {args.command}: error: {exc}", file=sys.stderr)
+        report_error(args.command, str(exc))
         return 2
     except KeyboardInterrupt:
         print(f"live {args.command}: interrupted", file=sys.stderr)

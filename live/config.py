@@ -13,6 +13,7 @@ import enum
 import itertools
 import json
 import math
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -45,6 +46,12 @@ class InputKind(enum.StrEnum):
 
 def _bounded(default: Any, lo: float | None = None, hi: float | None = None) -> Any:
     return field(default=default, metadata={"min": lo, "max": hi})
+
+
+def _secret_digits(default: str) -> Any:
+    """A secret string that may be typed as a number (a PIN): an integer is taken as its digits,
+    and the value never appears in an error or a log."""
+    return field(default=default, metadata={"secret": True, "digits": True})
 
 
 @dataclass(frozen=True)
@@ -282,9 +289,10 @@ class ShareConfig:
     show_seconds: float = _bounded(30.0, 0.0, 3600.0)
     """Seconds the QR code stays on screen after an export (0: never shown). A new stroke hides it
     at once, so the next visitor never sees the last one's code."""
-    staff_pin: str = ""
+    staff_pin: str = _secret_digits("")
     """PIN or token that opens the staff page '/staff' (recordings, disk use, delete): at least 6
-    characters. Empty: no staff page."""
+    characters. Empty: no staff page. A number (staff_pin = 123456) is taken as its digits; a PIN
+    that starts with 0 must be in quotes (staff_pin = "012345"): a TOML number cannot keep the 0."""
     max_body_bytes: int = _bounded(4096, 256, 1_048_576)
     """Largest request body accepted (only the staff forms send one); larger gets 413."""
     max_url_chars: int = _bounded(512, 64, 8192)
@@ -313,7 +321,8 @@ class ShareConfig:
         if pin and (len(pin) < 6 or not pin.isprintable() or pin.strip() != pin):
             raise ConfigError(
                 "config key 'share.staff_pin' is not allowed: use at least 6 printable characters "
-                "without spaces at the ends, or \"\" for no staff page"
+                "without spaces at the ends, in quotes where it starts with 0 (a number loses its leading zeros): "
+                "--set 'share.staff_pin=\"012345\"', or staff_pin = \"012345\" in the file; \"\" for no staff page"
             )
         if self.public_url and not (self.public_url.startswith(("http://", "https://")) and len(self.public_url) > 8):
             raise ConfigError(
@@ -426,6 +435,7 @@ TEXT_KEYS = (
     "exported",
     "countdown",
     "share_title",
+    "camera_lost",
 )
 #: The font of the visitor texts where ``ui.font`` is left empty (Debian: fonts-dejavu-core).
 DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -471,6 +481,14 @@ class UiConfig:
     """Before the idle timeout clears a drawing; {seconds} counts down."""
     share_title: str = "Scan to take your clip home"
     """The line above the QR code shown after an export (the code and its address follow)."""
+    camera_lost: str = "Drawing in the air will be back in a moment"
+    """Hand input with the camera lost (unplugged, or not there at start) where no mouse can draw
+    (a kiosk without ``kiosk_mouse``): shown instead of the hand's texts until the camera is back.
+    Visitors never see the camera's error; staff see it in the log and on the HUD (``h``)."""
+    kiosk_mouse: bool = False
+    """Kiosk: a mouse (or touch screen) is there for visitors. With hand input and the camera lost,
+    the instruction then offers the mouse (``invite_mouse``, ``drawing_mouse``), as a window
+    always does; off, it shows ``camera_lost``."""
 
     def __post_init__(self) -> None:
         for kind in InputKind:
@@ -529,8 +547,46 @@ def _describe(hint: Any) -> str:
     return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(hint, str(hint))
 
 
-def _check_value(key: str, hint: Any, meta: typing.Mapping[str, Any], value: Any) -> Any:
-    """Returns ``value`` converted to the field's type, or raises ConfigError naming ``key``."""
+def _example(hint: Any, value: Any, default: Any) -> Any:
+    """A value of the field's type for a hint: ``value`` where it reads as one (``"128"`` for an
+    integer, ``7`` for a string), else ``default``."""
+    if hint is str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return default or "text"
+    if hint is bool:
+        word = str(value).strip().lower()
+        return True if word in ("true", "yes", "on", "1") else False if word in ("false", "no", "off", "0") else default
+    try:
+        number = hint(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+    return number if math.isfinite(number) else default
+
+
+def _spelling(key: str, hint: Any, example: Any) -> str:
+    """How ``key`` is written with ``example``: on the command line, and in a TOML file."""
+    name = key.rsplit(".", 1)[-1]
+    if hint is str:
+        text = json.dumps(example, ensure_ascii=False)
+        return f"in quotes: --set '{key}={text}', or {name} = {text} in the file"
+    text = json.dumps(example) if hint is bool else repr(example)
+    return f"without quotes: --set {key}={text}, or {name} = {text} in the file"
+
+
+def _type_error(key: str, hint: Any, value: Any, meta: typing.Mapping[str, Any], default: Any) -> ConfigError:
+    """The one line for a value of the wrong type: what is allowed, and how to spell it."""
+    shown = "" if meta.get("secret") else f" = {value!r}"
+    allowed = _describe(hint)
+    if hint in (bool, int, float, str):
+        example = "012345" if meta.get("digits") else _example(hint, value, default)
+        allowed += ", " + _spelling(key, hint, example)
+    return ConfigError(f"config key '{key}'{shown} is not allowed: use {allowed}")
+
+
+def _check_value(key: str, hint: Any, meta: typing.Mapping[str, Any], value: Any, default: Any = None) -> Any:
+    """Returns ``value`` converted to the field's type, or raises ConfigError naming ``key`` (and
+    how to spell a value of the right type; a secret's value is never shown)."""
     ok = False
     if typing.get_origin(hint) is Literal:
         ok = value in typing.get_args(hint)
@@ -549,9 +605,11 @@ def _check_value(key: str, hint: Any, meta: typing.Mapping[str, Any], value: Any
             except OverflowError:  # an integer too large for a float
                 raise ConfigError(f"config key '{key}' = {value!r} is out of range: use a finite number") from None
     elif hint is str:
+        if meta.get("digits") and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            value = str(value)  # a PIN typed as a number: its digits (TOML numbers have no leading 0)
         ok = isinstance(value, str)
     if not ok:
-        raise ConfigError(f"config key '{key}' = {value!r} is not allowed: use {_describe(hint)}")
+        raise _type_error(key, hint, value, meta, default)
     if hint is float and not math.isfinite(value):
         raise ConfigError(f"config key '{key}' = {value!r} is not allowed: use a finite number")
     lo, hi = meta.get("min"), meta.get("max")
@@ -577,7 +635,7 @@ def _build(cls: type, table: typing.Mapping[str, Any], prefix: str, base: Any) -
                 raise ConfigError(f"config key '{key}' must be a table ([{key}])")
             changes[name] = _build(hint, value, f"{key}.", getattr(base, name))
         else:
-            changes[name] = _check_value(key, hint, fields[name].metadata, value)
+            changes[name] = _check_value(key, hint, fields[name].metadata, value, getattr(base, name))
     return dataclasses.replace(base, **changes)
 
 
@@ -597,7 +655,7 @@ def parse_override(item: str) -> tuple[str, Any]:
     """
     key, sep, text = item.partition("=")
     if not sep or "." not in key:
-        raise ConfigError(f"override '{item}' is not of the form section.key=value (e.g. render.size=128)")
+        raise ConfigError(f"override '{key}' is not of the form section.key=value (e.g. render.size=128)")
     return key.strip(), _parse_scalar(text.strip())
 
 
@@ -612,6 +670,25 @@ def _nest(flat: typing.Mapping[str, Any]) -> dict[str, Any]:
                 raise ConfigError(f"config key '{key}' names a section that is a value")
         table[name] = value
     return nested
+
+
+#: A TOML line whose value is a number with a leading zero (``staff_pin = 012345``), which TOML refuses.
+_LEADING_ZERO = re.compile(r"^\s*([\w-]+)\s*=\s*[+-]?0\d")
+
+
+def _toml_hint(path: str | Path, exc: tomllib.TOMLDecodeError) -> str:
+    """What to do about a common mistake on the line ``exc`` names, or ''."""
+    found = re.search(r"at line (\d+)", str(exc))
+    if found is None:
+        return ""
+    lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    number = int(found.group(1))
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    zero = _LEADING_ZERO.match(line)
+    if zero:
+        value = line.split("=", 1)[1].split("#", 1)[0].strip()
+        return f"; a number cannot start with 0 in TOML: put it in quotes, {zero.group(1)} = \"{value}\""
+    return ""
 
 
 def load_config(path: str | Path | None = None, overrides: typing.Mapping[str, Any] | None = None) -> Config:
@@ -635,7 +712,7 @@ def load_config(path: str | Path | None = None, overrides: typing.Mapping[str, A
         except UnicodeDecodeError as exc:
             raise ConfigError(f"config file '{path}' is not UTF-8 text: save it as UTF-8") from exc
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config file '{path}' is not valid TOML: {exc}") from exc
+            raise ConfigError(f"config file '{path}' is not valid TOML: {exc}{_toml_hint(path, exc)}") from exc
         config = _build(Config, table, "", config)
     if overrides:
         config = _build(Config, _nest(overrides), "", config)

@@ -126,8 +126,22 @@ def log_to_file(path: str | Path, level: int = logging.INFO) -> logging.Handler:
         raise ValueError(f"cannot write --log-file '{path}': {exc.strerror or exc}; give a writable path") from exc
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(level)
+    handler.live_log_file = True  # to_log_files() finds it
     root = logging.getLogger()
     root.addHandler(handler)
     if root.getEffectiveLevel() > level:
         root.setLevel(level)
     return handler
+
+
+def to_log_files(level: int, message: str, name: str = "live") -> int:
+    """Writes ``message`` to the log files :func:`log_to_file` opened, and not to the console
+    (which said it its own way: a short start line, an error printed by the command); returns
+    how many files took it."""
+    record = logging.LogRecord(name, level, __file__, 0, message, None, None)
+    written = 0
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "live_log_file", False) and level >= handler.level:
+            handler.handle(record)
+            written += 1
+    return written

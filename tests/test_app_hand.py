@@ -14,7 +14,7 @@ import pytest
 
 from live.app import Installation, RunOptions, result_shape, run_live
 from live.app.presenter import STATUS_SECONDS
-from live.display import OffscreenDisplay
+from live.display import DISPLAYS, DisplayKind, OffscreenDisplay
 from live.input import Command, Input, Pen, Phase, Status
 from live.input.combine import CombinedInput
 from live.record import Recorder, Source
@@ -140,8 +140,8 @@ def scene():
 
 
 class TestInstallationWithAnInput:
-    def make(self, tmp_path, scene, source=None):
-        config = small_config(tmp_path)
+    def make(self, tmp_path, scene, source=None, kiosk=False, **changes):
+        config = small_config(tmp_path, **changes)
         recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene))
         shown = []
 
@@ -149,7 +149,8 @@ class TestInstallationWithAnInput:
             def show(self, canvas, result, hud, wait_ms=1):
                 shown.append((canvas, hud.status))
 
-        install = Installation(config, scene, Display(128, compose=True), recorder, start=0.0, source=source)
+        mode = DISPLAYS[DisplayKind.KIOSK if kiosk else DisplayKind.WINDOW]
+        install = Installation(config, scene, Display(128, compose=True), recorder, mode, 0.0, source)
         return install, recorder, shown
 
     def test_overlay_gets_the_canvas_every_frame(self, tmp_path, scene):
@@ -168,27 +169,40 @@ class TestInstallationWithAnInput:
         assert len(seen) == 2 and seen[0][30, 60, 2] == 255  # the ink reaches the overlay
         assert all(canvas is marked for canvas, _ in shown)
 
-    def test_camera_lost_stays_on_the_status_line_then_clears(self, tmp_path, scene):
+    def test_camera_lost_is_for_staff_and_the_instruction_changes(self, tmp_path, scene):
+        """Issue 17: a lost camera never reaches the visitor's status line; the staff HUD has it
+        while it lasts, the window's instruction offers the mouse, and "camera back" follows."""
         state = {"text": "camera lost: no frame for 2.0 s"}
 
         class Losing(Input):
             def status(self):
                 return Status(state["text"], over="camera back") if state["text"] else None
 
-        install, rec, shown = self.make(tmp_path, scene, Losing())
+        install, rec, shown = self.make(tmp_path, scene, Losing(), **{"app.input": "hand"})
+        ui = install.config.ui
         with rec:
             for i in range(5):
                 install.frame([], i * STATUS_SECONDS)  # far past a status line's life
-            assert install.presenter.hud.status == state["text"] and not install.presenter.hud.status_ok
-            install.presenter.say("saved x.gif", True, 5 * STATUS_SECONDS)  # another message has its turn
-            install.frame([], 5 * STATUS_SECONDS)
-            assert install.presenter.hud.status == "saved x.gif"
-            install.frame([], 7 * STATUS_SECONDS)
-            assert install.presenter.hud.status == state["text"]
+                assert install.presenter.hud.status == "" and install.presenter.hud.staff == state["text"]
+                assert install.presenter.hud.instruction.text == ui.invite_mouse  # a window: the mouse draws too
             state["text"] = ""
             install.frame([], 8 * STATUS_SECONDS)
-            assert install.presenter.hud.status == "camera back" and install.presenter.hud.status_ok
-        assert shown[0][1] == "camera lost: no frame for 2.0 s"
+            hud = install.presenter.hud
+            assert hud.status == "camera back" and hud.status_ok and hud.staff == ""
+            assert install.presenter.hud.instruction.text == ui.invite_hand
+        assert all(status != "camera lost: no frame for 2.0 s" for _, status in shown)
+
+    def test_a_kiosk_without_a_mouse_shows_the_calm_line(self, tmp_path, scene):
+        class Stopping(Input):
+            def status(self):
+                return Status("hand tracking stopped: graph broke")
+
+        install, rec, _ = self.make(tmp_path, scene, Stopping(), kiosk=True, **{"app.input": "hand"})
+        with rec:
+            install.frame([], 0.0)
+            hud = install.presenter.hud
+            assert hud.status == "" and hud.staff == "hand tracking stopped: graph broke"
+            assert install.presenter.hud.instruction.text == install.config.ui.camera_lost
 
     def test_a_problem_without_words_for_its_end_just_goes(self, tmp_path, scene):
         state = {"status": Status("hand tracking stopped: graph broke")}
@@ -200,10 +214,10 @@ class TestInstallationWithAnInput:
         install, rec, _ = self.make(tmp_path, scene, Stopping())
         with rec:
             install.frame([], 0.0)
-            assert install.presenter.hud.status == "hand tracking stopped: graph broke"
+            assert install.presenter.hud.staff == "hand tracking stopped: graph broke"
             state["status"] = None
             install.frame([], 0.1)
-            assert install.presenter.hud.status == ""
+            assert install.presenter.hud.status == "" and install.presenter.hud.staff == ""
 
     def test_a_clear_while_the_hand_draws_leaves_no_line_back(self, tmp_path, scene):
         """The canvas keeps the strokes: a keyboard clear mid-stroke drops them, and the hand's next
@@ -246,10 +260,10 @@ class TestRunWithAnInput:
         fake = FakeInput([down(30, 30), move(90, 90), up(90, 90)])
         monkeypatch.setattr(run, "open_input", lambda config, kind, script=None: run.Inputs(fake))
         statuses = []
-        options = RunOptions(on_frame=lambda install, seconds: statuses.append(install.presenter.hud.status))
+        options = RunOptions(on_frame=lambda install, seconds: statuses.append(install.presenter.hud.staff))
         result = run_live(small_config(tmp_path), "offscreen", max_frames=5, options=options)
         assert result.frames == 5 and fake.overlays == 5 and fake.closed
-        assert statuses == ["camera lost"] * 5
+        assert statuses == ["camera lost"] * 5  # on the staff HUD (issue 17)
 
 
 class SpyRecorder(Recorder):
@@ -349,7 +363,7 @@ class TestCameraLost:
         statuses = []
 
         def probe(install, seconds):
-            statuses.append(install.presenter.hud.status)
+            statuses.append(install.presenter.hud.staff)
             if not any(s.startswith("camera lost") for s in statuses):
                 time.sleep(0.2)  # the frame clock waits for the tracking thread to start
 
@@ -368,7 +382,7 @@ class TestCameraLost:
                 time.sleep(0.02)
             assert hand.status().text.startswith("camera lost")
             picture = hand.overlay(np.zeros((128, 128, 3), np.uint8))
-        assert picture[60:70, :, 2].max() > 150  # the red "camera lost" banner across the middle
+        assert not picture.any()  # issue 17: no red "camera lost" banner for visitors
 
 
 @needs_footage

@@ -2,6 +2,7 @@
 headless runs."""
 
 import json
+import logging
 
 import imageio.v3 as iio
 import numpy as np
@@ -386,7 +387,7 @@ class TestHeadlessRun:
 
 
 class TestCli:
-    def test_headless_run(self, tmp_path, capsys):
+    def test_headless_run(self, tmp_path, capsys, caplog):
         from live.cli import main
 
         script = write_script(
@@ -394,11 +395,12 @@ class TestCli:
         )
         args = ["run", "--headless", "--script", str(script), "--recordings", str(tmp_path / "out")]
         args += [f"--set={k}={v}" for k, v in SMALL.items()]
+        caplog.set_level(logging.INFO, logger="live.app")
         assert main(args) == 0
         out = capsys.readouterr()
         gifs = list((tmp_path / "out").glob("*.gif"))
         assert len(gifs) == 1 and str(gifs[0]) in out.out
-        assert "config: " in out.err and "1 recording(s) written" in out.err
+        assert "started: input mouse, display headless" in caplog.text and "1 recording(s) written" in out.err
 
     @pytest.mark.parametrize(
         "args, message",

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-COMMANDS = ["demo", "fit", "render", "bench", "config"]
+COMMANDS = ["demo", "fit", "render", "bench", "config", "doctor"]
 
 
 def live(*args, check=True):

@@ -159,3 +159,67 @@ class TestErrors:
         assert parse_override("render.backend=analytic") == ("render.backend", "analytic")
         with pytest.raises(ConfigError, match="section.key=value"):
             parse_override("size=3")
+
+
+def _error(items: list[str]) -> str:
+    with pytest.raises(ConfigError) as info:
+        load_config(None, dict(parse_override(item) for item in items))
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+class TestWhatPeopleType:
+    """Issue 17: values as people type them are taken, or the error shows how to spell them."""
+
+    def test_a_numeric_staff_pin_is_taken_as_its_digits(self, tmp_path):
+        assert load_config(None, dict([parse_override("share.staff_pin=123456")])).share.staff_pin == "123456"
+        path = tmp_path / "kiosk.toml"
+        path.write_text("[share]\nstaff_pin = 987654\n")
+        assert load_config(path).share.staff_pin == "987654"
+
+    def test_leading_zeros_on_the_command_line_are_kept(self):
+        # TOML refuses a number with a leading 0, so --set reads the text as it was typed.
+        assert load_config(None, dict([parse_override("share.staff_pin=012345")])).share.staff_pin == "012345"
+
+    def test_leading_zero_in_a_file_says_to_quote_it(self, tmp_path):
+        path = tmp_path / "kiosk.toml"
+        path.write_text("[share]\nstaff_pin = 012345  # the staff's\n")
+        with pytest.raises(ConfigError) as info:
+            load_config(path)
+        assert "put it in quotes, staff_pin = \"012345\"" in str(info.value)
+
+    @pytest.mark.parametrize("text", ["12345", "-123456", "true", "1.5"])
+    def test_a_bad_pin_says_how_to_write_one_and_never_shows_it(self, text):
+        message = _error([f"share.staff_pin={text}"])
+        assert "--set 'share.staff_pin=\"012345\"'" in message and 'staff_pin = "012345" in the file' in message
+        assert text not in message.replace("012345", "")
+
+    def test_short_numeric_pin_mentions_leading_zeros(self):
+        assert "loses its leading zeros" in _error(["share.staff_pin=12345"])
+
+    @pytest.mark.parametrize(
+        "item, spelling",
+        [
+            ("app.kiosk=True", "--set app.kiosk=true, or kiosk = true in the file"),
+            ("app.kiosk=yes", "--set app.kiosk=true"),
+            ("app.kiosk=off", "--set app.kiosk=false"),
+            ('render.size="128"', "--set render.size=128, or size = 128 in the file"),
+            ("swarm.sprites=2.5", "--set swarm.sprites=16"),
+            ('optim.lr="0.01"', "--set optim.lr=0.01, or lr = 0.01 in the file"),
+            ("app.quit_key=1", "--set 'app.quit_key=\"1\"', or quit_key = \"1\" in the file"),
+            ("share.host=true", "--set 'share.host=\"0.0.0.0\"'"),
+        ],
+    )
+    def test_type_errors_show_the_spelling(self, item, spelling):
+        assert spelling in _error([item])
+
+    @pytest.mark.parametrize("item", ['optim.lr="nan"', 'render.sigma="inf"'])
+    def test_the_spelling_never_suggests_a_non_finite_number(self, item):
+        message = _error([item])
+        suggested = message.split("--set ", 1)[1]
+        assert "nan" not in suggested and "inf" not in suggested
+
+    def test_nan_and_inf_stay_refused(self):
+        for text in ("nan", "inf", "-inf"):
+            assert "finite number" in _error([f"record.fps={text}"])

@@ -98,3 +98,43 @@ class TestTexts:
         with pytest.raises(ConfigError) as info:
             load_config(None, {key: value})
         assert all(word in str(info.value) for word in words)
+
+
+class TestHandLost:
+    """Issue 17: while the hand cannot draw, its texts give way to the mouse's, or to a calm line."""
+
+    def test_a_window_offers_the_mouse(self):
+        ui = UiConfig()
+        guide = Guide(ui, "hand", mouse=True)
+        guide.input_lost(True)
+        said = guide.instruction(math.inf)
+        assert (said.text, said.kind) == (ui.invite_mouse, "mouse")
+        guide.stroke("hand")  # the drawing the hand began before the camera went
+        assert guide.instruction(50.0).text == ui.drawing_mouse
+        guide.input_lost(False)
+        assert guide.instruction(50.0).text == ui.drawing_hand
+
+    def test_without_a_mouse_the_calm_line(self):
+        ui = UiConfig(camera_lost="Back soon")
+        guide = Guide(ui, "hand", mouse=False)
+        guide.input_lost(True)
+        assert guide.instruction(math.inf).text == "Back soon"
+        guide.stroke("hand")
+        assert guide.instruction(50.0).text == "Back soon"
+        guide.input_lost(False)
+        assert guide.instruction(50.0).text == ui.drawing_hand
+
+    def test_other_steps_and_the_mouse_are_untouched(self):
+        ui = UiConfig()
+        guide = Guide(ui, "hand", mouse=False)
+        guide.input_lost(True)
+        guide.stroke("mouse")  # a mouse stroke (a window's mouse): its own texts
+        assert guide.instruction(50.0).text == ui.drawing_mouse
+        guide.sent()
+        assert guide.instruction(50.0).text == ui.sent
+        assert guide.instruction(3.0).step is Step.COUNTDOWN
+
+    def test_the_calm_line_is_checked(self):
+        with pytest.raises(ConfigError, match="ui.camera_lost"):
+            load_config(None, {"ui.camera_lost": " "})
+        assert load_config(None, {"ui.kiosk_mouse": True}).ui.kiosk_mouse

@@ -30,3 +30,20 @@ def test_the_status_is_drawn_on_several_lines_at_the_bottom():
     rows = np.nonzero(image.any(axis=(1, 2)))[0]
     assert rows.max() > 245 and rows.max() - rows.min() > 20  # more than one 14-px line, the last at the bottom
     assert image[:, 400:].any()  # and it reaches across the view instead of stopping at 80 characters
+
+
+def test_the_inputs_trouble_shows_to_staff_only():
+    """Issue 17: "camera lost" is drawn with the staff figures (``h``), in red, and never without them."""
+    from live.display.hud import ERROR_BGR
+
+    hidden = np.zeros((256, 512, 3), np.uint8)
+    draw_hud(hidden, HudState(stats=False, staff="camera lost: cannot open the webcam; retrying in 8.0 s"))
+    assert not hidden.any()
+    shown = np.zeros((256, 512, 3), np.uint8)
+    draw_hud(shown, HudState(stats=True, staff="camera lost: cannot open the webcam; retrying in 8.0 s"))
+    plain = np.zeros((256, 512, 3), np.uint8)
+    draw_hud(plain, HudState(stats=True))
+    differs = np.nonzero((shown != plain).any(axis=2))
+    assert differs[0].size > 0
+    red = shown[differs]
+    assert (np.abs(red.astype(int) - ERROR_BGR).sum(axis=1) < 30).any()  # the trouble in the error colour

@@ -139,6 +139,59 @@ class TestUnit:
         assert result.returncode == 0 and result.stdout + result.stderr == "", result.stdout + result.stderr
 
 
+class TestKioskSetUp:
+    """Issue 17: configs/kiosk.toml and `make kiosk-service` (the unit, a local drop-in, the config)."""
+
+    def test_the_kiosk_config_loads(self):
+        from live.config import InputKind, load_config
+        from live.tools.doctor import EXAMPLE_PIN
+
+        config = load_config(ROOT / "configs" / "kiosk.toml")
+        assert config.app.kiosk and config.app.input is InputKind.HAND and config.camera.source == "0"
+        assert config.record.mp4 and config.share.enabled and config.share.staff_pin == EXAMPLE_PIN
+        assert not config.ui.kiosk_mouse
+
+    def install(self, tmp_path) -> tuple[Path, str]:
+        """Runs `make kiosk-service` into ``tmp_path`` as HOME, with a stand-in systemctl that
+        notes its arguments; returns the unit folder and what systemctl was asked."""
+        if shutil.which("make") is None:
+            pytest.skip("make is not installed")
+        calls = tmp_path / "calls"
+        systemctl = tmp_path / "systemctl"
+        systemctl.write_text(f'#!/bin/sh\necho "$@" >> {calls}\n')
+        systemctl.chmod(0o755)
+        home = tmp_path / "home"
+        result = subprocess.run(
+            ["make", "-s", "kiosk-service", f"HOME={home}", f"SYSTEMCTL={systemctl}"],
+            cwd=ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return home / ".config" / "systemd" / "user", calls.read_text()
+
+    def test_make_kiosk_service_installs_unit_drop_in_and_config(self, tmp_path):
+        units, calls = self.install(tmp_path)
+        config = tmp_path / "home" / ".config" / "live" / "kiosk.toml"
+        assert (units / "live.service").read_text() == UNIT.read_text()  # the unit as shipped
+        local = (units / "live.service.d" / "local.conf").read_text()
+        assert f"WorkingDirectory={ROOT}\nExecStart=\n" in local
+        assert f"ExecStart={ROOT}/.venv/bin/live run --kiosk --config {config} --log-file" in local
+        assert config.read_text() == (ROOT / "configs" / "kiosk.toml").read_text()
+        assert calls.splitlines() == ["--user daemon-reload", "--user enable live.service"]
+        config.write_text("[share]\nstaff_pin = 'own-pin-4821'\n")
+        self.install(tmp_path)
+        assert "own-pin-4821" in config.read_text()  # a second install keeps the site's config
+
+    @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+    def test_the_installed_unit_and_drop_in_verify(self, tmp_path):
+        if not (ROOT / ".venv" / "bin" / "live").exists():
+            pytest.skip("no .venv/bin/live in this checkout")
+        units, _ = self.install(tmp_path)
+        result = subprocess.run(
+            ["systemd-analyze", "verify", str(units / "live.service")], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0 and result.stdout + result.stderr == "", result.stdout + result.stderr
+
+
 class TestLogFile:
     def test_rotates(self, tmp_path, monkeypatch):
         monkeypatch.setattr(service, "LOG_MAX_BYTES", 2000)
@@ -188,3 +241,49 @@ class TestLogFile:
         assert " INFO live.record: recording written: " in text and str(tmp_path / "rec") in text
         assert main(["run", "--headless", "--script", str(script), "--log-file", str(tmp_path)]) == 2
         assert "live run: error: --log-file" in capsys.readouterr().err
+
+
+class TestConsoleAndLog:
+    """Issue 17: the console gets a short start line, the log file the whole settings and every
+    one-line error; the staff PIN is in neither."""
+
+    PIN = "pin-7f3a9q"
+
+    def live(self, tmp_path, *args):
+        script = tmp_path / "s.json"
+        script.write_text(json.dumps({"events": [{"t": 0, "key": "c"}], "end": 0.2}))
+        command = [sys.executable, "-m", "live", "run", "--headless", "--script", str(script), "--size", "64"]
+        command += ["--sprites", "2", "--recordings", str(tmp_path / "rec"), "--log-file", str(tmp_path / "live.log")]
+        command += ["--set", f"share.staff_pin={self.PIN}", *args]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    def test_short_start_line_on_the_console_settings_in_the_file(self, tmp_path):
+        result = self.live(tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "config: " not in result.stderr
+        start = [line for line in result.stderr.splitlines() if "started: " in line]
+        assert len(start) == 1 and len(start[0]) < 300, result.stderr
+        assert f"input mouse, display headless, backend analytic on cpu, recordings {tmp_path / 'rec'}" in start[0]
+        log = (tmp_path / "live.log").read_text()
+        assert " INFO live.config: config: [swarm] " in log and "staff_pin=(set)" in log
+        assert "started: input mouse" in log
+        assert self.PIN not in log + result.stderr
+
+    def test_verbose_prints_the_settings(self, tmp_path):
+        result = self.live(tmp_path, "--verbose")
+        assert result.returncode == 0, result.stderr
+        assert "config: [swarm] " in result.stderr and "staff_pin=(set)" in result.stderr
+        assert self.PIN not in result.stderr
+
+    def test_errors_reach_the_file(self, tmp_path):
+        result = self.live(tmp_path, "--set", "app.kiosk=yes")
+        assert result.returncode == 2
+        line = "live run: error: config key 'app.kiosk' = 'yes' is not allowed"
+        assert line in result.stderr
+        assert f" ERROR live.cli: {line}" in (tmp_path / "live.log").read_text()
+
+    def test_a_bad_pin_stays_out_of_the_file(self, tmp_path):
+        result = self.live(tmp_path, "--set", "share.staff_pin=12345")
+        assert result.returncode == 2 and "share.staff_pin" in result.stderr
+        log = (tmp_path / "live.log").read_text()
+        assert "share.staff_pin" in log and "12345" not in log.replace("012345", "")

@@ -72,11 +72,11 @@ class TestTrackCircle:
 @needs_footage
 class TestTrackFlags:
     def test_max_frames_and_text_output(self):
-        done = live("track", "--camera", str(CIRCLE), "--max-frames", "5", "--model-complexity", "1")
+        done = live("track", "--camera", str(CIRCLE), "--max-frames", "5", "--model-complexity", "1", "--verbose")
         assert done.returncode == 0, done.stderr
         lines = done.stdout.splitlines()
         assert len(lines) == 5 and lines[0].split()[0] == "0" and "open" in lines[0]
-        assert "model_complexity=1" in done.stderr and "5 frames" in done.stderr
+        assert "model_complexity=1" in done.stderr and "5 frames" in done.stderr  # --verbose: the settings
 
     def test_truth_prints_the_error(self):
         truth = str(CIRCLE.with_name(CIRCLE.name + ".path.json"))

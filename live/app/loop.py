@@ -83,7 +83,7 @@ class Installation:
         hud = HudState(backend=scene.backend, device=str(scene.device), stats=mode.hud(config))
         self.presenter = Presenter(display, ResultView(config.render.size, self.swarm.side), hud, source, share)
         say = self.presenter.say
-        self.visit = Visit(config, start, say, config.app.input)
+        self.visit = Visit(config, start, say, config.app.input, mode.mouse(config))
         self.keepsake = Keepsake(config.record, recorder, say, status)
         self.status = status
         self.quit = False
@@ -151,15 +151,17 @@ class Installation:
         if clip is not None:
             visit.guide.exported(clip)
             presenter.exported(clip, now)
+        problem = presenter.check_input(now)  # the input's camera lost: for staff, never a red error
+        visit.guide.input_lost(problem is not None)
         if self.status is not None:
-            self._report(now)
+            self._report(problem, now)
         state = (visit.attract.active, self.keepsake.recording)
         presenter.present(visit.canvas.image, loss, visit.instruction(now), state, now, wait_ms)
 
-    def _report(self, now: float) -> None:
+    def _report(self, problem, now: float) -> None:
         """Tells the share server how the camera is, and shows the last QR code again when staff
         asked for it."""
         status = self.status
-        status.camera("ok" if self.presenter.source.status() is None else "lost")  # ignored without a camera
+        status.camera("ok" if problem is None else "lost")  # ignored without a camera
         if status.take_code_request():
             self.presenter.show_last_code(now)

@@ -126,7 +126,6 @@ class Presenter:
         self.hud.recording = recording
         if self.hud.status and now - self._status_at > STATUS_SECONDS:
             self.hud.status = ""
-        self._show_input_status(now)
         self.hud.instruction = instruction
         picture = canvas
         if self.display.composes:
@@ -156,12 +155,13 @@ class Presenter:
         self.share.draw(self._shown, (margin, margin, picture.shape[1] - 2 * margin, side - 2 * margin), now)
         return self._shown
 
-    def _show_input_status(self, now: float) -> None:
-        """Keeps the input's problem on the status line while it lasts; says when it is over."""
+    def check_input(self, now: float) -> Status | None:
+        """The input's problem now (its camera lost), for staff: on the staff HUD (``h``) while it
+        lasts (the log has it too), never a red error for visitors (their instruction changes
+        instead). When it is over, the status line says so."""
         status, said = self.source.status(), self._input_said
-        if status is not None:
-            if status != said or not self.hud.status or self.hud.status == status.text:
-                self.say(status.text, False, now)  # new, or kept fresh; another message has its turn first
-        elif said is not None and self.hud.status == said.text:
+        self.hud.staff = status.text if status is not None else ""
+        if status is None and said is not None and said.over:
             self.say(said.over, True, now)
         self._input_said = status
+        return status

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from live.app.loop import Installation, result_shape
+from live.app.startline import start_line
 from live.config import Config
 from live.display import DisplayKind, DisplayMode, display_mode, open_display
 from live.input import Input
@@ -248,6 +249,7 @@ def _open(
     share, status = _open_share(stack, config, mode)
     install = Installation(config, scene, display, recorder, mode, now, source, share, status)
     stack.enter_context(_quit_on_signals(install))
+    log.info("%s", start_line(config, mode, scene.backend, str(scene.device), status is not None))
     return install, source
 
 

@@ -59,6 +59,7 @@ class Visit:
         start: the clock at start, in seconds.
         say: shows a line on the status line (text, ok, now).
         kind: the input kind the invitations speak of (``app.input``).
+        mouse: a mouse draws too (the instruction offers it while the input's camera is lost).
 
     Attributes:
         canvas: the strokes drawn and not sent yet.
@@ -66,12 +67,12 @@ class Visit:
         guide: what the screen tells the visitor.
     """
 
-    def __init__(self, config: Config, start: float, say: Say, kind: str):
+    def __init__(self, config: Config, start: float, say: Say, kind: str, mouse: bool = True):
         app = config.app
         self.size = config.render.size
         self.canvas = StrokeCanvas(app.window, config.target.brush)
         self.attract = Attract(app.idle_seconds, start)
-        self.guide = Guide(config.ui, kind)
+        self.guide = Guide(config.ui, kind, mouse)
         self.attract_mask = text_mask(app.attract_text, self.size, config.target.font)
         self._say = say
         self._pens: dict[int, tuple[float, float]] = {}  # pens down now: where, in canvas pixels

@@ -1,8 +1,9 @@
 """What every command shares: the configuration flags, the one logging set-up, writing a PNG.
 
 Every command reads the configuration (``--config FILE``, default ``configs/default.toml``), then
-applies ``--set section.key=value`` and its own flags (:func:`config_from_args`), and prints the
-effective settings to stderr.
+applies ``--set section.key=value`` and its own flags (:func:`config_from_args`). The effective
+settings, one long line with the staff PIN left out, go to the log file (``--log-file``) and,
+with ``--verbose``, to stderr; ``live config`` prints them as TOML.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from live.config import Config, load_config, parse_override
+from live.service import to_log_files
 
 #: Command-line flags that stand for configuration keys.
 FLAG_KEYS = {
@@ -48,12 +50,14 @@ def add_config_flags(parser: argparse.ArgumentParser, *flags: str) -> None:
         default=[],
         help="override any config key, e.g. render.sigma=1e-4",
     )
+    parser.add_argument("--verbose", action="store_true", help="print every effective setting at start")
     for flag in flags:
         parser.add_argument(f"--{flag}", type=FLAG_TYPES.get(flag, str), help=f"sets {FLAG_KEYS[flag]}")
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
-    """The configuration file, then ``--set`` items, then the named flags; printed to stderr.
+    """The configuration file, then ``--set`` items, then the named flags; the settings line
+    (:func:`one_line_config`) goes to the log file, and to stderr with ``--verbose``.
 
     Raises:
         ConfigError: a bad file, key or value.
@@ -66,8 +70,18 @@ def config_from_args(args: argparse.Namespace) -> Config:
     if getattr(args, "sprites", None) is not None:
         overrides["swarm.sizing"] = "seed"  # --sprites N: N creatures of the seed's sizes
     config = load_config(args.config, overrides)
-    print(one_line_config(config), file=sys.stderr)
+    line = one_line_config(config)
+    to_log_files(logging.INFO, line, "live.config")
+    if getattr(args, "verbose", False):
+        print(line, file=sys.stderr)
     return config
+
+
+def report_error(command: str, message: str) -> None:
+    """Prints ``live COMMAND: error: MESSAGE`` (one line) to stderr, and writes it to the log file."""
+    line = f"live {command}: error: {message}"
+    print(line, file=sys.stderr)
+    to_log_files(logging.ERROR, line, "live.cli")
 
 
 def one_line_config(config: Config) -> str:

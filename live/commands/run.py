@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from live.commands.common import add_config_flags, config_from_args, setup_logging
+from live.commands.common import add_config_flags, config_from_args, report_error, setup_logging
 
 NAME = "run"
 
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         display = DisplayKind.NONE if args.headless else DisplayKind.WINDOW
         result = run_live(config, display, args.script, args.max_frames)
     except RuntimeError as exc:
-        print(f"live run: error: {exc}", file=sys.stderr)
+        report_error(NAME, str(exc))
         return 1
     print(
         f"live run: {result.frames} frames, {len(result.exported)} recording(s) written, "

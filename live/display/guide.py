@@ -11,6 +11,10 @@ is passed in, in seconds, so tests drive it with a fake clock.
 
 A countdown replaces the text in the last ``ui.countdown_seconds`` before the idle timeout clears
 a visitor's drawing (or the swarm's picture of it); any input starts the idle time again.
+
+While the hand cannot draw (:meth:`Guide.hand_lost`: the camera is lost, the tracker stopped),
+the hand's texts give way to the mouse's where a mouse can draw too, else to the calm
+``ui.camera_lost``; the visitor never reads the camera's error (staff do, in the log and the HUD).
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from live.config import UiConfig
+
+#: The input kind that draws in every window (the fallback while another input's source is lost).
+MOUSE = "mouse"
 
 
 class Step(enum.Enum):
@@ -60,13 +67,17 @@ class Guide:
         ui: the texts and the countdown length.
         kind: the installation's input kind (``app.input``): invitations use its texts
             (``ui.invite_<kind>``, ``ui.drawing_<kind>``).
+        mouse: a mouse can draw too (a window; a kiosk with ``ui.kiosk_mouse``): while the input's
+            own source is lost (its camera), the mouse's texts show instead of ``ui.camera_lost``.
     """
 
-    def __init__(self, ui: UiConfig, kind: str = "mouse"):
+    def __init__(self, ui: UiConfig, kind: str = "mouse", mouse: bool = True):
         self.ui = ui
         self.default_kind = kind
+        self.mouse = mouse
         self.step = Step.INVITE
         self.kind = kind
+        self.lost = False
         self.clip: Path | None = None
 
     # -- what happens ------------------------------------------------------------------------
@@ -97,6 +108,11 @@ class Guide:
         self.kind = self.default_kind
         self.clip = None
 
+    def input_lost(self, lost: bool) -> None:
+        """Whether the input's own source cannot draw now (the hand's camera lost, its tracker
+        stopped); the loop calls this every frame with the input's state."""
+        self.lost = lost
+
     # -- what to show ------------------------------------------------------------------------
     def instruction(self, idle_left: float) -> Instruction:
         """The instruction for this frame.
@@ -110,10 +126,20 @@ class Guide:
             seconds = max(1, math.ceil(idle_left))
             return Instruction(Step.COUNTDOWN, ui.countdown.format(seconds=seconds), kind, seconds=seconds)
         if self.step is Step.INVITE:
-            return Instruction(self.step, ui.text("invite", kind), kind)
+            return self._variant("invite")
         if self.step is Step.DRAWING:
-            return Instruction(self.step, ui.text("drawing", kind), kind)
+            return self._variant("drawing")
         if self.step is Step.SENT:
             return Instruction(self.step, ui.sent, kind)
         clip = self.clip
         return Instruction(self.step, ui.exported.format(name=clip.name, path=str(clip)), kind, clip=clip)
+
+    def _variant(self, step: str) -> Instruction:
+        """This step's text for the kind of input at work; while the input's own source is lost,
+        the mouse's where a mouse can draw, else the calm ``ui.camera_lost``."""
+        kind = self.kind
+        if self.lost and kind != MOUSE:
+            if not self.mouse:
+                return Instruction(self.step, self.ui.camera_lost, kind)
+            kind = MOUSE
+        return Instruction(self.step, self.ui.text(step, kind), kind)

@@ -40,6 +40,10 @@ class HudState:
     status: str = ""
     """The last message for the visitor (an export saved or failed); empty for none."""
     status_ok: bool = True
+    staff: str = ""
+    """The input's trouble (e.g. "camera lost: ..."), for staff: shown with the figures only
+    (``h``), never to visitors, whose instruction changes instead (:meth:`Guide.hand_lost
+    <live.display.guide.Guide.hand_lost>`)."""
     instruction: Instruction | None = None
     """What the visitor is told to do now (:mod:`live.display.guide`); None: nothing."""
 
@@ -97,6 +101,10 @@ def draw_hud(image: np.ndarray, state: HudState) -> None:
         y += line
         if state.mode:
             _text(image, state.mode, (x, y), scale, TEXT_BGR, thick)
+            y += line
+        for text in wrap(state.staff, w - 2 * x, scale, thick) if state.staff else ():
+            _text(image, text, (x, y), scale, ERROR_BGR, thick)
+            y += line
     if state.recording:
         r = max(4, round(10 * h / 512.0))
         centre = (w // 2 - 2 * r, 2 * r)

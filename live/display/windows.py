@@ -418,6 +418,10 @@ class DisplayMode:
         chord = QuitChord(app.quit_presses, app.quit_window_s) if self.unattended else None
         return KeyboardInput(keymap(app.quit_key, self.unattended), chord)
 
+    def mouse(self, config: Config) -> bool:
+        """Whether a mouse draws: in a window always, in a kiosk where it has one (``ui.kiosk_mouse``)."""
+        return self.windowed and (not self.unattended or config.ui.kiosk_mouse)
+
     def hud(self, config: Config) -> bool:
         """Whether the HUD's figures show at start: a kiosk's are for staff (``ui.kiosk_hud``)."""
         return config.ui.kiosk_hud if self.unattended else config.app.hud

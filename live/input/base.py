@@ -92,3 +92,7 @@ class InputSpec:
     """Without a window (and without a script) there is nothing to draw with."""
     ends: Callable[[Config], bool] = _never
     """Whether a run ends by itself, with no script or frame limit."""
+    camera: bool = False
+    """It watches ``[camera]`` (the doctor checks that the camera opens)."""
+    detail: Callable[[Config], str] = lambda config: ""
+    """What the start line says of it besides its name, e.g. "camera 0"; '' for nothing."""

@@ -197,4 +197,4 @@ def _hand_ends(config: Config) -> bool:
         return False
 
 
-SPEC = InputSpec(open=_open_hand, ends=_hand_ends)
+SPEC = InputSpec(open=_open_hand, ends=_hand_ends, camera=True, detail=lambda config: f"camera {config.camera.source}")

@@ -27,7 +27,6 @@ COLOURS = {
     "trail": (255, 220, 120),
     "submit": (80, 220, 80),
     "clear": (80, 80, 240),
-    "lost": (40, 40, 220),
     "text": (255, 255, 255),
 }
 Rect = tuple[int, int, int, int]
@@ -68,7 +67,7 @@ class HandView:
     """Every hand's view, by pen (one per ``hand.max_hands`` at most, and pens waiting for a
     missed hand)."""
     camera: CameraStatus = CameraStatus.STARTING
-    """The camera's state ('lost': show it on screen)."""
+    """The camera's state (the input's status() reports 'lost' to the loop; the screen shows no error)."""
     message: str = ""
     """Why the camera is lost or the tracker stopped; empty when all is well."""
     region: float = 0.9
@@ -132,7 +131,8 @@ def draw_hand_overlay(
 
     The part of the camera picture that maps onto the canvas fills ``rect``, so the skeleton, the
     fingertip and the trail line up with the canvas drawn in the same rect; the gesture progress
-    and the camera-lost banner go on top.
+    goes on top. A lost camera shows nothing here: visitors never see its error (issue 17; the
+    instruction changes instead, and staff read it on the HUD and in the log).
 
     Args:
         image: (H, W, 3) uint8 BGR display image.
@@ -158,12 +158,11 @@ def draw_hand_overlay(
     if box is not None:
         _draw_skeleton(out, view, box)
     _draw_progress(out, view)
-    _draw_banner(out, view)
 
 
 def draw_camera_inset(image: np.ndarray, view: HandView, rect: Rect) -> None:
     """Draws the whole camera picture squeezed into ``rect``, with the skeleton only: a kiosk's
-    picture-in-picture (the trail, the progress and the banner are the canvas view's).
+    picture-in-picture (the trail and the progress are the canvas view's).
 
     Raises:
         ValueError: a display image that is not uint8 BGR, or a rect outside it.
@@ -251,19 +250,6 @@ def _draw_skeleton(out: np.ndarray, view: HandView, box: Box) -> None:
         if hand.tip is not None:
             colour = COLOURS["tip_drawing"] if hand.drawing else COLOURS["tip"]
             cv2.circle(out, at(hand.tip), 5, colour, -1 if hand.drawing else 2, cv2.LINE_AA)
-
-
-def _draw_banner(out: np.ndarray, view: HandView) -> None:
-    """"camera lost" (or the tracker's message) on a red band across the middle."""
-    if view.camera is not CameraStatus.LOST and not view.message:
-        return
-    h, w = out.shape[:2]
-    text = "camera lost" if view.camera is CameraStatus.LOST else view.message
-    scale = max(0.4, min(w, h) / 400)
-    (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
-    org = ((w - tw) // 2, (h + th) // 2)
-    cv2.rectangle(out, (org[0] - 6, org[1] - th - 6), (org[0] + tw + 6, org[1] + 6), COLOURS["lost"], -1)
-    cv2.putText(out, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, COLOURS["text"], 1, cv2.LINE_AA)
 
 
 def _draw_progress(out: np.ndarray, view: HandView) -> None:

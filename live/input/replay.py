@@ -72,4 +72,6 @@ def _open_replay(config: Config, corner: bool) -> Input:
     return ReplayInput(script, config.replay)
 
 
-SPEC = InputSpec(open=_open_replay, ends=lambda config: not config.replay.loop)
+SPEC = InputSpec(
+    open=_open_replay, ends=lambda config: not config.replay.loop, detail=lambda config: f"visit {config.replay.script}"
+)
