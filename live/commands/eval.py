@@ -28,7 +28,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "--groups",
         type=_groups,
         default=["words", "lines", "parts"],
-        help="comma-separated groups of targets: words, lines, parts, shapes (default words,lines,parts)",
+        help="comma-separated groups of targets: words, lines, parts, shapes, doodles (default words,lines,parts)",
     )
     p.add_argument(
         "--only", type=lambda t: t.split(","), help="comma-separated target names (any group; overrides --groups)"
