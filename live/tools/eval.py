@@ -110,11 +110,19 @@ def target_of(case: Case, config: Config) -> np.ndarray:
     return case.draw(size)
 
 
-def run_case(config: Config, case: Case, loss: LossConfig, steps: int, read: bool = True) -> EvalRow:
+#: Called with each row, its target mask (S, S) and the swarm's final colour view (V, V, 3).
+OnView = Callable[["EvalRow", np.ndarray, np.ndarray], None]
+
+
+def run_case(
+    config: Config, case: Case, loss: LossConfig, steps: int, read: bool = True, on_view: OnView | None = None
+) -> EvalRow:
     """Fits one target with one loss, from the case's swarm seed (both losses start alike).
 
     Args:
         read: OCR the colour view of a word (needs Tesseract; skipped where it is missing).
+        on_view: given the row, the target and the final colour view at display resolution
+            (``live eval --sheet``).
     """
     size = config.render.size
     mask = target_of(case, config)
@@ -140,7 +148,7 @@ def run_case(config: Config, case: Case, loss: LossConfig, steps: int, read: boo
         if step == min(EARLY_STEPS, steps):
             early = (_iou(arranger, mask), arranger.stranded(), ocr.read(arranger.view(scene.crisp)) if read else None)
             kept = _regions(case, arranger, mask)
-    return EvalRow(
+    row = EvalRow(
         target=case.name,
         group=case.group,
         loss=loss.kind,
@@ -158,6 +166,9 @@ def run_case(config: Config, case: Case, loss: LossConfig, steps: int, read: boo
         read_final=ocr.read(arranger.view(scene.crisp)) if read else None,
         regions=kept,
     )
+    if on_view is not None:
+        on_view(row, mask, arranger.view(scene.crisp).cpu().numpy())
+    return row
 
 
 def _regions(case: Case, arranger, mask: np.ndarray) -> Regions | None:
@@ -183,12 +194,14 @@ def run_eval(
     on_row: Callable[[EvalRow], None] | None = None,
     seed_loss: bool = False,
     read: bool = True,
+    on_view: OnView | None = None,
 ) -> list[EvalRow]:
     """Fits every case with ``config.loss`` (and with the seed's loss when ``seed_loss``).
 
     Args:
         cases: default the suite's default groups (words, lines, parts).
         read: OCR the words (skipped where Tesseract is missing).
+        on_view: called after each fit with the row, the target and the final colour view.
 
     Raises:
         ValueError: fewer than 1 step.
@@ -204,7 +217,7 @@ def run_eval(
     rows = []
     for case in cases:
         for loss in losses:
-            row = run_case(config, case, loss, steps, read)
+            row = run_case(config, case, loss, steps, read, on_view)
             rows.append(row)
             if on_row is not None:
                 on_row(row)
