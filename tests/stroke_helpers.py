@@ -1,6 +1,7 @@
 """Shapes for the smooth-stroke tests: a circle given as a few pointer samples, and how far a
 drawn ring strays from the true circle."""
 
+import itertools
 import math
 
 import numpy as np
@@ -32,3 +33,14 @@ def ring_errors(ink: np.ndarray, brush: float, centre=CENTRE, radius: float = RA
     missing = off[~ink]
     gap = float(max(0.0, brush - missing.min())) if missing.size else 0.0
     return stray, gap
+
+
+def along(corners, step: float = 6.0) -> list[list[float]]:
+    """A polyline through ``corners`` as a pointer samples it: a point every ``step`` pixels or
+    less along each side, the corners included. Strokes follow a smooth curve through their
+    samples, so a shape given by its corners alone would come out rounded."""
+    out = [[float(corners[0][0]), float(corners[0][1])]]
+    for (x0, y0), (x1, y1) in itertools.pairwise(corners):
+        n = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / step))
+        out += [[x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n] for k in range(1, n + 1)]
+    return out
