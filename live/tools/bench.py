@@ -285,26 +285,24 @@ def run_loop_bench(
     webcam index or a video file, played in real time and looped as ``[camera]`` says) in its
     own thread, and its canvas view (camera picture, skeleton) is drawn every frame.
 
-    RSS is read at two quiet points, with no export running and the recorder's buffers still
-    held: after the warm-up and after the last frame (the loop waits for the exporter there,
-    outside the timing). It is also sampled every 100 frames for the peak.
+    RSS is read after the warm-up and after the last frame, with no export running (the loop
+    waits for the exporter there, outside the timing), and every 100 frames for the peak.
 
     Returns:
         ``fps`` (1 / median frame time after warm-up), ``fps_mean``, ``ms_p90``, ``frames``
         (timed), ``warmup``, ``rss_start_mb``, ``rss_end_mb``, ``rss_growth_pct``,
-        ``rss_peak_mb``, ``recordings`` written, and the scene; with hand input also
-        ``hand_frames`` (camera frames tracked), ``hand_found`` (with a hand), ``hand_ms``
-        (median MediaPipe ms per tracked frame) and ``hand_fps`` (frames tracked per second).
+        ``rss_peak_mb``, ``recordings`` written, the scene and the ``settings`` changed; with
+        hand input also ``hand_frames`` (camera frames tracked), ``hand_found`` (with a hand),
+        ``hand_ms`` (median MediaPipe ms per tracked frame), ``hand_fps`` (tracked per second).
 
     Args:
         threads: torch CPU threads (default: ``app.threads`` of the default config; 0 is
             torch's own default).
-        overrides: config keys to change (``--set``), e.g. ``{"target.brush": 5}``; the loop's
-            own settings (render size, backend, device, recordings folder) stay.
+        overrides: ``--set`` keys, e.g. ``{"target.brush": 5}`` (the loop's own settings win).
 
     Raises:
         ValueError: fewer than 1 frame, an unknown input, hand input without a camera, a bad
-            camera source, or a bad override (ConfigError).
+            camera source or override.
         ImportError: hand input without mediapipe.
     """
     import json
@@ -330,15 +328,19 @@ def run_loop_bench(
     figures.update(recordings=len(result.exported), failed_frames=result.failed_frames)
     figures.update(_loop_scene(config), input=input.value, settings=dict(overrides or {}))
     if input is InputKind.HAND:
-        stats = result.input_stats
-        figures.update(
-            camera=str(camera),
-            hand_frames=stats.get("hand_frames"),
-            hand_found=stats.get("hand_found"),
-            hand_ms=stats.get("hand_ms"),
-            hand_fps=round(stats.get("hand_frames", 0) / wall, 1) if wall > 0 else None,
-        )
+        figures.update(_hand_figures(result.input_stats, camera, wall))
     return figures
+
+
+def _hand_figures(stats: dict, camera: str | None, wall: float) -> dict:
+    """The hand tracking's figures of a loop benchmark run (``wall`` seconds long)."""
+    return {
+        "camera": str(camera),
+        "hand_frames": stats.get("hand_frames"),
+        "hand_found": stats.get("hand_found"),
+        "hand_ms": stats.get("hand_ms"),
+        "hand_fps": round(stats.get("hand_frames", 0) / wall, 1) if wall > 0 else None,
+    }
 
 
 def _loop_input(frames: int, warmup: int, input: str, camera: str | None) -> InputKind:
