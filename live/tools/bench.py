@@ -333,7 +333,7 @@ def run_loop_bench(
 
 
 def _hand_figures(stats: dict, camera: str | None, wall: float) -> dict:
-    """The hand tracking's figures of a loop benchmark run (``wall`` seconds long)."""
+    """The hand tracker's figures of a loop benchmark that ran ``wall`` seconds."""
     return {
         "camera": str(camera),
         "hand_frames": stats.get("hand_frames"),
@@ -385,7 +385,7 @@ class _LoopProbe:
     def __call__(self, install, seconds: float) -> None:
         if install.frames <= self.total:
             self.times[install.frames - 1] = seconds
-            self.creatures[install.frames - 1] = install.scene.arranger.present
+            self.creatures[install.frames - 1] = install.swarm.arranger.present
         if install.frames in (self.warmup, self.total):
             install.recorder.wait()
             self.marks["start" if install.frames == self.warmup else "end"] = rss_mb()
