@@ -140,8 +140,8 @@ class TestDoodles:
         case = next(c for c in suite(["doodles"]) if c.name == "smiley")
         default = load_config()
         assert np.array_equal(target_of(case, default), case.draw(default.render.size))
-        fine = load_config(overrides={"target.brush": 5})
-        thin, thick = target_of(case, fine), target_of(case, default)
+        seed = load_config(overrides={"target.brush": 20})
+        thin, thick = target_of(case, load_config(overrides={"target.brush": 5})), target_of(case, seed)
         assert 0 < thin.sum() < 0.5 * thick.sum()
         # Through StrokeCanvas itself: the mask the installation would send for these strokes.
         canvas = StrokeCanvas(default.app.window, 5)
