@@ -13,6 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from live.curve import ink, smooth
+
 #: cv2's Hershey fonts by the names the config uses.
 FONTS = {
     "simplex": cv2.FONT_HERSHEY_SIMPLEX,
@@ -272,7 +274,11 @@ Stroke = Sequence[tuple[float, float]]
 
 
 def stroke_mask(strokes: Sequence[Stroke], size: int, brush: float, canvas_size: int | None = None) -> np.ndarray:
-    """Draws polylines with a round brush.
+    """Draws strokes with a round brush, along the smooth curve through their samples.
+
+    Each stroke is the centripetal Catmull-Rom curve through its points (:mod:`live.curve`), the
+    same curve the canvas shows (:class:`live.app.canvas.StrokeCanvas`), computed in canvas pixels
+    and scaled to the mask.
 
     Args:
         strokes: each a sequence of (x, y) points in pixels of a ``canvas_size`` square (x to the
@@ -294,13 +300,9 @@ def stroke_mask(strokes: Sequence[Stroke], size: int, brush: float, canvas_size:
     radius = max(1, round(brush * k))
     mask = np.zeros((size, size), np.uint8)
     for stroke in strokes:
-        points = np.round(np.asarray(stroke, dtype=np.float64).reshape(-1, 2) * k).astype(np.int32)
-        if len(points) == 0:
-            continue
-        for p in points:
-            cv2.circle(mask, (int(p[0]), int(p[1])), radius, 1, -1)
-        if len(points) > 1:
-            cv2.polylines(mask, [points], False, 1, thickness=2 * radius)
+        line = smooth(stroke) * k
+        ink(mask, line[:1], radius, 1)  # a stroke starts with a dot, as on the canvas
+        ink(mask, line, radius, 1)
     return mask.astype(np.float32)
 
 

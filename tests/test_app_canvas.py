@@ -8,6 +8,7 @@ from live.app.canvas import StrokeCanvas
 from live.input import Command, Pen, Phase
 from live.input.mouse import MouseInput
 from live.input.script import ScriptInput, load_script, parse_script
+from tests.stroke_helpers import CENTRE, RADIUS, SIDE, circle_samples, ring_errors
 
 
 def draw(canvas: StrokeCanvas, first, *rest) -> None:
@@ -237,3 +238,100 @@ class TestScript:
         with pytest.raises(ValueError, match="'q' does nothing"):
             parse_script({"events": [{"t": 0, "key": "q"}]}, 224, keymap("x", kiosk=False))
 
+
+class TestSmoothStrokes:
+    """Between pointer samples the line follows a smooth curve, the same in picture and mask."""
+
+    def test_a_circle_of_12_samples_is_round_in_picture_and_mask(self):
+        canvas = StrokeCanvas(SIDE, 4)  # radius 9 px at 512
+        draw(canvas, *circle_samples(12))
+        r = canvas._r
+        picture = canvas.image[..., 2] > 0
+        for ink in (picture, canvas.mask(SIDE) > 0.5):
+            stray, gap = ring_errors(ink, r)
+            assert stray <= 2.0 and gap <= 2.0, (stray, gap)
+        # The same samples joined by straight lines are a polygon 6.8 px inside between samples.
+        polygon = np.zeros((SIDE, SIDE), np.uint8)
+        cv2.polylines(polygon, [np.round(circle_samples(12)).astype(np.int32)], False, 1, 2 * r)
+        assert ring_errors(polygon > 0, r)[0] > 4.0
+
+    def test_the_mask_at_the_render_size_follows_the_same_curve(self):
+        canvas = StrokeCanvas(SIDE, 4)
+        draw(canvas, *circle_samples(12))
+        small = canvas.mask(256) > 0.5
+        half = [c / 2 for c in CENTRE]
+        stray, gap = ring_errors(small, round(canvas.radius / 2), half, RADIUS / 2)
+        assert stray <= 1.5 and gap <= 1.5, (stray, gap)
+
+    def test_a_straight_line_stays_straight(self):
+        canvas = StrokeCanvas(SIDE, 4)
+        xs = [40, 47, 90, 92, 200, 330, 331, 470]  # uneven, as a mouse that speeds up and stops
+        draw(canvas, *[(x, 100 + 0.5 * x) for x in xs])
+        r = canvas._r
+        ys, cols = np.nonzero(canvas.image[..., 2])
+        # Distance of every ink pixel to the segment from the first sample to the last.
+        a, b = np.array([40.0, 120.0]), np.array([470.0, 335.0])
+        t = np.clip(((np.stack([cols, ys], 1) - a) @ (b - a)) / ((b - a) @ (b - a)), 0, 1)
+        off = np.hypot(*(np.stack([cols, ys], 1) - (a + t[:, None] * (b - a))).T)
+        assert off.max() <= r + 1.0
+        assert np.array_equal(canvas.image[..., 2] > 0, canvas.mask(SIDE) > 0.5)
+
+    def test_a_dot_stays_a_dot(self):
+        canvas = StrokeCanvas(SIDE, 4)
+        canvas.begin(100, 200)
+        canvas.extend(100, 200)  # a pen that does not move adds nothing
+        canvas.end()
+        r = canvas._r
+        ys, xs = np.nonzero(canvas.image[..., 2])
+        assert np.hypot(xs - 100, ys - 200).max() <= r + 0.5
+        assert abs(len(xs) - np.pi * r * r) < 2 * np.pi * r
+        assert np.array_equal(canvas.image[..., 2] > 0, canvas.mask(SIDE) > 0.5)
+
+    def test_the_last_piece_is_provisional_until_the_pen_lifts(self):
+        canvas = StrokeCanvas(SIDE, 2)
+        samples = circle_samples(12, closed=False)[:5]
+        canvas.begin(*samples[0])
+        for p in samples[1:]:
+            canvas.extend(*p)
+            # The line reaches the pen at once, and the picture is the mask at every point.
+            assert canvas.image[round(p[1]), round(p[0]), 2] > 0
+            assert np.array_equal(canvas.image[..., 2] > 0, canvas.mask(SIDE) > 0.5)
+        shown = canvas.image.copy()
+        canvas.end()  # the last piece is finished as it was shown
+        assert np.array_equal(canvas.image, shown)
+        canvas.begin(*samples[0], pen=1)  # a new stroke leaves the finished one as it is
+        canvas.extend(300, 300, pen=1)
+        canvas.end(pen=1)
+        assert canvas.undo() and np.array_equal(canvas.image, shown)
+
+    def test_the_provisional_piece_is_replaced(self):
+        canvas = StrokeCanvas(SIDE, 2)
+        samples = circle_samples(12, closed=False)
+        canvas.begin(*samples[0])
+        canvas.extend(*samples[1])
+        straight = canvas.image.copy()  # two samples: a straight piece
+        canvas.extend(*samples[2])
+        # With the third sample the first piece bends outwards onto the circle, 6.8 px beyond the
+        # chord's middle (the brush radius is 5): a straight piece left on the picture would
+        # still show there.
+        x, y = (round((a + b) / 2) for a, b in zip(samples[0], samples[1], strict=True))
+        assert canvas._r == 5 and straight[y, x, 2] > 0 and canvas.image[y, x, 2] == 0
+
+    def test_two_pens_drawing_at_once_match_the_mask_at_every_point(self):
+        rng = np.random.default_rng(3)
+        canvas = StrokeCanvas(SIDE, 6)
+        a, b = rng.uniform(0, SIDE - 1, (2, 12, 2))
+        canvas.begin(*a[0], pen=0)
+        canvas.begin(*b[0], pen=1)
+        for p, q in zip(a[1:], b[1:], strict=True):
+            canvas.extend(*p, pen=0)
+            canvas.extend(*q, pen=1)
+            assert np.array_equal(canvas.image[..., 2] > 0, canvas.mask(SIDE) > 0.5)
+        canvas.end(pen=0)
+        assert np.array_equal(canvas.image[..., 2] > 0, canvas.mask(SIDE) > 0.5)
+        canvas.end(pen=1)
+        assert np.array_equal(canvas.image[..., 2] > 0, canvas.mask(SIDE) > 0.5)
+        drawn = canvas.image.copy()
+        canvas.begin(5, 5)
+        canvas.undo()  # redraws every stroke from its points: the same picture
+        assert np.array_equal(canvas.image, drawn)

@@ -79,8 +79,8 @@ def finish(proc, timeout=60):
     return out
 
 
-#: The drawn shape, in canvas pixels of the 512-pixel canvas: a thick 'L' with a foot (brush 20 px
-#: at 224 is about 46 px at 512).
+#: The drawn shape, in canvas pixels of the 512-pixel canvas: an 'L' with a foot, 640 px long (the
+#: default brush, 4 px at 224, draws it 18 px wide at 512: 5.5 % of the view).
 SHAPE = [(140, 100), (140, 400), (380, 400), (380, 300)]
 
 
@@ -110,7 +110,7 @@ def check_run(proc, folder, out):
     drawn = last[:, size:, 0] > 128  # the submitted drawing, in red
     score = iou(creatures.astype(np.float32), drawn.astype(np.float32))
     print(f"e2e: {frames} frames, drawn {drawn.mean():.3f} of the view, IoU {score:.3f}")
-    assert drawn.mean() > 0.08, "the drag did not draw a thick shape"
+    assert drawn.mean() > 0.04, "the drag did not draw the whole shape"
     assert score >= 0.3
 
 

@@ -424,6 +424,7 @@ class TestLoopBenchWithHand:
         assert figures["input"] == "hand" and figures["frames"] == 60 and figures["fps"] > 0
         assert figures["hand_frames"] > 0 and figures["hand_ms"] > 0
         # The swarm is the live run's sized one, counted per frame: about 100 small creatures for
-        # 'DRAW!' in the first timed frames, then about 20 big ones for the script's thick circle.
-        assert 10 < figures["sprites"] < 50 < figures["sprites_max"] <= 600
+        # 'DRAW!' in the first timed frames, then about 85 for the script's circle drawn with the
+        # fine pen (target.brush = 4; about 20 big ones with the seed's brush of 20).
+        assert 50 < figures["sprites"] <= figures["sprites_max"] <= 600
         assert "hand input:" in format_loop(figures)

@@ -16,6 +16,7 @@ from live.input import Command, Input, Pen, Phase
 from live.input.keys import KEY_ESC, KeyboardInput, QuitChord, keymap
 from live.record import Recorder
 from live.scene import build
+from tests.stroke_helpers import along
 
 SMALL = {
     "swarm.sprites": 6,
@@ -108,8 +109,9 @@ class TestPlateau:
 
 
 def draw_square(install, now, lo=30, hi=98):
+    """A square outline drawn with the mouse (a sample every few pixels, so its corners stay)."""
     install.handle(Pen(Phase.DOWN, lo, lo), now)
-    for x, y in [(hi, lo), (hi, hi), (lo, hi), (lo, lo)]:
+    for x, y in along([(lo, lo), (hi, lo), (hi, hi), (lo, hi), (lo, lo)])[1:]:
         install.handle(Pen(Phase.MOVE, x, y), now)
     install.handle(Pen(Phase.UP, lo, lo), now)
 
@@ -338,7 +340,7 @@ def write_script(tmp_path, events, **extra):
     return path
 
 
-SQUARE = [[30, 30], [98, 30], [98, 98], [30, 98], [30, 30]]
+SQUARE = along([(30, 30), (98, 30), (98, 98), (30, 98), (30, 30)])  # as the mouse samples it
 
 
 class TestHeadlessRun:

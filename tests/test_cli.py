@@ -172,6 +172,13 @@ class TestBench:
         assert rows[1]["speedup"] == pytest.approx(rows[0]["ms_per_step"] / rows[1]["ms_per_step"])
 
 
+    def test_loop_takes_settings(self):
+        out = live("bench", "--loop", "--json", "--frames", "20", "--warmup", "5", "--set", "target.brush=5")
+        figures = json.loads(out.stdout)
+        assert figures["settings"] == {"target.brush": 5} and figures["frames"] == 20 and figures["fps"] > 0
+        assert figures["sprites"] >= 1 and figures["size"] == 256  # the loop's own settings stay
+
+
 class TestConfigCommand:
     def test_prints_overridden_toml(self):
         import tomllib
@@ -199,6 +206,8 @@ class TestOneLineErrors:
             (["fit", "--text", "A", "--set", "swarm.seed=100000000000000000000000"], "config key 'swarm.seed'"),
             (["render", "--out", "{tmp}/r.npz", "--png", "{tmp}/x.txt"], "--png '{tmp}/x.txt' is not a .png file name"),
             (["render", "--out", "{tmp}/dir.npz"], "--out '{tmp}/dir.npz' is a folder"),
+            (["bench", "--loop", "--frames", "1", "--set", "target.brush=0"], "config key 'target.brush' = 0"),
+            (["bench", "--loop", "--frames", "1", "--set", "brush"], "override 'brush' is not of the form"),
             (["run", "--headless", "--script", "{tmp}/nan.json"], "script events[0].t = nan"),
             (["run", "--headless", "--script", "{tmp}/fps.json"], "script fps = 1e+308"),
             (["run", "--headless", "--script", "{tmp}/inf.json"], "script events[0].t = inf"),

@@ -6,7 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
+from live.curve import STEP, beyond, piece, smooth
 from live.target import FONTS, image_mask, iou, stroke_mask, stroke_width, text_mask
+from tests.stroke_helpers import SIDE, circle_samples, ring_errors
 
 
 class TestTextMask:
@@ -176,6 +178,61 @@ class TestStrokeMask:
     def test_bad_brush(self):
         with pytest.raises(ValueError, match="brush"):
             stroke_mask([[(1, 1)]], 64, brush=0)
+
+    def test_a_circle_of_12_samples_is_round(self):
+        brush = 9.0
+        mask = stroke_mask([circle_samples(12)], SIDE, brush) > 0.5
+        stray, gap = ring_errors(mask, brush)
+        assert stray <= 2.0 and gap <= 2.0, (stray, gap)
+        # Also when the visitor does not close it: the ends keep the turn of the stroke.
+        open_arc = stroke_mask([circle_samples(12, closed=False)[:7]], SIDE, brush) > 0.5
+        assert ring_errors(open_arc, brush)[0] <= 2.0
+
+    def test_repeated_points_and_a_two_point_stroke(self):
+        line = [(10.0, 32.0), (10.0, 32.0), (54.0, 32.0), (54.0, 32.0)]
+        mask = stroke_mask([line], 64, brush=3)
+        assert np.array_equal(mask, stroke_mask([[(10, 32), (54, 32)]], 64, brush=3))
+        rows = np.flatnonzero(mask.any(axis=1))
+        assert rows.min() == 29 and rows.max() == 35  # straight: 3 px either side of row 32
+
+
+class TestCurve:
+    def test_passes_through_every_sample(self):
+        samples = [(0.0, 0.0), (30.0, 5.0), (31.0, 40.0), (80.0, 41.0), (90.0, 90.0)]
+        line = smooth(samples)
+        for p in samples:
+            assert np.hypot(*(line - p).T).min() == 0.0
+        assert np.array_equal(line[0], samples[0]) and np.array_equal(line[-1], samples[-1])
+        steps = np.hypot(*np.diff(line, axis=0).T)
+        assert steps.max() <= 1.3 * STEP
+
+    def test_matches_the_centripetal_spline_by_its_definition(self):
+        """The Hermite form used here against Barry and Goldman's pyramid of interpolations."""
+        rng = np.random.default_rng(5)
+        for _ in range(5):
+            p0, p1, p2, p3 = rng.uniform(0, 100, (4, 2))
+            t = np.cumsum([0.0] + [np.hypot(*(b - a)) ** 0.5 for a, b in ((p0, p1), (p1, p2), (p2, p3))])
+            bits = piece(p0, p1, p2, p3, step=2.0)  # at even steps of the parameter
+            assert len(bits) > 10
+            for u, got in zip(np.linspace(t[1], t[2], len(bits)), bits, strict=True):
+
+                def lerp(a, b, ta, tb, u=u):
+                    return ((tb - u) * a + (u - ta) * b) / (tb - ta)
+
+                a1, a2, a3 = lerp(p0, p1, t[0], t[1]), lerp(p1, p2, t[1], t[2]), lerp(p2, p3, t[2], t[3])
+                want = lerp(lerp(a1, a2, t[0], t[2]), lerp(a2, a3, t[1], t[3]), t[1], t[2])
+                assert np.allclose(got, want, atol=1e-9)
+
+    def test_the_made_up_sample_beyond_an_end_keeps_the_turn(self):
+        on_circle = circle_samples(12, closed=False)
+        made_up = beyond(on_circle[1], on_circle[2], on_circle[3])
+        assert np.allclose(made_up, on_circle[0])
+        assert np.allclose(beyond((0, 0), (1, 0), (3, 0)), (-2, 0))  # straight stays straight
+        assert beyond((0, 0), (1, 2), None) == (-1, -2)
+
+    def test_single_points_and_nothing(self):
+        assert smooth([(3, 4)]).tolist() == [[3.0, 4.0]]
+        assert smooth([]).shape == (0, 2)
 
 
 class TestIoU:

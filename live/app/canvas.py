@@ -3,17 +3,21 @@
 This is the one place strokes are kept: every input only says where its pens go
 (:class:`~live.input.events.Pen`). Strokes are points in canvas pixels, so the mask can be made
 at any size (:func:`live.target.stroke_mask`). Each pen has at most one open stroke, so two pens
-(two hands) draw two strokes at once. The picture of the canvas is drawn incrementally, one
-segment per new point; only undo redraws it from the strokes.
+(two hands) draw two strokes at once.
+
+Between two samples the line follows the smooth curve through them (:mod:`live.curve`), the
+same curve the target mask is drawn along (:func:`live.target.stroke_mask`), so a circle drawn
+at a low frame rate stays round. The picture is drawn incrementally: a piece of the curve is
+final once the sample after it has arrived, so each new point adds one final piece, and the
+last piece of every open stroke is drawn provisionally over the finished ink and replaced at the
+next point (it is finished when the pen lifts). Only undo redraws the picture from the strokes.
 """
 
 from __future__ import annotations
 
-import itertools
-
-import cv2
 import numpy as np
 
+from live.curve import ink, neighbours, piece
 from live.target import stroke_mask
 
 #: Colour of the ink on the canvas window, BGR (the seed drew red strokes on black).
@@ -47,6 +51,8 @@ class StrokeCanvas:
         self.radius = brush * size / SEED_CANVAS
         self._r = max(1, round(self.radius))
         self.image = np.zeros((size, size, 3), np.uint8)
+        self._ink = np.zeros_like(self.image)  # the finished pieces: image without the open tails
+        self._tails: list[tuple[int, int, int, int]] = []  # boxes of the tails drawn on image only
         self.strokes: list[list[tuple[float, float]]] = []
         self._open: dict[int, list[tuple[float, float]]] = {}  # pen -> its open stroke (in strokes)
 
@@ -67,35 +73,57 @@ class StrokeCanvas:
         top = self.size - 1
         return min(max(float(x), 0.0), top), min(max(float(y), 0.0), top)
 
-    def _dot(self, p: tuple[float, float]) -> None:
-        cv2.circle(self.image, (round(p[0]), round(p[1])), self._r, INK_BGR, -1)
+    def _finish(self, line: np.ndarray) -> None:
+        """Draws a final piece (or dot) on the finished ink and on the picture."""
+        ink(self._ink, line, self._r, INK_BGR)
+        ink(self.image, line, self._r, INK_BGR)
+
+    def _piece(self, stroke: list[tuple[float, float]], i: int) -> np.ndarray:
+        return piece(*neighbours(stroke, i))
+
+    def _show_tails(self) -> None:
+        """The picture is the finished ink plus the last piece of every open stroke, drawn anew."""
+        for x0, y0, x1, y1 in self._tails:
+            self.image[y0:y1, x0:x1] = self._ink[y0:y1, x0:x1]
+        self._tails = [
+            ink(self.image, self._piece(stroke, len(stroke) - 2), self._r, INK_BGR)
+            for stroke in self._open.values()
+            if len(stroke) > 1
+        ]
 
     def begin(self, x: float, y: float, pen: int = 0) -> None:
         """Starts a stroke of ``pen`` at (x, y) (points outside the canvas are moved to its edge);
         the pen's open stroke, if any, ends."""
+        self.end(pen)
         p = self._clamp(x, y)
         stroke = [p]
         self.strokes.append(stroke)
         self._open[pen] = stroke
-        self._dot(p)
+        self._finish(np.array([p]))
 
     def extend(self, x: float, y: float, pen: int = 0) -> None:
-        """Adds (x, y) to ``pen``'s open stroke; starts one when it has none."""
+        """Adds (x, y) to ``pen``'s open stroke; starts one when it has none. The piece before the
+        previous point is final now; the new last piece is provisional."""
         stroke = self._open.get(pen)
         if stroke is None:
             self.begin(x, y, pen)
             return
         p = self._clamp(x, y)
-        q = stroke[-1]
-        if p == q:
+        if p == stroke[-1]:
             return
         stroke.append(p)
-        cv2.line(self.image, (round(q[0]), round(q[1])), (round(p[0]), round(p[1])), INK_BGR, 2 * self._r)
-        self._dot(p)
+        if len(stroke) > 2:
+            self._finish(self._piece(stroke, len(stroke) - 3))
+        self._show_tails()
 
     def end(self, pen: int = 0) -> None:
-        """Closes ``pen``'s open stroke (nothing when it has none)."""
-        self._open.pop(pen, None)
+        """Closes ``pen``'s open stroke, finishing its last piece (nothing when it has none)."""
+        stroke = self._open.pop(pen, None)
+        if stroke is None:
+            return
+        if len(stroke) > 1:
+            self._finish(self._piece(stroke, len(stroke) - 2))
+        self._show_tails()
 
     def undo(self) -> bool:
         """Removes the last stroke begun (a pen drawing it goes on with a new one); returns False
@@ -111,18 +139,25 @@ class StrokeCanvas:
         """Removes every stroke."""
         self.strokes.clear()
         self._open.clear()
+        self._tails.clear()
         self.image.fill(0)
+        self._ink.fill(0)
 
     def _redraw(self) -> None:
+        """Draws every stroke again, piece by piece as they were drawn (so the picture is the same)."""
         self.image.fill(0)
+        self._ink.fill(0)
+        self._tails.clear()
+        open_strokes = [id(stroke) for stroke in self._open.values()]
         for stroke in self.strokes:
-            self._dot(stroke[0])
-            for q, p in itertools.pairwise(stroke):
-                cv2.line(self.image, (round(q[0]), round(q[1])), (round(p[0]), round(p[1])), INK_BGR, 2 * self._r)
-                self._dot(p)
+            self._finish(np.array([stroke[0]]))
+            final = len(stroke) - 1 - (id(stroke) in open_strokes)  # an open stroke's tail is not
+            for i in range(final):
+                self._finish(self._piece(stroke, i))
+        self._show_tails()
 
     def mask(self, size: int) -> np.ndarray:
-        """The strokes as a target mask.
+        """The strokes as a target mask (the same curves as the picture, open strokes included).
 
         Args:
             size: side of the mask (the render size).

@@ -49,6 +49,13 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "--input", choices=list(InputKind), default=InputKind.MOUSE, help="--loop: 'hand' tracks --camera alongside"
     )
     p.add_argument("--camera", metavar="SOURCE", help="--loop --input hand: webcam index or video file (looped)")
+    p.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="--loop: override a config key of the timed loop, e.g. target.brush=5 (repeatable)",
+    )
     return p
 
 
@@ -67,10 +74,16 @@ def _pool(args: argparse.Namespace) -> None:
 
 
 def _loop(args: argparse.Namespace) -> None:
+    from live.config import parse_override
     from live.tools.bench import format_loop, run_loop_bench
 
     figures = run_loop_bench(
-        frames=args.frames, warmup=args.warmup, threads=args.threads, input=args.input, camera=args.camera
+        frames=args.frames,
+        warmup=args.warmup,
+        threads=args.threads,
+        input=args.input,
+        camera=args.camera,
+        overrides=dict(parse_override(item) for item in args.set),
     )
     print(json.dumps(figures) if args.json else format_loop(figures))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from live.commands.common import add_config_flags, config_from_args
+from live.commands.common import add_config_flags, config_from_args, png_path, save_png
 
 NAME = "eval"
 
@@ -28,13 +28,16 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "--groups",
         type=_groups,
         default=["words", "lines", "parts"],
-        help="comma-separated groups of targets: words, lines, parts, shapes (default words,lines,parts)",
+        help="comma-separated groups of targets: words, lines, parts, shapes, doodles (default words,lines,parts)",
     )
     p.add_argument(
         "--only", type=lambda t: t.split(","), help="comma-separated target names (any group; overrides --groups)"
     )
     p.add_argument("--seed-loss", action="store_true", help="also fit every target with the seed's loss")
     p.add_argument("--json", action="store_true", help="print rows and means as JSON")
+    p.add_argument(
+        "--sheet", metavar="PATH", help="also write a contact sheet PNG: each target beside the swarm's final view"
+    )
     return p
 
 
@@ -56,12 +59,21 @@ def _cases(args: argparse.Namespace) -> list:
     return [c for c in every if c.name in args.only]
 
 
+def _tile(row, mask, view):
+    from live.tools.sheet import Tile
+
+    caption = f"{row.target} ({row.loss}): {row.sprites} creatures, IoU {row.iou_final:.2f}"
+    return Tile(caption, mask, view)
+
+
 def run(args: argparse.Namespace) -> int:
     """Fits the fixed target suite; OCR of the words, IoU of the drawings, stranded, ms per step."""
     from live.tools.eval import HEADER, format_row, run_eval, summarise
 
     config = config_from_args(args)
     cases = _cases(args)
+    sheet = png_path(args.sheet, "--sheet") if args.sheet is not None else None
+    tiles = []
     if not args.json:
         print(HEADER, flush=True)
     rows = run_eval(
@@ -70,7 +82,12 @@ def run(args: argparse.Namespace) -> int:
         cases,
         on_row=None if args.json else lambda row: print(format_row(row), flush=True),
         seed_loss=args.seed_loss,
+        on_view=None if sheet is None else lambda row, mask, view: tiles.append(_tile(row, mask, view)),
     )
+    if sheet is not None:
+        from live.tools.sheet import contact_sheet
+
+        save_png(sheet, contact_sheet(tiles), "--sheet")
     summary = summarise(rows)
     if args.json:
         print(json.dumps({"rows": [r.as_dict() for r in rows], "mean": summary}, indent=1))

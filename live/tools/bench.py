@@ -15,6 +15,7 @@ times them too.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
@@ -257,8 +258,13 @@ def loop_script(frames: int, fps: float = 30.0, cycle: int = LOOP_CYCLE_FRAMES) 
         if n % 2 == 0:
             angles = [a / 12 * math.tau for a in range(13)]
             points = [[112 + 60 * math.cos(a), 112 + 60 * math.sin(a)] for a in angles]
-        else:
-            points = [[50, 50], [174, 50], [174, 174], [50, 174], [50, 50]]
+        else:  # a sample every 12 px along the edges, as a mouse gives them: the corners stay sharp
+            corners = [(50, 50), (174, 50), (174, 174), (50, 174), (50, 50)]
+            points = [
+                [a[0] + (b[0] - a[0]) * k / 10, a[1] + (b[1] - a[1]) * k / 10]
+                for a, b in itertools.pairwise(corners)
+                for k in range(10)
+            ] + [list(corners[-1])]
         events.append({"t": t, "stroke": points, "duration": 0.3})
         events.append({"t": t + 0.5, "key": "s"})
     return {"fps": fps, "canvas": 224, "end": frames / fps, "events": events}
@@ -270,6 +276,7 @@ def run_loop_bench(
     threads: int | None = None,
     input: str = InputKind.MOUSE,
     camera: str | None = None,
+    overrides: dict | None = None,
 ) -> dict:
     """Runs the headless loop (composing the display frames and HUD, showing nothing) on a
     script that draws and submits a new shape every :data:`LOOP_CYCLE_FRAMES` frames.
@@ -278,24 +285,24 @@ def run_loop_bench(
     webcam index or a video file, played in real time and looped as ``[camera]`` says) in its
     own thread, and its canvas view (camera picture, skeleton) is drawn every frame.
 
-    RSS is read at two quiet points, with no export running and the recorder's buffers still
-    held: after the warm-up and after the last frame (the loop waits for the exporter there,
-    outside the timing). It is also sampled every 100 frames for the peak.
+    RSS is read after the warm-up and after the last frame, with no export running (the loop
+    waits for the exporter there, outside the timing), and every 100 frames for the peak.
 
     Returns:
         ``fps`` (1 / median frame time after warm-up), ``fps_mean``, ``ms_p90``, ``frames``
         (timed), ``warmup``, ``rss_start_mb``, ``rss_end_mb``, ``rss_growth_pct``,
-        ``rss_peak_mb``, ``recordings`` written, and the scene; with hand input also
-        ``hand_frames`` (camera frames tracked), ``hand_found`` (with a hand), ``hand_ms``
-        (median MediaPipe ms per tracked frame) and ``hand_fps`` (frames tracked per second).
+        ``rss_peak_mb``, ``recordings`` written, the scene and the ``settings`` changed; with
+        hand input also ``hand_frames`` (camera frames tracked), ``hand_found`` (with a hand),
+        ``hand_ms`` (median MediaPipe ms per tracked frame), ``hand_fps`` (tracked per second).
 
     Args:
         threads: torch CPU threads (default: ``app.threads`` of the default config; 0 is
             torch's own default).
+        overrides: ``--set`` keys, e.g. ``{"target.brush": 5}`` (the loop's own settings win).
 
     Raises:
-        ValueError: fewer than 1 frame, an unknown input, hand input without a camera, or a bad
-            camera source.
+        ValueError: fewer than 1 frame, an unknown input, hand input without a camera, a bad
+            camera source or override.
         ImportError: hand input without mediapipe.
     """
     import json
@@ -310,7 +317,7 @@ def run_loop_bench(
         extra = {} if threads is None else {"app.threads": threads}
         if input is InputKind.HAND:
             extra.update({"app.input": input.value, "camera.source": str(camera)})
-        config = load_config(None, {**LOOP_SETTINGS, **extra, "paths.recordings": folder})
+        config = load_config(None, {**(overrides or {}), **LOOP_SETTINGS, **extra, "paths.recordings": folder})
         script = f"{folder}/script.json"
         with open(script, "w") as f:
             json.dump(loop_script(probe.total), f)
@@ -319,7 +326,7 @@ def run_loop_bench(
         wall = time.perf_counter() - began
     figures = probe.figures()
     figures.update(recordings=len(result.exported), failed_frames=result.failed_frames)
-    figures.update(_loop_scene(config), input=input.value)
+    figures.update(_loop_scene(config), input=input.value, settings=dict(overrides or {}))
     if input is InputKind.HAND:
         figures.update(_hand_figures(result.input_stats, camera, wall))
     return figures

@@ -11,6 +11,10 @@ suite, also when run alone); with ``swarm.sizing = "seed"``, and for the ``shape
 creatures have the seed's sizes and their count is ``fill`` times the seed-sized bodies the
 target's area holds. ``--seed-loss`` also fits every target with the seed's loss, from the same
 swarm.
+
+Doodles (:mod:`live.tools.doodles`) are drawn through the installation's pen at the configured
+``target.brush`` and ``app.window``; they are also scored by their enclosed regions: how many the
+brushed mask keeps, and how many the swarm's silhouette keeps after :data:`EARLY_STEPS` steps.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from live.config import Config, LossConfig
 from live.scene import build, sizing_of, sync
 from live.sprites import BODY_RADIUS
 from live.tools import ocr
+from live.tools.doodles import Regions, outline, pen_mask, regions
 from live.tools.suite import Case, suite
 
 #: Creatures per target of the seed's size: this many times the average bodies its area holds.
@@ -73,6 +78,8 @@ class EvalRow:
     read_early: str | None = None
     """What OCR read after :data:`EARLY_STEPS` steps (``words`` only, when Tesseract is installed)."""
     read_final: str | None = None
+    regions: Regions | None = None
+    """Enclosed regions of the ideal drawing, and how many the mask and the swarm keep (``doodles``)."""
 
     @property
     def ocr_early(self) -> bool | None:
@@ -85,6 +92,8 @@ class EvalRow:
     def as_dict(self) -> dict:
         """The row for ``--json``: every field, plus ``ocr`` (words) or ``iou`` (drawings) at both times."""
         out = dataclasses.asdict(self)
+        if self.regions is None:
+            del out["regions"]
         if self.text is not None:
             out["ocr"] = {"early": self.ocr_early, "final": self.ocr_final}
         else:
@@ -92,14 +101,31 @@ class EvalRow:
         return out
 
 
-def run_case(config: Config, case: Case, loss: LossConfig, steps: int, read: bool = True) -> EvalRow:
+def target_of(case: Case, config: Config) -> np.ndarray:
+    """The case's mask at ``render.size``: a doodle drawn through the pen of ``config``
+    (``target.brush`` on an ``app.window`` canvas), any other case as it draws itself."""
+    size = config.render.size
+    if case.strokes is not None:
+        return pen_mask(case.strokes, size, config.target.brush, config.app.window)
+    return case.draw(size)
+
+
+#: Called with each row, its target mask (S, S) and the swarm's final colour view (V, V, 3).
+OnView = Callable[["EvalRow", np.ndarray, np.ndarray], None]
+
+
+def run_case(
+    config: Config, case: Case, loss: LossConfig, steps: int, read: bool = True, on_view: OnView | None = None
+) -> EvalRow:
     """Fits one target with one loss, from the case's swarm seed (both losses start alike).
 
     Args:
         read: OCR the colour view of a word (needs Tesseract; skipped where it is missing).
+        on_view: given the row, the target and the final colour view at display resolution
+            (``live eval --sheet``).
     """
     size = config.render.size
-    mask = case.draw(size)
+    mask = target_of(case, config)
     swarm = dataclasses.replace(config.swarm, seed=case.seed)
     if not sizing_of(config).chooses or case.sprites is not None or case.fill is not None:
         # The seed's sizes: the case's own count, or fill x the seed-sized bodies its area holds.
@@ -121,7 +147,8 @@ def run_case(config: Config, case: Case, loss: LossConfig, steps: int, read: boo
         times.append(time.perf_counter() - start)
         if step == min(EARLY_STEPS, steps):
             early = (_iou(arranger, mask), arranger.stranded(), ocr.read(arranger.view(scene.crisp)) if read else None)
-    return EvalRow(
+            kept = _regions(case, arranger, mask)
+    row = EvalRow(
         target=case.name,
         group=case.group,
         loss=loss.kind,
@@ -137,7 +164,21 @@ def run_case(config: Config, case: Case, loss: LossConfig, steps: int, read: boo
         text=case.text,
         read_early=early[2],
         read_final=ocr.read(arranger.view(scene.crisp)) if read else None,
+        regions=kept,
     )
+    if on_view is not None:
+        on_view(row, mask, arranger.view(scene.crisp).cpu().numpy())
+    return row
+
+
+def _regions(case: Case, arranger, mask: np.ndarray) -> Regions | None:
+    """A doodle's enclosed regions, kept by its mask and by the swarm's silhouette now."""
+    if case.strokes is None:
+        return None
+    drawn, (by_mask, by_swarm) = regions(
+        outline(case.strokes, mask.shape[0]), mask, arranger.silhouette().cpu().numpy()
+    )
+    return Regions(drawn, by_mask, by_swarm)
 
 
 def _iou(arranger, mask: np.ndarray) -> float:
@@ -153,12 +194,14 @@ def run_eval(
     on_row: Callable[[EvalRow], None] | None = None,
     seed_loss: bool = False,
     read: bool = True,
+    on_view: OnView | None = None,
 ) -> list[EvalRow]:
     """Fits every case with ``config.loss`` (and with the seed's loss when ``seed_loss``).
 
     Args:
         cases: default the suite's default groups (words, lines, parts).
         read: OCR the words (skipped where Tesseract is missing).
+        on_view: called after each fit with the row, the target and the final colour view.
 
     Raises:
         ValueError: fewer than 1 step.
@@ -174,7 +217,7 @@ def run_eval(
     rows = []
     for case in cases:
         for loss in losses:
-            row = run_case(config, case, loss, steps, read)
+            row = run_case(config, case, loss, steps, read, on_view)
             rows.append(row)
             if on_row is not None:
                 on_row(row)
@@ -184,7 +227,8 @@ def run_eval(
 def summarise(rows: Sequence[EvalRow]) -> dict[str, dict[str, float]]:
     """Per loss: the OCR exact-match rate over words, mean and lowest IoU over drawings (lines and
     parts; every target for the shapes group), stranded creatures and the median ms per step, after
-    :data:`EARLY_STEPS` steps and after the last."""
+    :data:`EARLY_STEPS` steps and after the last; for doodles the enclosed regions drawn and the
+    share of them kept by the masks and by the swarm (after :data:`EARLY_STEPS` steps)."""
     out = {}
     for kind in dict.fromkeys(r.loss for r in rows):
         mine = [r for r in rows if r.loss == kind]
@@ -201,6 +245,12 @@ def summarise(rows: Sequence[EvalRow]) -> dict[str, dict[str, float]]:
             figures["iou_final"] = float(np.mean([r.iou_final for r in drawings]))
             figures["iou_min_early"] = float(min(r.iou_early for r in drawings))
             figures["iou_min_final"] = float(min(r.iou_final for r in drawings))
+        doodled = [r.regions for r in mine if r.regions is not None]
+        if doodled:
+            drawn = sum(g.drawn for g in doodled)
+            figures["regions"] = drawn
+            figures["regions_kept"] = sum(g.kept for g in doodled) / drawn if drawn else float("nan")
+            figures["regions_swarm"] = sum(g.swarm for g in doodled) / drawn if drawn else float("nan")
         figures["stranded_early"] = int(sum(r.stranded_early for r in mine))
         figures["stranded_final"] = int(sum(r.stranded_final for r in mine))
         figures["ms_per_step"] = float(np.median([r.ms_per_step for r in mine]))
@@ -210,7 +260,8 @@ def summarise(rows: Sequence[EvalRow]) -> dict[str, dict[str, float]]:
 
 HEADER = (
     f"{'target':<18} {'loss':<7} {'N':>4} {'radius':>6} {'area':>6} "
-    f"{'iou@60':>7} {'iou@end':>7} {'str@60':>6} {'str@end':>7} {'ms/step':>8}  ocr@60 / ocr@end"
+    f"{'iou@60':>7} {'iou@end':>7} {'str@60':>6} {'str@end':>7} {'ms/step':>8}  ocr@60 / ocr@end, "
+    "or regions kept by mask / swarm@60 of those drawn"
 )
 
 
@@ -219,6 +270,8 @@ def format_row(r: EvalRow) -> str:
     if r.read_final is not None:
         mark = lambda ok: "ok" if ok else "no"  # noqa: E731
         reads = f"  {mark(r.ocr_early)} {r.read_early!r} / {mark(r.ocr_final)} {r.read_final!r}"
+    elif r.regions is not None:
+        reads = f"  regions {r.regions.kept} / {r.regions.swarm} of {r.regions.drawn}"
     return (
         f"{r.target:<18} {r.loss:<7} {r.sprites:>4} {r.radius:>6.3f} {r.area:>6} "
         f"{r.iou_early:>7.3f} {r.iou_final:>7.3f} {r.stranded_early:>6} {r.stranded_final:>7} "

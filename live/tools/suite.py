@@ -6,6 +6,9 @@
   a spiral, a house, a name written with the mouse as strokes.
 - ``parts``: drawings of several separate parts (dots, a sun with rays, a flower, shapes).
 - ``shapes``: the 20 targets of issue 5 (glyphs, filled shapes, small, far and crowded cases).
+- ``doodles``: everyday things sketched as a visitor sketches them, as pen strokes drawn through
+  the installation's pen at the configured brush (:mod:`live.tools.doodles`); scored by IoU and
+  by the enclosed regions (eyes, windows, petals) the brushed mask and the swarm keep.
 
 Drawings are scored by IoU. Every coordinate below is in units of the frame (0..1, x right,
 y down), so a case draws at any size.
@@ -23,8 +26,8 @@ import numpy as np
 
 from live.target import FONTS, SEED_TEXT_LAYOUT, stroke_mask, text_mask
 
-Group = Literal["words", "lines", "parts", "shapes"]
-GROUPS: tuple[Group, ...] = ("words", "lines", "parts", "shapes")
+Group = Literal["words", "lines", "parts", "shapes", "doodles"]
+GROUPS: tuple[Group, ...] = ("words", "lines", "parts", "shapes", "doodles")
 #: What ``live eval`` runs unless told otherwise: the legibility suite of issue 8.
 DEFAULT_GROUPS: tuple[Group, ...] = ("words", "lines", "parts")
 #: Width of the strokes of the line drawings, as a fraction of the frame (12 px at 256).
@@ -47,6 +50,9 @@ class Case:
     """A fixed creature count of the seed's size (the seed's 'A' uses 16)."""
     seed: int = 0
     """Swarm seed (its place in :func:`suite`, so a subset reproduces the full run's rows)."""
+    strokes: tuple[tuple[tuple[float, float], ...], ...] | None = None
+    """``doodles`` only: the sketch as pen strokes (pixels of :data:`live.tools.doodles.CANVAS`),
+    drawn through the pen at the configured ``target.brush``; ``draw`` gives the default brush's mask."""
 
 
 # -- drawing helpers -----------------------------------------------------------------------------
@@ -329,6 +335,16 @@ def _parts_group() -> list[Case]:
     ]
 
 
+def _doodles_group() -> list[Case]:
+    from live.config import AppConfig, TargetConfig
+    from live.tools.doodles import doodles, pen_mask
+
+    def default_pen(strokes):
+        return lambda size: pen_mask(strokes, size, TargetConfig().brush, AppConfig().window)
+
+    return [Case(d.name, default_pen(d.strokes), group="doodles", strokes=d.strokes) for d in doodles()]
+
+
 def suite(groups: Sequence[Group] = GROUPS) -> list[Case]:
     """The fixed evaluation suite, the cases of ``groups`` in the order of :data:`GROUPS`.
 
@@ -340,6 +356,6 @@ def suite(groups: Sequence[Group] = GROUPS) -> list[Case]:
     unknown = [g for g in groups if g not in GROUPS]
     if unknown:
         raise ValueError(f"unknown eval group(s) {', '.join(unknown)}: use some of {', '.join(GROUPS)}")
-    everything = _words_group() + _lines_group() + _parts_group() + _shapes_group()
+    everything = _words_group() + _lines_group() + _parts_group() + _shapes_group() + _doodles_group()
     cases = [dataclasses.replace(case, seed=index) for index, case in enumerate(everything)]
     return [case for case in cases if case.group in groups]
