@@ -245,6 +245,10 @@ class RecordConfig:
     record_camera: bool = False
     """Allow camera frames into recordings. Off: only the canvas and result views are ever
     recorded (visitors' privacy)."""
+    mirror: bool = False
+    """Record the mirror's moments (``[mirror]``): from when the swarm starts following a person
+    until they leave or someone draws. Only the swarm is recorded: the target half of the view,
+    the person's mask, stays black. Off: the mirror, like attract mode, is never recorded."""
     plateau_frames: int = _bounded(90, 2, 100000)
     """The swarm has settled when the loss fell by less than ``plateau_tolerance`` (relative)
     over this many frames; the recording then ends and is exported."""
@@ -391,6 +395,30 @@ class HandConfig:
     """Seconds a fist must be held to clear the drawing."""
 
 
+@dataclass(frozen=True)
+class MirrorConfig:
+    """The mirror: while nobody draws and a person stands in the camera's view, the swarm forms
+    their silhouette live (MediaPipe selfie segmentation; docs/mirror.md). It reads ``[camera]``
+    (one camera with the hand input when both run) and shows the square of the picture that the
+    hand draws on (``hand.region``)."""
+
+    enabled: bool = False
+    """Run the mirror (it opens the camera, with the mouse too). Off: attract mode shows
+    ``app.attract_text`` only."""
+    min_area: float = _bounded(0.03, 0.0, 1.0)
+    """Smallest person: the part of the swarm's square their mask must cover (0.03: 3 %); a
+    smaller one (someone far behind) is nobody."""
+    smoothing: float = _bounded(0.3, 0.0, 0.95)
+    """Weight of the previous mask in each new one (0: every mask as segmented; higher: a
+    steadier outline that follows later)."""
+    follow_after_s: float = _bounded(1.0, 0.0, 60.0)
+    """Seconds a person must stay in view before the swarm follows them (passers-by who walk
+    through do not pull the swarm about)."""
+    leave_after_s: float = _bounded(0.5, 0.0, 60.0)
+    """Seconds without a person before the mirror gives the swarm back to the attract text (a
+    frame or two the segmentation misses changes nothing)."""
+
+
 #: The font of the visitor texts where ``ui.font`` is left empty (Debian: fonts-dejavu-core).
 DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -466,6 +494,7 @@ class Config:
     share: ShareConfig = field(default_factory=ShareConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     hand: HandConfig = field(default_factory=HandConfig)
+    mirror: MirrorConfig = field(default_factory=MirrorConfig)
     ui: UiConfig = field(default_factory=UiConfig)
 
 

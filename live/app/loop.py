@@ -16,12 +16,14 @@ import time
 import numpy as np
 
 from live.app.canvas import StrokeCanvas
+from live.app.mirror import Mirror
 from live.app.state import Attract, Plateau, QuitChord
 from live.app.swarm import PoolSizer
 from live.config import Config, InputKind
 from live.display import HudState, ResultView
 from live.display.guide import Guide
 from live.input import Command, Event, Input, Pen, Phase, Status
+from live.input.mirror import MirrorSource
 from live.record import Recorder, Source
 from live.render.eyes import EyePose, Eyes, canvas_to_ndc
 from live.render.view import ViewThread
@@ -71,6 +73,8 @@ class Installation:
             through :meth:`frame`. None: an input that adds nothing.
         share: the QR code of each exported recording, drawn over the canvas for
             ``share.show_seconds`` (:mod:`live.share`); None: no share server.
+        mirror: the person masks of the mirror (``[mirror]``, :mod:`live.app.mirror`); None: no
+            mirror.
     """
 
     def __init__(
@@ -83,6 +87,7 @@ class Installation:
         start: float,
         source: Input | None = None,
         share: ShareCode | None = None,
+        mirror: MirrorSource | None = None,
     ):
         app = config.app
         self.config = config
@@ -122,8 +127,8 @@ class Installation:
         self._last_wall = time.perf_counter()
         self._fps = 0.0  # smoothed frame rate; the HUD shows it every HUD_REFRESH_S
         self._hud_at = -np.inf
-        self._set_target(self._attract_mask, start)
-        self.hud.mode = "attract"
+        self.show_attract(start)
+        self.mirror = Mirror(config, mirror, self) if mirror is not None else None  # issue 19: the mirror
 
     def close(self) -> None:
         """Stops the view's thread (the run is over)."""
@@ -164,10 +169,14 @@ class Installation:
         self.canvas.clear()
         self.recorder.stop()
         self._auto_recording = False
-        self._set_target(self._attract_mask, now)
-        self.hud.mode = "attract"
+        self.show_attract(now)
         self.guide.attract()
         self._hide_code()
+
+    def show_attract(self, now: float) -> None:
+        """The creatures form the attract text."""
+        self._set_target(self._attract_mask, now)
+        self.hud.mode = "attract"
 
     def act(self, command: Command, now: float) -> None:
         """Carries out ``command`` (in a kiosk, :attr:`Command.QUIT` only as the chord)."""
@@ -257,6 +266,8 @@ class Installation:
             self.handle(event, now)
         if self.attract.due(now):
             self.enter_attract(now)
+        if self.mirror is not None:  # issue 19: the swarm follows the person in view while idle
+            self.mirror.frame(self, now)
         arranger = self.scene.arranger
         if self.sizer is not None:
             self.sizer.update(now)  # creatures joining grow, those leaving shrink, in place

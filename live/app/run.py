@@ -19,6 +19,7 @@ from live.display import DisplayKind, open_display
 from live.input import Input
 from live.input.keys import KeyboardInput, keymap
 from live.input.kinds import INPUTS
+from live.input.mirror import MirrorSource, open_mirror
 from live.input.mouse import MouseInput
 from live.input.script import Script, ScriptInput, load_script
 from live.record import Recorder
@@ -114,6 +115,8 @@ class Inputs:
     """Fed by the display's mouse callback; None without a window."""
     keyboard: KeyboardInput | None = None
     """Fed by the display's key codes; None without a window."""
+    mirror: MirrorSource | None = None
+    """The mirror's masks (``mirror.enabled``), also one of ``source``'s inputs; None: no mirror."""
 
 
 def open_input(config: Config, display: DisplayKind, script: Script | None = None) -> Inputs:
@@ -134,6 +137,8 @@ def open_input(config: Config, display: DisplayKind, script: Script | None = Non
         raise ValueError(f"{config.app.input} input needs a window: drop --headless, or give --script FILE")
     kiosk = display is DisplayKind.KIOSK
     sources: list[Input] = [] if spec.open is None else [spec.open(config, kiosk)]
+    mirror = open_mirror(config, sources)  # issue 19: one camera with the hand input
+    sources = sources if mirror is None else [mirror, *sources]  # closed before the camera's owner
     mouse = keyboard = None
     if script is not None:
         sources.append(ScriptInput(script))
@@ -141,7 +146,7 @@ def open_input(config: Config, display: DisplayKind, script: Script | None = Non
         mouse, keyboard = MouseInput(), KeyboardInput(keymap(config.app.quit_key, kiosk))
         sources += [mouse, keyboard]
     source = sources[0] if len(sources) == 1 else CombinedInput(*sources)
-    return Inputs(source, mouse, keyboard)
+    return Inputs(source, mouse, keyboard, mirror)
 
 
 @dataclass(frozen=True)
@@ -248,7 +253,8 @@ def _open(
     on_key = inputs.keyboard.press if inputs.keyboard else None
     display = stack.enter_context(open_display(display_kind, app.window, on_mouse, on_key, config.ui))
     share = _open_share(stack, config, display_kind)
-    install = Installation(config, scene, display, recorder, display_kind is DisplayKind.KIOSK, now, source, share)
+    kiosk = display_kind is DisplayKind.KIOSK
+    install = Installation(config, scene, display, recorder, kiosk, now, source, share, inputs.mirror)
     stack.enter_context(_quit_on_signals(install))
     return install, source
 
