@@ -33,6 +33,11 @@ SKIN = (224, 172, 140)
 HAIR = (52, 36, 26)
 SHIRT = (44, 86, 168)
 TROUSERS = (48, 48, 60)
+#: The room's wall (at the top; darker below) and floor.
+WALL = (206, 196, 176)
+FLOOR = (128, 104, 84)
+#: A green room and a green shirt (the privacy test: any camera pixel that leaks shows as green).
+GREEN = {"wall": (70, 200, 90), "floor": (40, 150, 60), "shirt": (30, 170, 70)}
 
 
 @dataclass(frozen=True)
@@ -83,13 +88,12 @@ def pose_at(scene: tuple[Pose, ...], t: float) -> Pose:
     return replace(scene[-1], t=t)
 
 
-def room(size: tuple[int, int] = SIZE) -> np.ndarray:
+def room(size: tuple[int, int] = SIZE, wall=WALL, floor=FLOOR) -> np.ndarray:
     """The empty room, (H, W, 3) float32 RGB in [0, 255]."""
     w, h = size
     y = np.linspace(0.0, 1.0, h, dtype=np.float32)[:, None, None]
-    wall = np.array([206, 196, 176], np.float32) * (1.0 - 0.25 * y)
-    image = np.broadcast_to(wall, (h, w, 3)).copy()
-    image[int(h * 0.80) :] = (128, 104, 84)  # floor
+    image = np.broadcast_to(np.array(wall, np.float32) * (1.0 - 0.25 * y), (h, w, 3)).copy()
+    image[int(h * 0.80) :] = floor
     box = [(0.05, 0.18, 0.20, 0.48, (86, 122, 152)), (0.76, 0.36, 0.95, 0.86, (72, 60, 50))]  # picture, cupboard
     for x0, y0, x1, y1, colour in box:
         cv2.rectangle(image, (int(x0 * w), int(y0 * h)), (int(x1 * w), int(y1 * h)), colour, -1)
@@ -97,7 +101,7 @@ def room(size: tuple[int, int] = SIZE) -> np.ndarray:
     return image
 
 
-def _person(pose: Pose, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+def _person(pose: Pose, size: tuple[int, int], shirt=SHIRT) -> tuple[np.ndarray, np.ndarray]:
     """The person alone: (H, W, 3) float32 colours and (H, W) float32 coverage in [0, 1]."""
     w, h = size
     colour = np.zeros((h, w, 3), np.float32)
@@ -131,7 +135,7 @@ def _person(pose: Pose, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         ],
         np.int32,
     )  # fmt: skip
-    cv2.fillPoly(colour, [torso], SHIRT, cv2.LINE_AA)
+    cv2.fillPoly(colour, [torso], shirt, cv2.LINE_AA)
     cv2.fillPoly(cover, [torso], 1.0, cv2.LINE_AA)
     limb((cx, cy + 0.8 * s), (cx, shoulders), 0.45 * s, SKIN)  # neck
     for side, degrees in ((-1.0, pose.left), (1.0, pose.right)):
@@ -140,7 +144,7 @@ def _person(pose: Pose, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         elbow = (shoulder[0] + side * math.sin(angle) * 2.6 * s, shoulder[1] + math.cos(angle) * 2.6 * s)
         fore = math.radians(min(degrees * 1.4, 170.0))
         wrist = (elbow[0] + side * math.sin(fore) * 2.3 * s, elbow[1] + math.cos(fore) * 2.3 * s)
-        limb(shoulder, elbow, 0.52 * s, SHIRT)
+        limb(shoulder, elbow, 0.52 * s, shirt)
         limb(elbow, wrist, 0.38 * s, SKIN)
         ellipse(wrist, (0.42 * s, 0.52 * s), SKIN)
     ellipse((cx, cy), (0.85 * s, 1.05 * s), SKIN)  # head
@@ -153,7 +157,12 @@ def _person(pose: Pose, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def render(
-    pose: Pose | None, size: tuple[int, int] = SIZE, noise: float = 3.0, seed: int = 0, background=None
+    pose: Pose | None,
+    size: tuple[int, int] = SIZE,
+    noise: float = 3.0,
+    seed: int = 0,
+    background=None,
+    shirt=SHIRT,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One frame and its true mask.
 
@@ -163,6 +172,7 @@ def render(
         noise: standard deviation of the camera noise, in grey levels.
         seed: the noise's seed (each frame its own).
         background: (H, W, 3) float32 RGB in [0, 255] (default: :func:`room`).
+        shirt: the shirt's colour, RGB.
 
     Returns:
         ``(image, mask)``: (H, W, 3) uint8 RGB and (H, W) bool, True on the person.
@@ -173,7 +183,7 @@ def render(
         image, mask = back.copy(), np.zeros((h, w), bool)
     else:
         big = (w * SUPERSAMPLE, h * SUPERSAMPLE)
-        colour, cover = _person(pose, big)
+        colour, cover = _person(pose, big, shirt)
         colour = cv2.resize(colour, size, interpolation=cv2.INTER_AREA)
         cover = cv2.resize(cover, size, interpolation=cv2.INTER_AREA)
         image = back * (1.0 - cover[..., None]) + colour
@@ -183,22 +193,26 @@ def render(
     return np.clip(image + 0.5, 0, 255).astype(np.uint8), mask
 
 
-def frames(scene: tuple[Pose, ...] = WALK, fps: float = FPS, size: tuple[int, int] = SIZE):
+def frames(scene: tuple[Pose, ...] = WALK, fps: float = FPS, size: tuple[int, int] = SIZE, colours=None):
     """Yields ``(image, mask)`` for every frame of ``scene`` (see :func:`render`); a pose out of
-    view (its head centre beyond the frame by more than 0.3 of its width) is the empty room."""
-    back = room(size)
+    view (its head centre beyond the frame by more than 0.3 of its width) is the empty room.
+    ``colours``: {"wall", "floor", "shirt"} to change (e.g. :data:`GREEN`)."""
+    colours = colours or {}
+    back = room(size, colours.get("wall", WALL), colours.get("floor", FLOOR))
     count = int(round(scene[-1].t * fps))
     for i in range(count):
         pose = pose_at(scene, i / fps)
         visible = -0.3 < pose.x < 1.3
-        yield render(pose if visible else None, size, seed=i, background=back)
+        yield render(pose if visible else None, size, seed=i, background=back, shirt=colours.get("shirt", SHIRT))
 
 
-def write(path: str | Path, scene: tuple[Pose, ...] = WALK, fps: float = FPS, size: tuple[int, int] = SIZE) -> int:
+def write(
+    path: str | Path, scene: tuple[Pose, ...] = WALK, fps: float = FPS, size: tuple[int, int] = SIZE, colours=None
+) -> int:
     """Writes ``scene`` as an H.264 MP4 (imageio-ffmpeg) at ``path``; returns the frame count."""
     import imageio.v3 as iio
 
-    images = [image for image, _ in frames(scene, fps, size)]
+    images = [image for image, _ in frames(scene, fps, size, colours)]
     iio.imwrite(path, np.stack(images), fps=fps, codec="libx264", macro_block_size=8, quality=5)
     return len(images)
 

@@ -49,6 +49,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "--input", choices=list(InputKind), default=InputKind.MOUSE, help="--loop: 'hand' tracks --camera alongside"
     )
     p.add_argument("--camera", metavar="SOURCE", help="--loop --input hand: webcam index or video file (looped)")
+    p.add_argument(
+        "--mirror", action="store_true", help="--loop: the mirror follows the person --camera sees; nobody draws"
+    )
     return p
 
 
@@ -70,7 +73,12 @@ def _loop(args: argparse.Namespace) -> None:
     from live.tools.bench import format_loop, run_loop_bench
 
     figures = run_loop_bench(
-        frames=args.frames, warmup=args.warmup, threads=args.threads, input=args.input, camera=args.camera
+        frames=args.frames,
+        warmup=args.warmup,
+        threads=args.threads,
+        input=args.input,
+        camera=args.camera,
+        mirror=args.mirror,
     )
     print(json.dumps(figures) if args.json else format_loop(figures))
 

@@ -66,6 +66,8 @@ class PersonMask:
     """0, 1, 2, ... in the order the masks were made (a new index: a new mask)."""
     time: float
     """The camera frame's time, in seconds (:attr:`~live.input.camera.Frame.time`)."""
+    frame: int
+    """The camera frame's index (:attr:`~live.input.camera.Frame.index`)."""
 
 
 def square_of(image: np.ndarray, region: float, side: int) -> np.ndarray:
@@ -131,8 +133,11 @@ class MirrorSource(Input):
         size: side S of the masks (the render size).
         region: the square of the picture the swarm mirrors (``hand.region``).
         feed: a camera opened by the caller and shared (the hand input's); the caller closes it.
-            None: the mirror opens its own from ``camera`` (``source``, ``realtime`` and
-            ``opener`` as for :class:`~live.input.camera.Camera`) and closes it.
+            None: the mirror opens its own from ``camera`` (``source``, ``loop``, ``realtime``
+            and ``opener`` as for :class:`~live.input.camera.Camera`) and closes it.
+        thread: segment in a thread of its own (the loop). False: nothing runs until the caller
+            calls :meth:`step`, which segments the next frame in the caller's thread
+            (measurements that must keep in step with every frame of a file).
 
     Raises:
         ValueError: a bad source or setting.
@@ -148,8 +153,10 @@ class MirrorSource(Input):
         *,
         feed: Camera | None = None,
         source: str | int | Path | None = None,
+        loop: bool | None = None,
         realtime: bool = True,
         opener: Callable[[int | Path], Capture] | None = None,
+        thread: bool = True,
     ) -> None:
         import importlib.util
 
@@ -159,7 +166,6 @@ class MirrorSource(Input):
         self.size, self.region = size, region
         self._smoother = MaskSmoother(size, self.config.smoothing, self.config.min_area)
         self._lock = threading.Lock()
-        self._made = threading.Condition()  # notified at each new mask
         self._stop = threading.Event()
         self._latest: PersonMask | None = None
         self._times: collections.deque[float] = collections.deque(maxlen=TIMING_WINDOW)
@@ -170,31 +176,36 @@ class MirrorSource(Input):
         self.camera = feed or Camera(
             (camera or CameraConfig()).source if source is None else source,
             camera or CameraConfig(),
+            loop=loop,
             realtime=realtime,
             opener=opener,
         )
         self._reader = self.camera.reader()
+        self._segmenter: PersonSegmenter | None = None  # step()'s, made in the caller's thread
         self._thread = threading.Thread(target=self._run, name="mirror-segmentation", daemon=True)
-        self._thread.start()
+        if thread:
+            self._thread.start()
 
     # -- frame loop side ---------------------------------------------------------------------
     def latest(self) -> PersonMask | None:
         """The newest mask (None before the first); never waits."""
         return self._latest
 
-    def next_mask(self, after: int, timeout: float) -> PersonMask | None:
-        """Waits for a mask newer than index ``after`` (measurements that take every frame of a
-        file; the loop uses :meth:`latest`). None when ``timeout`` passes first or the mirror
-        stopped."""
-        deadline = time.monotonic() + timeout
-        with self._made:
-            while (self._latest is None or self._latest.index <= after) and not self._error:
-                left = deadline - time.monotonic()
-                if left <= 0 or not self._thread.is_alive():
-                    break
-                self._made.wait(min(left, 0.1))
+    def step(self, timeout: float = 5.0) -> PersonMask | None:
+        """Without a thread (``thread=False``): segments the next camera frame here and returns
+        its mask; None when no frame comes within ``timeout`` (or the file has ended).
+
+        Raises:
+            RuntimeError: the mirror runs a thread of its own.
+        """
+        if self._thread.is_alive():
+            raise RuntimeError("this mirror segments in its own thread: use latest()")
+        if self._segmenter is None:
+            self._segmenter = PersonSegmenter(SEG_MODEL)
+        last = self._latest
+        self._step(self._segmenter, timeout)
         latest = self._latest
-        return latest if latest is not None and latest.index > after else None
+        return None if latest is last else latest
 
     def status(self) -> Status | None:
         """The segmentation stopped, or (its own camera only: the hand input speaks for a shared
@@ -243,6 +254,8 @@ class MirrorSource(Input):
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=5.0)
+        if self._segmenter is not None:
+            self._segmenter.close()
         self._reader.close()
         if self._owns_camera:
             self.camera.close()
@@ -274,16 +287,14 @@ class MirrorSource(Input):
         if last is not None and last.present:
             self._smoother.update(np.zeros((self.size, self.size), np.float32))
             empty = np.zeros((self.size, self.size), np.float32)
-            self._publish(PersonMask(empty, False, 0.0, last.index + 1, last.time))
+            self._publish(PersonMask(empty, False, 0.0, last.index + 1, last.time, last.frame))
 
     def _publish(self, person: PersonMask) -> None:
-        with self._made:
-            self._latest = person
-            self._made.notify_all()
+        self._latest = person
 
-    def _step(self, segmenter: PersonSegmenter) -> None:
-        """Segments the next camera frame, if one comes soon."""
-        frame = self._reader.next_frame(timeout=0.1)
+    def _step(self, segmenter: PersonSegmenter, timeout: float = 0.1) -> None:
+        """Segments the next camera frame, if one comes within ``timeout`` seconds."""
+        frame = self._reader.next_frame(timeout=timeout)
         if frame is None:
             if self._reader.status is not CameraStatus.OK:
                 self._publish_nobody()
@@ -299,7 +310,8 @@ class MirrorSource(Input):
             self._times.append(ms)
             self.frames += 1
             self.person_frames += present
-        self._publish(PersonMask(mask, present, area, 0 if last is None else last.index + 1, frame.time))
+        index = 0 if last is None else last.index + 1
+        self._publish(PersonMask(mask, present, area, index, frame.time, frame.index))
 
 
 def open_mirror(config: Config, beside: list[Input]) -> MirrorSource | None:

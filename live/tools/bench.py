@@ -270,9 +270,14 @@ def run_loop_bench(
     threads: int | None = None,
     input: str = InputKind.MOUSE,
     camera: str | None = None,
+    mirror: bool = False,
 ) -> dict:
     """Runs the headless loop (composing the display frames and HUD, showing nothing) on a
     script that draws and submits a new shape every :data:`LOOP_CYCLE_FRAMES` frames.
+
+    With ``mirror`` the mirror watches ``camera`` (``[mirror]``, shared with the hand input when
+    both run) and the script draws nothing: attract mode lasts, and the swarm follows whoever
+    the camera sees. ``fps_mirror`` is then the frame rate over the frames it followed someone.
 
     With ``input="hand"`` the hand input runs alongside the script, tracking ``camera`` (a
     webcam index or a video file, played in real time and looped as ``[camera]`` says) in its
@@ -287,7 +292,9 @@ def run_loop_bench(
         (timed), ``warmup``, ``rss_start_mb``, ``rss_end_mb``, ``rss_growth_pct``,
         ``rss_peak_mb``, ``recordings`` written, and the scene; with hand input also
         ``hand_frames`` (camera frames tracked), ``hand_found`` (with a hand), ``hand_ms``
-        (median MediaPipe ms per tracked frame) and ``hand_fps`` (frames tracked per second).
+        (median MediaPipe ms per tracked frame) and ``hand_fps`` (frames tracked per second);
+        with the mirror ``fps_mirror``, ``following`` (timed frames that followed a person),
+        ``mirror_frames``, ``person_frames`` and ``seg_ms``.
 
     Args:
         threads: torch CPU threads (default: ``app.threads`` of the default config; 0 is
@@ -304,40 +311,53 @@ def run_loop_bench(
     from live.app import RunOptions, run_live
     from live.config import load_config
 
-    input = _loop_input(frames, warmup, input, camera)
+    input = _loop_input(frames, warmup, input, camera, mirror)
     probe = _LoopProbe(warmup, warmup + frames)
     with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
         extra = {} if threads is None else {"app.threads": threads}
+        if input is InputKind.HAND or mirror:
+            extra["camera.source"] = str(camera)
         if input is InputKind.HAND:
-            extra.update({"app.input": input.value, "camera.source": str(camera)})
+            extra["app.input"] = input.value
+        if mirror:
+            extra["mirror.enabled"] = True
         config = load_config(None, {**LOOP_SETTINGS, **extra, "paths.recordings": folder})
         script = f"{folder}/script.json"
-        with open(script, "w") as f:
-            json.dump(loop_script(probe.total), f)
+        with open(script, "w") as f:  # with the mirror nobody draws: the mirror has the swarm
+            json.dump(loop_script(0 if mirror else probe.total) | {"end": probe.total / 30.0}, f)
         began = time.perf_counter()
         result = run_live(config, DisplayKind.OFFSCREEN, script, probe.total, RunOptions(on_frame=probe))
         wall = time.perf_counter() - began
     figures = probe.figures()
     figures.update(recordings=len(result.exported), failed_frames=result.failed_frames)
-    figures.update(_loop_scene(config), input=input.value)
+    figures.update(_loop_scene(config), input=input.value, mirror=mirror)
+    figures.update(_input_figures(input, mirror, camera, result.input_stats, wall))
+    return figures
+
+
+def _input_figures(input: InputKind, mirror: bool, camera: str | None, stats: dict, wall: float) -> dict:
+    """The hand's and the mirror's figures of a loop benchmark."""
+    figures = {}
+    if input is InputKind.HAND or mirror:
+        figures["camera"] = str(camera)
     if input is InputKind.HAND:
-        stats = result.input_stats
         figures.update(
-            camera=str(camera),
             hand_frames=stats.get("hand_frames"),
             hand_found=stats.get("hand_found"),
             hand_ms=stats.get("hand_ms"),
             hand_fps=round(stats.get("hand_frames", 0) / wall, 1) if wall > 0 else None,
         )
+    if mirror:
+        figures.update({key: stats.get(key) for key in ("mirror_frames", "person_frames", "seg_ms")})
     return figures
 
 
-def _loop_input(frames: int, warmup: int, input: str, camera: str | None) -> InputKind:
+def _loop_input(frames: int, warmup: int, input: str, camera: str | None, mirror: bool = False) -> InputKind:
     """Checks the loop benchmark's arguments; returns the input kind.
 
     Raises:
-        ValueError: fewer than 1 frame, a negative warm-up, an unknown input, or hand input
-            without a camera.
+        ValueError: fewer than 1 frame, a negative warm-up, an unknown input, or hand input or
+            the mirror without a camera.
     """
     if frames < 1 or warmup < 0:
         raise ValueError(f"--frames must be at least 1 and --warmup at least 0, got {frames}, {warmup}")
@@ -345,6 +365,8 @@ def _loop_input(frames: int, warmup: int, input: str, camera: str | None) -> Inp
         raise ValueError(f"--input {input!r} is not allowed: use {' or '.join(InputKind)}")
     if input == InputKind.HAND and camera is None:
         raise ValueError("--input hand needs --camera SOURCE (a webcam index or a video file)")
+    if mirror and camera is None:
+        raise ValueError("--mirror needs --camera SOURCE (a webcam index or a video file)")
     return InputKind(input)
 
 
@@ -369,12 +391,14 @@ class _LoopProbe:
         self.warmup, self.total = warmup, total
         self.times = np.zeros(total)
         self.creatures = np.zeros(total, np.int64)  # creatures taking part in each frame
+        self.following = np.zeros(total, bool)  # the mirror followed a person in each frame
         self.marks = {"launch": rss_mb(), "peak": 0.0}
 
     def __call__(self, install, seconds: float) -> None:
         if install.frames <= self.total:
             self.times[install.frames - 1] = seconds
             self.creatures[install.frames - 1] = install.scene.arranger.present
+            self.following[install.frames - 1] = install.mirror is not None and install.mirror.following
         if install.frames in (self.warmup, self.total):
             install.recorder.wait()
             self.marks["start" if install.frames == self.warmup else "end"] = rss_mb()
@@ -388,7 +412,11 @@ class _LoopProbe:
         rss_start = marks.get("start", marks["launch"])
         timed = self.times[self.warmup :]
         creatures = self.creatures[self.warmup :]
+        following = self.following[self.warmup :]
+        mirrored = timed[following]
         return {
+            "fps_mirror": float(1.0 / np.median(mirrored)) if len(mirrored) else None,
+            "following": int(following.sum()),
             "sprites": int(np.median(creatures)),
             "sprites_max": int(creatures.max()),
             "fps": float(1.0 / np.median(timed)),
@@ -414,6 +442,13 @@ def format_loop(figures: dict) -> str:
             f"; hand input: {figures['hand_frames']} frames tracked ({figures['hand_fps']} per s), "
             f"hand in {figures['hand_found']}, {figures['hand_ms']} ms per frame (median)"
             if figures.get("input") == InputKind.HAND
+            else ""
+        )
+        + (
+            f"; mirror: {figures['following']} frames followed a person, median {figures['fps_mirror'] or 0:.1f} fps, "
+            f"{figures['mirror_frames']} masks ({figures['person_frames']} with a person), "
+            f"{figures['seg_ms']} ms per mask (median)"
+            if figures.get("mirror")
             else ""
         )
     )
