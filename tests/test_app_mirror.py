@@ -187,14 +187,14 @@ class TestInstallation:
                 t += 0.1
             assert install.mirror.following and install.hud.mode == "mirror"
             assert torch.equal(scene.arranger.target, torch.from_numpy(source.person.mask))
-            assert not install.view.image[:, 128:].any()  # the mask is not shown
+            assert not install.view.image[:, 128:].any() and not install.hud.target_shown  # the mask is not shown
             source.show(None)
             install.frame([], t)
             assert install.mirror.following  # a frame without anybody: still following
             install.frame([], t + 0.4)
             assert not install.mirror.following and install.hud.mode == "attract"
             assert torch.equal(scene.arranger.target, self.attract_target())
-            assert install.view.image[:, 128:, 0].any()  # the attract text is shown again
+            assert install.view.image[:, 128:, 0].any() and install.hud.target_shown  # the attract text is shown again
             assert not rec.recording and rec.frames == 0  # the mirror is not recorded
 
     def test_drawing_takes_over_from_the_mirror(self, tmp_path):

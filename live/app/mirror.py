@@ -212,11 +212,13 @@ class Mirror:
         change = self.swarm.frame(now, idle=install.attract.active)
         if change is Change.START:
             install.view.set_target(self._blank)  # the person's mask is never shown, nor recorded
+            install.hud.target_shown = False  # nor the kiosk's empty preview, over the swarm
             install.plateau.reset()
             install.hud.mode = "mirror"
             if self.record and not install.recorder.recording:
                 self._recording = install.recorder.start()
         elif change is not None:  # the person left, or someone draws
+            install.hud.target_shown = True
             if self._recording:  # the moment's recording (record.mirror) ends and is exported
                 self._recording = False
                 install.recorder.stop()
