@@ -133,8 +133,8 @@ class TestMirrorSource:
         masks: list[PersonMask] = []
         with MirrorSource(CameraConfig(), MirrorConfig(), S, REGION, source=PERSON, loop=False,
                           realtime=False, thread=False) as source:  # fmt: skip
-            while (person := source.step(timeout=5.0)) is not None:
-                masks.append(person)
+            while source.step(timeout=5.0) is not None:
+                masks.append(source.latest())
             stats = source.stats()
         assert [m.frame for m in masks] == list(range(300)) and [m.index for m in masks] == list(range(300))
         there = truth.mean(axis=(1, 2)) >= MirrorConfig().min_area

@@ -77,9 +77,10 @@ def test_a_person_who_jumps_aside_is_caught_up_with(tmp_path):
         config.camera, config.mirror, S, 0.9, source=video, loop=False, realtime=False, thread=False
     ) as source:
         run.follow(source)
-        while (person := source.step(timeout=5.0)) is not None:
+        while (now := source.step(timeout=5.0)) is not None:
+            person = source.latest()
             for j in range(2):
-                run.frame(person.time + 0.02 * j)
+                run.frame(now + 0.02 * j)
             rows.append((person.frame, iou(run.scene.arranger.silhouette().numpy() > 0.5, truth[person.frame])))
     run.close()
     jump = 51  # the first frame at the new place

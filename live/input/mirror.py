@@ -32,7 +32,7 @@ import numpy as np
 
 from live.config import CameraConfig, Config, MirrorConfig
 from live.input.base import Input, Status
-from live.input.camera import Camera, CameraStatus, Capture
+from live.input.camera import Camera, CameraStatus, Capture, Frame
 from live.input.gesture import CanvasMap
 from live.input.hand_input import yield_to_the_loop
 from live.input.segment import PersonSegmenter, SegmentationModel
@@ -165,6 +165,7 @@ class MirrorSource(Input):
         self.config = mirror or MirrorConfig()
         self.size, self.region = size, region
         self._smoother = MaskSmoother(size, self.config.smoothing, self.config.min_area)
+        self._period = 1.0 / self.config.max_fps if self.config.max_fps > 0 else 0.0  # between two masks
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._latest: PersonMask | None = None
@@ -191,9 +192,13 @@ class MirrorSource(Input):
         """The newest mask (None before the first); never waits."""
         return self._latest
 
-    def step(self, timeout: float = 5.0) -> PersonMask | None:
-        """Without a thread (``thread=False``): segments the next camera frame here and returns
-        its mask; None when no frame comes within ``timeout`` (or the file has ended).
+    def step(self, timeout: float = 5.0) -> float | None:
+        """Without a thread (``thread=False``): takes the next camera frame here and segments it
+        (unless ``mirror.max_fps`` skips it; :meth:`latest` is then the mask before).
+
+        Returns:
+            the frame's time (:attr:`~live.input.camera.Frame.time`), or None when no frame
+            comes within ``timeout`` (or the file has ended).
 
         Raises:
             RuntimeError: the mirror runs a thread of its own.
@@ -202,10 +207,8 @@ class MirrorSource(Input):
             raise RuntimeError("this mirror segments in its own thread: use latest()")
         if self._segmenter is None:
             self._segmenter = PersonSegmenter(SEG_MODEL)
-        last = self._latest
-        self._step(self._segmenter, timeout)
-        latest = self._latest
-        return None if latest is last else latest
+        frame = self._step(self._segmenter, timeout)
+        return None if frame is None else frame.time
 
     def status(self) -> Status | None:
         """The segmentation stopped, or (its own camera only: the hand input speaks for a shared
@@ -292,26 +295,30 @@ class MirrorSource(Input):
     def _publish(self, person: PersonMask) -> None:
         self._latest = person
 
-    def _step(self, segmenter: PersonSegmenter, timeout: float = 0.1) -> None:
-        """Segments the next camera frame, if one comes within ``timeout`` seconds."""
+    def _step(self, segmenter: PersonSegmenter, timeout: float = 0.1) -> Frame | None:
+        """Segments the next camera frame, if one comes within ``timeout`` seconds and
+        ``mirror.max_fps`` does not skip it; returns the frame taken."""
         frame = self._reader.next_frame(timeout=timeout)
         if frame is None:
             if self._reader.status is not CameraStatus.OK:
                 self._publish_nobody()
-            return
+            return None
+        last = self._latest
+        if last is not None and self._period > 0 and 0.0 <= frame.time - last.time < self._period - 1e-6:
+            return frame  # too soon after the last mask (mirror.max_fps)
         start = time.perf_counter()
         picture = square_of(frame.image, self.region, SEG_SIZE)  # the only camera pixels, dropped below
         raw = cv2.resize(segmenter.segment(picture), (self.size, self.size), interpolation=cv2.INTER_LINEAR)
         del picture
         mask, area, present = self._smoother.update(raw)
         ms = (time.perf_counter() - start) * 1000.0
-        last = self._latest
         with self._lock:
             self._times.append(ms)
             self.frames += 1
             self.person_frames += present
         index = 0 if last is None else last.index + 1
         self._publish(PersonMask(mask, present, area, index, frame.time, frame.index))
+        return frame
 
 
 def open_mirror(config: Config, beside: list[Input]) -> MirrorSource | None:

@@ -256,16 +256,16 @@ def _in_real_time(run: MirrorRun, source: MirrorSource, frames: int | None, tick
 
 
 def _in_lockstep(run: MirrorRun, source: MirrorSource, steps: int, frames: int | None, ticker: _Ticker) -> None:
-    last: PersonMask | None = None
+    last: float | None = None
     while frames is None or run.frames < frames:
-        person = source.step(timeout=OPEN_WAIT_S)
-        if person is None:
+        now = source.step(timeout=OPEN_WAIT_S)
+        if now is None:
             return  # the file has ended
-        period = person.time - last.time if last is not None and person.time > last.time else 0.04
+        period = now - last if last is not None and now > last else 0.04
         for j in range(steps):
-            run.frame(person.time + j * period / steps)
+            run.frame(now + j * period / steps)
             ticker.tick()
-        last = person
+        last = now
 
 
 class _Ticker:
