@@ -131,7 +131,8 @@ def _error(segmenter: PersonSegmenter) -> str:
 class TestMirrorSource:
     def test_every_frame_of_the_footage_against_the_truth(self, truth):
         masks: list[PersonMask] = []
-        with MirrorSource(CameraConfig(), MirrorConfig(), S, REGION, source=PERSON, loop=False,
+        every = MirrorConfig(max_fps=0.0)
+        with MirrorSource(CameraConfig(), every, S, REGION, source=PERSON, loop=False,
                           realtime=False, thread=False) as source:  # fmt: skip
             while source.step(timeout=5.0) is not None:
                 masks.append(source.latest())
@@ -147,6 +148,17 @@ class TestMirrorSource:
             assert m.mask.shape == (S, S) and m.mask.dtype == np.float32
         held = [k for k, v in vars(source).items() if isinstance(v, np.ndarray) and v.ndim == 3]
         assert held == []  # no picture kept
+
+    def test_at_most_max_fps_masks_a_second(self):
+        """15 a second from a 25 fps file: every other frame (0.08 s apart; 0.04 is too soon)."""
+        with MirrorSource(CameraConfig(), MirrorConfig(max_fps=15.0), S, REGION, source=PERSON, loop=False,
+                          realtime=False, thread=False) as source:  # fmt: skip
+            times, frames = [], []
+            while (now := source.step(timeout=5.0)) is not None:
+                times.append(now)
+                frames.append(source.latest().frame)
+        assert len(times) == 300 and sorted(set(frames)) == list(range(0, 300, 2))
+        assert source.frames == 150
 
     def test_the_thread_makes_masks_for_the_loop(self):
         with MirrorSource(CameraConfig(), MirrorConfig(), S, REGION, source=PERSON, loop=True) as source:
@@ -171,9 +183,9 @@ class TestMirrorSource:
             mirror = MirrorSource(CameraConfig(), MirrorConfig(), S, REGION, feed=camera)
             with mirror, hand:
                 assert wait_for(lambda: camera.status.value == "ended", 120.0)
-                assert wait_for(lambda: hand.frames == 300 and mirror.frames == 300, 30.0)
+                assert wait_for(lambda: hand.frames == 300 and mirror.frames == 150, 30.0)  # mirror.max_fps
             assert camera.status.value == "ended"  # the inputs left the camera to its owner
-        assert len(opened) == 1 and mirror.person_frames > 150
+        assert len(opened) == 1 and mirror.person_frames > 75
 
     def test_its_own_camera_lost_is_said_a_shared_one_is_not(self):
         config = CameraConfig(lost_after_s=0.15, retry_s=0.02, retry_max_s=0.1)

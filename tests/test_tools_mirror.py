@@ -52,8 +52,8 @@ class TestWalk:
 
     def test_the_person_is_found_when_in_view(self, walk):
         figures, truth = walk
-        there = int((truth.mean(axis=(1, 2)) >= 0.03).sum())
-        assert figures["mirror_frames"] == 300 and abs(figures["person_frames"] - there) <= 15
+        there = int((truth[::2].mean(axis=(1, 2)) >= 0.03).sum())  # mirror.max_fps: every other frame
+        assert figures["mirror_frames"] == 150 and abs(figures["person_frames"] - there) <= 8
 
     def test_the_lag(self, walk):
         figures, _ = walk
@@ -78,10 +78,10 @@ def test_a_person_who_jumps_aside_is_caught_up_with(tmp_path):
     ) as source:
         run.follow(source)
         while (now := source.step(timeout=5.0)) is not None:
-            person = source.latest()
             for j in range(2):
                 run.frame(now + 0.02 * j)
-            rows.append((person.frame, iou(run.scene.arranger.silhouette().numpy() > 0.5, truth[person.frame])))
+            frame = round(now * footage.FPS)  # against the person as they are now, not as last segmented
+            rows.append((frame, iou(run.scene.arranger.silhouette().numpy() > 0.5, truth[frame])))
     run.close()
     jump = 51  # the first frame at the new place
     before = [value for frame, value in rows if 40 <= frame < jump]
@@ -96,7 +96,7 @@ def test_no_person_no_mirror(tmp_path):
     footage.write(video, (Pose(0.0, -1.0, 0.3, 0.08), Pose(3.0, -1.0, 0.3, 0.08)))  # nobody in view
     config = load_config(None, {"camera.source": str(video), "render.size": S, "mirror.follow_after_s": 0.0})
     figures = measure(config, lockstep=1)
-    assert figures["mirror_frames"] == 75 and figures["person_frames"] == 0
+    assert figures["mirror_frames"] >= 37 and figures["person_frames"] == 0
     assert figures["following"] == 0 and figures["iou_mean"] is None
 
 
