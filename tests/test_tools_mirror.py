@@ -140,3 +140,13 @@ class TestCommand:
         assert done.returncode == 2 and done.stdout == ""
         lines = [line for line in done.stderr.splitlines() if line.startswith("live mirror")]
         assert len(lines) == 1 and message in lines[0], done.stderr
+
+
+def test_the_loop_benchmark_with_the_mirror():
+    from live.tools.bench import format_loop, run_loop_bench
+
+    figures = run_loop_bench(frames=200, warmup=20, mirror=True, camera=str(PERSON))
+    assert figures["mirror"] and figures["mirror_frames"] > 0 and figures["failed_frames"] == 0
+    assert 0 <= figures["following"] <= 200 and "mirror:" in format_loop(figures)
+    with pytest.raises(ValueError, match="--mirror needs --camera"):
+        run_loop_bench(frames=10, warmup=0, mirror=True)

@@ -314,14 +314,7 @@ def run_loop_bench(
     input = _loop_input(frames, warmup, input, camera, mirror)
     probe = _LoopProbe(warmup, warmup + frames)
     with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
-        extra = {} if threads is None else {"app.threads": threads}
-        if input is InputKind.HAND or mirror:
-            extra["camera.source"] = str(camera)
-        if input is InputKind.HAND:
-            extra["app.input"] = input.value
-        if mirror:
-            extra["mirror.enabled"] = True
-        config = load_config(None, {**LOOP_SETTINGS, **extra, "paths.recordings": folder})
+        config = load_config(None, _loop_settings(folder, threads, input, camera, mirror))
         script = f"{folder}/script.json"
         with open(script, "w") as f:  # with the mirror nobody draws: the mirror has the swarm
             json.dump(loop_script(0 if mirror else probe.total) | {"end": probe.total / 30.0}, f)
@@ -333,6 +326,18 @@ def run_loop_bench(
     figures.update(_loop_scene(config), input=input.value, mirror=mirror)
     figures.update(_input_figures(input, mirror, camera, result.input_stats, wall))
     return figures
+
+
+def _loop_settings(folder: str, threads: int | None, input: InputKind, camera: str | None, mirror: bool) -> dict:
+    """The loop benchmark's configuration changes."""
+    extra = {} if threads is None else {"app.threads": threads}
+    if input is InputKind.HAND or mirror:
+        extra["camera.source"] = str(camera)
+    if input is InputKind.HAND:
+        extra["app.input"] = input.value
+    if mirror:
+        extra["mirror.enabled"] = True
+    return {**LOOP_SETTINGS, **extra, "paths.recordings": folder}
 
 
 def _input_figures(input: InputKind, mirror: bool, camera: str | None, stats: dict, wall: float) -> dict:
