@@ -255,3 +255,14 @@ class TestInstallation:
         assert len(pictures) >= frames >= 5  # and the frames of the grace before the person counted as gone
         assert pictures[:, :, :128].max() > 200  # the swarm
         assert pictures[:, :, 128:].max() < 8  # and never the person's mask (GIF palette noise aside)
+
+
+def test_live_run_mirror_with_a_camera_that_is_not_there_is_one_line(tmp_path, capsys):
+    from live.cli import main
+
+    script = tmp_path / "idle.json"
+    script.write_text('{"events": [], "end": 1}')
+    args = ["run", "--headless", "--script", str(script), "--mirror", "--camera", "/no/such/video.mp4"]
+    code = main([*args, "--recordings", str(tmp_path / "rec")])
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("live run")]
+    assert code == 2 and len(lines) == 1 and "does not exist: check the path" in lines[0]

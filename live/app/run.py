@@ -137,7 +137,12 @@ def open_input(config: Config, display: DisplayKind, script: Script | None = Non
         raise ValueError(f"{config.app.input} input needs a window: drop --headless, or give --script FILE")
     kiosk = display is DisplayKind.KIOSK
     sources: list[Input] = [] if spec.open is None else [spec.open(config, kiosk)]
-    mirror = open_mirror(config, sources)  # issue 19: one camera with the hand input
+    try:
+        mirror = open_mirror(config, sources)  # issue 19: one camera with the hand input
+    except Exception:  # nothing opened is left running
+        for opened in sources:
+            opened.close()
+        raise
     sources = sources if mirror is None else [mirror, *sources]  # closed before the camera's owner
     mouse = keyboard = None
     if script is not None:
