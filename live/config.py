@@ -256,6 +256,10 @@ class RecordConfig:
     record_camera: bool = False
     """Allow camera frames into recordings. Off: only the canvas and result views are ever
     recorded (visitors' privacy)."""
+    mirror: bool = False
+    """Record the mirror's moments (``[mirror]``): from when the swarm starts following a person
+    until they leave or someone draws. Only the swarm is recorded: the target half of the view,
+    the person's mask, stays black. Off: the mirror, like attract mode, is never recorded."""
     plateau_frames: int = _bounded(90, 2, 100000)
     """The swarm has settled when the loss fell by less than ``plateau_tolerance`` (relative)
     over this many frames; the recording then ends and is exported."""
@@ -429,6 +433,34 @@ class HandConfig:
     """Seconds a fist must be held to clear the drawing."""
 
 
+@dataclass(frozen=True)
+class MirrorConfig:
+    """The mirror: while nobody draws and a person stands in the camera's view, the swarm forms
+    their silhouette live (MediaPipe selfie segmentation; docs/mirror.md). It reads ``[camera]``
+    (one camera with the hand input when both run) and shows the square of the picture that the
+    hand draws on (``hand.region``)."""
+
+    enabled: bool = False
+    """Run the mirror (it opens the camera, with the mouse too). Off: attract mode shows
+    ``app.attract_text`` only."""
+    min_area: float = _bounded(0.03, 0.0, 1.0)
+    """Smallest person: the part of the swarm's square their mask must cover (0.03: 3 %); a
+    smaller one (someone far behind) is nobody."""
+    smoothing: float = _bounded(0.3, 0.0, 0.95)
+    """Weight of the previous mask in each new one (0: every mask as segmented; higher: a
+    steadier outline that follows later)."""
+    follow_after_s: float = _bounded(1.0, 0.0, 60.0)
+    """Seconds a person must stay in view before the swarm follows them (passers-by who walk
+    through do not pull the swarm about)."""
+    max_fps: float = _bounded(15.0, 0.0, 240.0)
+    """Masks per second at most (0: one for every camera frame). 15 (every other frame of a 25
+    or 30 fps camera) halves the segmentation's CPU time and follows the person as well as every
+    frame does (IoU 0.897 against 0.899 on the mirror's footage, no more lag; docs/mirror.md)."""
+    leave_after_s: float = _bounded(0.5, 0.0, 60.0)
+    """Seconds without a person before the mirror gives the swarm back to the attract text (a
+    frame or two the segmentation misses changes nothing)."""
+
+
 #: The instructions each input kind has texts of its own for: ``ui.<step>_<kind>``.
 INPUT_STEPS = ("invite", "drawing")
 #: Every visitor text of ``[ui]`` that is one line of words.
@@ -539,6 +571,7 @@ class Config:
     camera: CameraConfig = field(default_factory=CameraConfig)
     replay: ReplayConfig = field(default_factory=ReplayConfig)
     hand: HandConfig = field(default_factory=HandConfig)
+    mirror: MirrorConfig = field(default_factory=MirrorConfig)
     ui: UiConfig = field(default_factory=UiConfig)
 
 

@@ -103,3 +103,58 @@ def test_the_camera_is_on_screen_but_never_recorded(tmp_path, monkeypatch, layou
     frames = iio.imread(gif, index=None)
     assert frames.shape[0] >= 10
     assert green_pixels(frames, rgb=True) == 0  # and nowhere in the recording
+
+
+@pytest.fixture(scope="module")
+def green_room(tmp_path_factory):
+    """The person footage in a green room (tests/person_footage.py): the wall and floor, most of
+    every camera picture, are green-dominant; the person is found in it."""
+    from tests import person_footage
+
+    video = tmp_path_factory.mktemp("mirror") / "green.mp4"
+    person_footage.write(video, colours=person_footage.GREEN)
+    return video
+
+
+@pytest.mark.parametrize("input, record", [("hand", True), ("hand", False), ("mouse", True)])
+def test_the_mirror_shows_and_records_no_camera_pixel(tmp_path, monkeypatch, green_room, input, record):
+    """A whole run while the swarm mirrors a person: with the hand input the canvas shows the
+    camera as before (its rules are unchanged), with the mouse it shows none; recordings are made
+    of mirror moments only with record.mirror, hold the swarm, and no camera pixel and no mask."""
+    display = WindowOffscreen()
+    monkeypatch.setattr(run, "open_display", lambda *args, **kw: display)
+    overrides = {
+        "swarm.pool": 200, "render.size": 64, "render.backend": "analytic", "render.device": "cpu",
+        "app.window": 128, "app.input": input, "camera.source": str(green_room), "app.max_fps": 0.0,
+        "paths.recordings": str(tmp_path / "rec"), "share.enabled": False, "mirror.enabled": True,
+        "mirror.follow_after_s": 0.3, "record.mirror": record,
+    }  # fmt: skip
+    config = load_config(None, overrides)
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"fps": 10, "canvas": 128, "events": [], "end": 9.0}))  # nobody draws
+    following = []
+
+    cameras = set()
+
+    def pace(install, seconds):  # real time, as the camera plays
+        following.append(install.mirror_following)
+        cameras.update(id(source.camera) for source in install.presenter.source.inputs if hasattr(source, "camera"))
+        time.sleep(0.1)
+
+    result = run_live(config, "offscreen", script, options=RunOptions(clock=run.FrameClock(10), on_frame=pace))
+    assert result.failed_frames == 0 and sum(following) >= 20 and result.input_stats["person_frames"] > 50
+    assert len(cameras) == 1  # the hand and the mirror read one camera
+    if input == "hand":
+        assert result.input_stats["hand_frames"] > 50  # both models ran on its frames
+        assert display.shown_green > 1000  # the hand's canvas shows the camera, as it always did
+    else:
+        assert display.shown_green == 0  # the mouse's canvas never shows the camera
+    if not record:
+        assert result.exported == []  # mirror moments are not recorded
+        return
+    (gif,) = result.exported
+    frames = iio.imread(gif, index=None)
+    assert frames.shape[0] >= 10
+    assert green_pixels(frames, rgb=True) == 0  # no camera pixel
+    assert frames[:, :, 128:].max() < 8  # the target half, the person's mask, stays black
+    assert (frames[:, :, :128, 0] > 200).sum() > 1000  # the swarm is there

@@ -57,6 +57,14 @@ class TestKiosk:
         sx, sy, sw, sh = screen.layout.swarm
         assert (image[sy + sh - 20, sx + sw - 20] == (0, 0, 255)).all()  # the render, no preview
 
+    def test_no_preview_while_the_swarm_mirrors(self, painter):
+        screen = KioskScreen(1600, 900, painter)
+        tx, ty, tw, th = screen.layout.target
+        image = screen.compose(np.zeros((512, 512, 3), np.uint8), result_view(), HudState(target_shown=False))
+        assert (image[ty + th // 2, tx + tw // 2] == (0, 0, 255)).all()  # the render, not the target
+        image = screen.compose(np.zeros((512, 512, 3), np.uint8), result_view(), HudState())
+        assert (image[ty + th // 2, tx + tw // 2] == (255, 0, 0)).all()  # the preview is back
+
     def test_the_hud_only_when_asked(self, painter):
         screen = KioskScreen(1600, 900, painter, preview=False)
         black = np.zeros((64, 128, 3), np.uint8)

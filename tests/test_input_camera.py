@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -204,3 +205,48 @@ class TestCameraBadFile:
         f.write_text("not a video")
         with pytest.raises(ValueError, match="cannot read video file"):
             Camera(f, CameraConfig())
+
+
+PERSON = Path(__file__).resolve().parent / "data" / "person_walk.mp4"
+
+
+class TestCameraReaders:
+    """One capture, several consumers (the hand tracker and the mirror), each in its thread."""
+
+    def test_every_reader_gets_every_frame_of_a_file(self):
+        got: dict[str, list[int]] = {"a": [], "b": []}
+        with Camera(PERSON, CameraConfig(), loop=False, realtime=False) as cam:
+            readers = {name: cam.reader() for name in got}
+
+            def read(name):
+                while (frame := readers[name].next_frame(timeout=5.0)) is not None:
+                    got[name].append(frame.index)
+                    time.sleep(0.001 if name == "a" else 0.0)  # one reader slower than the other
+
+            threads = [threading.Thread(target=read, args=(name,)) for name in got]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=60)
+            assert cam.status is CameraStatus.ENDED
+        assert got["a"] == got["b"] == list(range(300))
+
+    def test_a_closed_reader_no_longer_holds_the_others_back(self):
+        with Camera(PERSON, CameraConfig(), loop=False, realtime=False) as cam:
+            slow, fast = cam.reader(), cam.reader()
+            assert slow.next_frame(timeout=5.0).index == 0 and fast.next_frame(timeout=5.0).index == 0
+            assert fast.next_frame(timeout=5.0).index == 1  # both took frame 0: frame 1 comes
+            assert fast.next_frame(timeout=0.3) is None  # frame 2 waits for the slow reader
+            slow.close()
+            assert fast.next_frame(timeout=5.0).index == 2
+
+    def test_real_time_readers_share_the_newest_frame(self):
+        with Camera(0, FAST, opener=Opener(FakeCapture())) as cam:
+            a, b = cam.reader(), cam.reader()
+            first_a = a.next_frame(timeout=2.0)
+            first_b = b.next_frame(timeout=2.0)
+            assert first_a is not None and first_b is not None
+            assert first_b.index >= first_a.index  # b takes the newest, whatever a took
+            assert a.next_frame(timeout=2.0).index > first_a.index
+            assert a.status is CameraStatus.OK and cam.next_frame(timeout=2.0) is not None  # its own reader too
+        assert a.next_frame(timeout=0.1) is None  # closed

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from live.app.mirror import Change
 from live.app.state import Plateau
 from live.app.visit import Turn
 from live.config import RecordConfig
@@ -44,6 +45,7 @@ class Keepsake:
         self.plateau = Plateau(settings.plateau_frames, settings.plateau_tolerance)
         self._say = say
         self._auto = False  # the recording was started by a sent drawing: it ends when the swarm settles
+        self._mirror = False  # the recording is of a mirror moment (record.mirror): it ends with it
         self._status_at = -np.inf
         self._exported = 0
 
@@ -60,11 +62,20 @@ class Keepsake:
             self._auto = False
         if turn.sent and self.settings.auto:
             self._auto = self.recorder.start()
+        self._mirror_moment(turn.mirror)
         for command in turn.commands:
             if command is Command.RECORD:
                 self._toggle(attract, now)
             elif command is Command.EXPORT and not self.recorder.stop():
                 self._say("nothing recorded to export", False, now)
+
+    def _mirror_moment(self, change: Change | None) -> None:
+        """A mirror moment is recorded only with ``record.mirror`` (and then the swarm alone)."""
+        if change is Change.START and self.settings.mirror and not self.recorder.recording:
+            self._mirror = self.recorder.start()
+        elif change in (Change.LEAVE, Change.YIELD) and self._mirror:
+            self._mirror = False
+            self.recorder.stop()  # the moment's recording ends and is exported
 
     def _toggle(self, attract: bool, now: float) -> None:
         if self.recorder.recording:

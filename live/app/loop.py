@@ -22,6 +22,7 @@ from live.app.visit import Turn, Visit
 from live.config import Config
 from live.display import DISPLAYS, DisplayKind, DisplayMode, HudState, ResultView
 from live.input import Command, Event, Input
+from live.input.mirror import MirrorSource
 from live.record import Recorder
 from live.scene import Scene
 from live.share.overlay import ShareCode
@@ -59,6 +60,8 @@ class Installation:
         status: what the share server's staff page and ``/healthz`` read (frames, fps, camera,
             exports, errors), and where staff ask for the last QR code again
             (:mod:`live.share.status`); None: no share server.
+        mirror: the person masks of the mirror (``[mirror]``, :mod:`live.app.mirror`); None: no
+            mirror.
 
     Attributes:
         visit, swarm, keepsake, presenter: the parts of a frame.
@@ -77,13 +80,14 @@ class Installation:
         source: Input | None = None,
         share: ShareCode | None = None,
         status: KioskStatus | None = None,
+        mirror: MirrorSource | None = None,
     ):
         self.config = config
         self.swarm = LiveSwarm(config, scene)
         hud = HudState(backend=scene.backend, device=str(scene.device), stats=mode.hud(config))
         self.presenter = Presenter(display, ResultView(config.render.size, self.swarm.side), hud, source, share)
         say = self.presenter.say
-        self.visit = Visit(config, start, say, config.app.input, mode.mouse(config))
+        self.visit = Visit(config, start, say, config.app.input, mode.mouse(config), mirror)
         self.keepsake = Keepsake(config.record, recorder, say, status)
         self.status = status
         self.quit = False
@@ -95,6 +99,11 @@ class Installation:
     @property
     def display(self):
         return self.presenter.display
+
+    @property
+    def mirror_following(self) -> bool:
+        """The swarm forms the person in front of the camera now (the mirror)."""
+        return self.visit.mirror is not None and self.visit.mirror.following
 
     @property
     def recorder(self) -> Recorder:
@@ -111,7 +120,7 @@ class Installation:
     def apply(self, turn: Turn, now: float) -> None:
         """Hands what the visitor did (:meth:`Visit.take`, :meth:`Visit.enter_attract`) to the other parts."""
         if turn.target is not None:
-            self.swarm.set_target(turn.target, now)
+            self.swarm.set_target(turn.target, now, turn.plan)
         self.keepsake.apply(turn, self.visit.attract.active, now)
         self.presenter.apply(turn)
         if Command.QUIT in turn.commands:
@@ -155,7 +164,7 @@ class Installation:
         visit.guide.input_lost(problem is not None)
         if self.status is not None:
             self._report(problem, now)
-        state = (visit.attract.active, self.keepsake.recording)
+        state = (visit.mode, self.keepsake.recording)
         presenter.present(visit.canvas.image, loss, visit.instruction(now), state, now, wait_ms)
 
     def _report(self, problem, now: float) -> None:

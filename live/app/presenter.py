@@ -61,6 +61,7 @@ class Presenter:
         self.source = source or Input()
         self.share = share
         self._shown: np.ndarray | None = None  # the canvas with the QR code over it
+        self._blank = np.zeros((view.size, view.size), np.float32)  # the target half while mirroring
         self._status_at = -np.inf
         self._input_said: Status | None = None  # the input's problem now on the status line
         self._last_wall = time.perf_counter()
@@ -74,8 +75,9 @@ class Presenter:
     def apply(self, turn: Turn) -> None:
         """Acts on what the frame's events did: a new target is drawn beside the swarm, ``h``
         toggles the HUD's figures, a stroke, a clear or attract mode hides the share code."""
-        if turn.target is not None:
-            self.view.set_target(turn.target)
+        if turn.target is not None:  # a person's mask (the mirror) is never shown, nor previewed
+            self.view.set_target(self._blank if turn.private else turn.target)
+            self.hud.target_shown = not turn.private
         for command in turn.commands:
             if command is Command.HUD:
                 self.hud.stats = not self.hud.stats
@@ -118,11 +120,11 @@ class Presenter:
             canvas: (W, W, 3) uint8 BGR, the strokes on the canvas.
             loss: the frame's loss (the HUD shows it).
             instruction: what the visitor is told to do.
-            state: (attract mode is on, a recording is under way).
+            state: (what the installation does for the HUD: 'attract', 'mirror' or '', a
+                recording is under way).
         """
         self._figures(loss)
-        attract, recording = state
-        self.hud.mode = "attract" if attract else ""
+        self.hud.mode, recording = state
         self.hud.recording = recording
         if self.hud.status and now - self._status_at > STATUS_SECONDS:
             self.hud.status = ""

@@ -20,6 +20,7 @@ from live.display import DisplayKind, DisplayMode, display_mode, open_display
 from live.input import Input
 from live.input.keys import KeyboardInput, keymap
 from live.input.kinds import INPUTS
+from live.input.mirror import MirrorSource, open_mirror
 from live.input.mouse import MouseInput
 from live.input.script import Script, ScriptInput, load_script
 from live.record import Recorder
@@ -116,6 +117,8 @@ class Inputs:
     """Fed by the display's mouse callback; None without a window."""
     keyboard: KeyboardInput | None = None
     """Fed by the display's key codes; None without a window."""
+    mirror: MirrorSource | None = None
+    """The mirror's masks (``mirror.enabled``), also one of ``source``'s inputs; None: no mirror."""
 
 
 def open_input(config: Config, display: DisplayMode, script: Script | None = None) -> Inputs:
@@ -135,6 +138,13 @@ def open_input(config: Config, display: DisplayMode, script: Script | None = Non
     if spec.needs_window and not display.windowed and script is None:
         raise ValueError(f"{config.app.input} input needs a window: drop --headless, or give --script FILE")
     sources: list[Input] = [] if spec.open is None else [spec.open(config, display.unattended)]
+    try:
+        mirror = open_mirror(config, sources)  # one camera with the hand input
+    except Exception:  # nothing opened is left running
+        for opened in sources:
+            opened.close()
+        raise
+    sources = sources if mirror is None else [mirror, *sources]  # closed before the camera's owner
     mouse = keyboard = None
     if script is not None:
         sources.append(ScriptInput(script))
@@ -142,7 +152,7 @@ def open_input(config: Config, display: DisplayMode, script: Script | None = Non
         mouse, keyboard = MouseInput(), display.keyboard(config.app)
         sources += [mouse, keyboard]
     source = sources[0] if len(sources) == 1 else CombinedInput(*sources)
-    return Inputs(source, mouse, keyboard)
+    return Inputs(source, mouse, keyboard, mirror)
 
 
 @dataclass(frozen=True)
@@ -247,7 +257,7 @@ def _open(
     on_key = inputs.keyboard.press if inputs.keyboard else None
     display = stack.enter_context(open_display(mode, app.window, on_mouse, on_key, config.ui))
     share, status = _open_share(stack, config, mode)
-    install = Installation(config, scene, display, recorder, mode, now, source, share, status)
+    install = Installation(config, scene, display, recorder, mode, now, source, share, status, inputs.mirror)
     stack.enter_context(_quit_on_signals(install))
     log.info("%s", start_line(config, mode, scene.backend, str(scene.device), status is not None))
     return install, source

@@ -134,10 +134,11 @@ class LiveSwarm:
         """Side in pixels of the colour view each frame draws."""
         return self.scene.crisp.size
 
-    def set_target(self, mask: np.ndarray, now: float) -> None:
-        """The creatures head for ``mask`` (S, S) in [0, 1] from now on; a pool is sized for it."""
+    def set_target(self, mask: np.ndarray, now: float, plan: bool = True) -> None:
+        """The creatures head for ``mask`` (S, S) in [0, 1] from now on; a pool is sized for it
+        (``plan``; off, it keeps its size: the mirror's next mask of the same person)."""
         self.arranger.set_target(mask)
-        if self.sizer is not None:
+        if self.sizer is not None and plan:
             plan = self.sizer.set_target(mask, now)
             log.info("swarm: %d creatures of radius %.3f (stroke %.1f px)", plan.count, plan.radius, plan.stroke)
 

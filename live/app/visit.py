@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from live.app.canvas import StrokeCanvas
+from live.app.mirror import Change, MirrorFollow
 from live.app.state import Attract
 from live.config import Config
 from live.display.guide import Guide, Instruction
 from live.input import Command, Event, Pen, Phase
+from live.input.mirror import MirrorSource
 from live.render.eyes import canvas_to_ndc
 from live.target import text_mask
 
@@ -38,7 +40,14 @@ class Turn:
     """What one frame's events did, for the rest of the frame."""
 
     target: np.ndarray | None = None
-    """A new target (S, S) in [0, 1]: the drawing just sent, or the attract text; None: unchanged."""
+    """A new target (S, S) in [0, 1]: the drawing just sent, the attract text, or the mirror's
+    person; None: unchanged."""
+    plan: bool = True
+    """The pool is planned for the new target (False: the mirror's next mask of the same person)."""
+    private: bool = False
+    """The target is a camera's picture of a person (the mirror): never shown, never recorded."""
+    mirror: Change | None = None
+    """The mirror started following a person, gave back to attract mode, or yielded to a stroke."""
     sent: bool = False
     """A visitor's drawing was sent (a recording starts when ``record.auto``)."""
     attract: bool = False
@@ -60,6 +69,8 @@ class Visit:
         say: shows a line on the status line (text, ok, now).
         kind: the input kind the invitations speak of (``app.input``).
         mouse: a mouse draws too (the instruction offers it while the input's camera is lost).
+        mirror: the person masks (``[mirror]``): while idle, the swarm forms whoever stays in
+            view (:mod:`live.app.mirror`); None: no mirror.
 
     Attributes:
         canvas: the strokes drawn and not sent yet.
@@ -67,7 +78,9 @@ class Visit:
         guide: what the screen tells the visitor.
     """
 
-    def __init__(self, config: Config, start: float, say: Say, kind: str, mouse: bool = True):
+    def __init__(
+        self, config: Config, start: float, say: Say, kind: str, mouse: bool = True, mirror: MirrorSource | None = None
+    ):
         app = config.app
         self.size = config.render.size
         self.canvas = StrokeCanvas(app.window, config.target.brush)
@@ -76,6 +89,7 @@ class Visit:
         self.attract_mask = text_mask(app.attract_text, self.size, config.target.font)
         self._say = say
         self._pens: dict[int, tuple[float, float]] = {}  # pens down now: where, in canvas pixels
+        self.mirror = MirrorFollow(config.mirror, mirror) if mirror is not None else None
 
     def first_turn(self) -> Turn:
         """The turn that starts the installation: the attract text is the target."""
@@ -92,7 +106,28 @@ class Visit:
                 self._act(event, now, turn)
         if self.attract.due(now):
             self.enter_attract(turn)
+        if self.mirror is not None:
+            self._follow(now, turn)
         return turn
+
+    @property
+    def mode(self) -> str:
+        """A word for the HUD: 'mirror' while the swarm forms a person, 'attract', or ''."""
+        if self.mirror is not None and self.mirror.following:
+            return "mirror"
+        return "attract" if self.attract.active else ""
+
+    def _follow(self, now: float, turn: Turn) -> None:
+        """The mirror, while idle (attract mode): the person's masks become the target; when they
+        leave, the attract text again. A stroke ends attract mode, and so the mirror."""
+        step = self.mirror.frame(now, idle=self.attract.active)
+        if step is None:
+            return
+        turn.mirror = step.change
+        if step.person is not None:
+            turn.target, turn.plan, turn.private = step.person.mask, step.plan, True
+        elif step.change is Change.LEAVE:
+            turn.target = self.attract_mask
 
     def instruction(self, now: float) -> Instruction:
         """What the screen tells the visitor this frame."""

@@ -5,8 +5,8 @@ Each module has ``NAME``, ``add_parser(subparsers)`` and ``run(args) -> int``; :
 lists them in the order ``live --help`` shows them. A new command is one module and one entry.
 """
 
-from live.commands import bench, config, demo, doctor, eval, fit, gallery, render, run, soak, track
+from live.commands import bench, config, demo, doctor, eval, fit, gallery, mirror, render, run, soak, track
 
-COMMANDS = (run, doctor, soak, demo, fit, render, bench, track, eval, gallery, config)
+COMMANDS = (run, doctor, soak, demo, fit, render, bench, track, mirror, eval, gallery, config)
 
 __all__ = ["COMMANDS"]

@@ -56,6 +56,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
         default=[],
         help="--loop: override a config key of the timed loop, e.g. target.brush=5 (repeatable)",
     )
+    p.add_argument(
+        "--mirror", action="store_true", help="--loop: the mirror follows the person --camera sees; nobody draws"
+    )
     return p
 
 
@@ -84,6 +87,7 @@ def _loop(args: argparse.Namespace) -> None:
         input=args.input,
         camera=args.camera,
         overrides=dict(parse_override(item) for item in args.set),
+        mirror=args.mirror,
     )
     print(json.dumps(figures) if args.json else format_loop(figures))
 

@@ -46,6 +46,9 @@ class HudState:
     <live.display.guide.Guide.hand_lost>`)."""
     instruction: Instruction | None = None
     """What the visitor is told to do now (:mod:`live.display.guide`); None: nothing."""
+    target_shown: bool = True
+    """The kiosk shows the target small in the swarm's corner (``ui.target_preview``); off while
+    the swarm mirrors a person (their mask is never shown)."""
 
 
 @functools.lru_cache(maxsize=64)

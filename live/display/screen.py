@@ -105,7 +105,7 @@ class KioskScreen:
         size = result.shape[0]
         _paste(image, layout.canvas, canvas, self._canvas, rgb=False)
         _paste(image, layout.swarm, result[:, :size], self._swarm, rgb=True)
-        if self._target is not None:
+        if self._target is not None and (hud is None or hud.target_shown):
             _paste(image, layout.target, result[:, size:], self._target, rgb=True)
             draw_frame(image, layout.target, PANEL_BGR, 1)
         if hud is not None:

@@ -7,6 +7,10 @@ mirroring happen here, once, so everything downstream sees the picture the visit
 A camera that stops giving frames, or that keeps giving the same picture (OpenCV can return the
 last frame forever after a webcam is unplugged), is reported as lost and reopened with a
 growing wait; reading never raises.
+
+One camera feeds several consumers (the hand tracker and the mirror's segmenter, each in its own
+thread): each takes a :class:`CameraReader` (:meth:`Camera.reader`) with its own place in the
+stream, and all of them get the same frames from the one capture thread.
 """
 
 from __future__ import annotations
@@ -183,7 +187,8 @@ class Camera:
         self._cond = threading.Condition()
         self._stop = threading.Event()
         self._frame: Frame | None = None
-        self._taken = -1  # index of the last frame next_frame() returned
+        self._readers: list[CameraReader] = []  # every consumer, each with the last frame it took
+        self._own: CameraReader | None = None  # the reader behind next_frame(), made at its first call
         self._status = CameraStatus.STARTING
         self._message = ""
         self.reconnects = 0
@@ -208,19 +213,42 @@ class Camera:
         """Why the camera is lost (or empty), for the screen and the log."""
         return self._message
 
+    def reader(self) -> CameraReader:
+        """A new consumer of this camera's frames, with its own place in the stream (it gets the
+        newest frame it has not taken yet). With ``realtime=False`` every frame waits until every
+        reader has taken it."""
+        reader = CameraReader(self)
+        with self._cond:
+            self._readers.append(reader)
+            self._cond.notify_all()
+        return reader
+
     def next_frame(self, timeout: float | None = None) -> Frame | None:
-        """Waits for a frame newer than the last one this method returned.
+        """Waits for a frame newer than the last one this method returned (the camera's own
+        reader; other consumers take a :meth:`reader` each).
 
         Returns None when ``timeout`` passes first, or when the camera has ended or closed.
         """
+        with self._cond:
+            if self._own is None:
+                self._own = self.reader()
+        return self._own.next_frame(timeout)
+
+    def _all_taken(self, index: int) -> bool:
+        """Whether every reader has taken frame ``index`` (False before the first reader comes:
+        a file's first frame waits for it). Call with ``_cond`` held."""
+        return bool(self._readers) and all(r.taken >= index for r in self._readers)
+
+    def _take(self, reader: CameraReader, timeout: float | None) -> Frame | None:
+        """:meth:`CameraReader.next_frame`."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             while True:
                 if self._status is CameraStatus.CLOSED:
                     return None
                 frame = self._frame
-                if frame is not None and frame.index > self._taken:
-                    self._taken = frame.index
+                if frame is not None and frame.index > reader.taken:
+                    reader.taken = frame.index
                     self._cond.notify_all()
                     return frame
                 if self._status in (CameraStatus.ENDED, CameraStatus.CLOSED):
@@ -296,8 +324,8 @@ class Camera:
         view = bgr[:, ::-1, ::-1] if self.mirrored else bgr[:, :, ::-1]  # BGR -> RGB (+ flip)
         frame = Frame(np.ascontiguousarray(view), index, t, self.mirrored)
         with self._cond:
-            if not self.realtime:  # files, every frame: wait until the reader took the last one
-                while self._frame is not None and self._frame.index > self._taken and not self._stop.is_set():
+            if not self.realtime:  # files, every frame: wait until every reader took the last one
+                while self._frame is not None and not self._all_taken(self._frame.index) and not self._stop.is_set():
                     self._cond.wait(0.1)
             self._frame = frame
             self._cond.notify_all()
@@ -377,6 +405,42 @@ END_OF_FILE = object()
 #: What a reader's :meth:`_Reader.next` returns: a picture (BGR, as read) and its time in seconds,
 #: :class:`_Lost`, :data:`END_OF_FILE`, or None when there is nothing new yet.
 Read = tuple[np.ndarray, float] | _Lost | object | None
+
+
+class CameraReader:
+    """One consumer of a :class:`Camera`: the newest frame it has not taken yet, whatever the
+    other readers took. Made by :meth:`Camera.reader`; closing the camera ends every reader."""
+
+    def __init__(self, camera: Camera) -> None:
+        self.camera = camera
+        self.taken = -1
+        """Index of the last frame this reader took."""
+
+    @property
+    def status(self) -> CameraStatus:
+        """The camera's state now."""
+        return self.camera.status
+
+    @property
+    def message(self) -> str:
+        """Why the camera is lost (or empty)."""
+        return self.camera.message
+
+    def next_frame(self, timeout: float | None = None) -> Frame | None:
+        """Waits for a frame newer than the last one this reader took.
+
+        Returns None when ``timeout`` passes first, or when the camera has ended or closed.
+        """
+        return self.camera._take(self, timeout)
+
+    def close(self) -> None:
+        """Stops reading: a camera that delivers every frame no longer waits for this reader.
+        Safe to call twice."""
+        camera = self.camera
+        with camera._cond:
+            if self in camera._readers:
+                camera._readers.remove(self)
+            camera._cond.notify_all()
 
 
 class _Reader:

@@ -52,7 +52,7 @@ TIMING_WINDOW = 120
 TRACKING_NICE = 5
 
 
-def _yield_to_the_loop() -> None:
+def yield_to_the_loop() -> None:
     """Lowers the calling thread's CPU priority by :data:`TRACKING_NICE` (Linux: per thread; the
     threads it starts inherit it). Where that is not possible, nothing changes."""
     try:
@@ -76,6 +76,9 @@ class HandInput(Input):
         opener: passed to :class:`~live.input.camera.Camera` (tests inject fake captures).
         pip: the canvas view shows the camera in a small picture-in-picture (kiosk) rather than
             behind the whole canvas.
+        feed: a camera opened by the caller, read through a reader of this input's own (another
+            consumer, the mirror, reads it too); the caller closes it. None: the input opens
+            its own camera from ``camera`` and closes it.
 
     Raises:
         ValueError: a bad source or setting.
@@ -93,6 +96,7 @@ class HandInput(Input):
         realtime: bool = True,
         opener: Callable[[int | Path], Capture] | None = None,
         pip: bool = False,
+        feed: Camera | None = None,
     ) -> None:
         if importlib.util.find_spec("mediapipe") is None:  # fail here, in the caller's thread
             raise ImportError("hand tracking needs mediapipe: pip install mediapipe==0.10.21")
@@ -112,13 +116,16 @@ class HandInput(Input):
         self.frames = 0
         self.found = 0
         self._error = ""
-        self._camera = Camera(
+        self._owns_camera = feed is None
+        self.camera = feed or Camera(
             self.camera_config.source if source is None else source,
             self.camera_config,
             mirror=mirror,
             realtime=realtime,
             opener=opener,
         )
+        """The camera this input reads (shared with the mirror when it runs)."""
+        self._camera = self.camera.reader()
         self._thread = threading.Thread(target=self._run, name="hand-tracking", daemon=True)
         self._thread.start()
 
@@ -187,18 +194,21 @@ class HandInput(Input):
         return statistics.median(times) if times else None
 
     def close(self) -> None:
-        """Stops the thread (which closes the tracker) and the camera. Safe to call twice."""
+        """Stops the thread (which closes the tracker) and the camera (when it opened it). Safe to
+        call twice."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=5.0)
         self._camera.close()
+        if self._owns_camera:
+            self.camera.close()
 
     # -- tracking thread ---------------------------------------------------------------------
     def _publish(self, **changes: Any) -> None:
         self._view = dataclasses.replace(self._view, **changes)
 
     def _run(self) -> None:
-        _yield_to_the_loop()
+        yield_to_the_loop()
         try:
             with HandTracker(self.hand_config) as tracker:
                 failures = 0

@@ -277,9 +277,14 @@ def run_loop_bench(
     input: str = InputKind.MOUSE,
     camera: str | None = None,
     overrides: dict | None = None,
+    mirror: bool = False,
 ) -> dict:
     """Runs the headless loop (composing the display frames and HUD, showing nothing) on a
     script that draws and submits a new shape every :data:`LOOP_CYCLE_FRAMES` frames.
+
+    With ``mirror`` the mirror watches ``camera`` (``[mirror]``, shared with the hand input when
+    both run) and the script draws nothing: attract mode lasts, and the swarm follows whoever
+    the camera sees. ``fps_mirror`` is then the frame rate over the frames it followed someone.
 
     With ``input="hand"`` the hand input runs alongside the script, tracking ``camera`` (a
     webcam index or a video file, played in real time and looped as ``[camera]`` says) in its
@@ -293,7 +298,9 @@ def run_loop_bench(
         (timed), ``warmup``, ``rss_start_mb``, ``rss_end_mb``, ``rss_growth_pct``,
         ``rss_peak_mb``, ``recordings`` written, the scene and the ``settings`` changed; with
         hand input also ``hand_frames`` (camera frames tracked), ``hand_found`` (with a hand),
-        ``hand_ms`` (median MediaPipe ms per tracked frame), ``hand_fps`` (tracked per second).
+        ``hand_ms`` (median MediaPipe ms per tracked frame), ``hand_fps`` (tracked per second);
+        with the mirror ``fps_mirror``, ``following`` (timed frames that followed a person),
+        ``mirror_frames``, ``person_frames`` and ``seg_ms``.
 
     Args:
         threads: torch CPU threads (default: ``app.threads`` of the default config; 0 is
@@ -311,44 +318,58 @@ def run_loop_bench(
     from live.app import RunOptions, run_live
     from live.config import load_config
 
-    input = _loop_input(frames, warmup, input, camera)
+    input = _loop_input(frames, warmup, input, camera, mirror)
     probe = _LoopProbe(warmup, warmup + frames)
     with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
-        extra = {} if threads is None else {"app.threads": threads}
-        if input is InputKind.HAND:
-            extra.update({"app.input": input.value, "camera.source": str(camera)})
-        config = load_config(None, {**(overrides or {}), **LOOP_SETTINGS, **extra, "paths.recordings": folder})
+        config = load_config(None, {**(overrides or {}), **_loop_settings(folder, threads, input, camera, mirror)})
         script = f"{folder}/script.json"
-        with open(script, "w") as f:
-            json.dump(loop_script(probe.total), f)
+        with open(script, "w") as f:  # with the mirror nobody draws: the mirror has the swarm
+            json.dump(loop_script(0 if mirror else probe.total) | {"end": probe.total / 30.0}, f)
         began = time.perf_counter()
         result = run_live(config, DisplayKind.OFFSCREEN, script, probe.total, RunOptions(on_frame=probe))
         wall = time.perf_counter() - began
     figures = probe.figures()
     figures.update(recordings=len(result.exported), failed_frames=result.failed_frames)
-    figures.update(_loop_scene(config), input=input.value, settings=dict(overrides or {}))
-    if input is InputKind.HAND:
-        figures.update(_hand_figures(result.input_stats, camera, wall))
+    figures.update(_loop_scene(config), input=input.value, mirror=mirror, settings=dict(overrides or {}))
+    figures.update(_input_figures(input, mirror, camera, result.input_stats, wall))
     return figures
 
 
-def _hand_figures(stats: dict, camera: str | None, wall: float) -> dict:
-    """The hand tracker's figures of a loop benchmark that ran ``wall`` seconds."""
-    return {
-        "camera": str(camera),
-        "hand_frames": stats.get("hand_frames"),
-        "hand_found": stats.get("hand_found"),
-        "hand_ms": stats.get("hand_ms"),
-        "hand_fps": round(stats.get("hand_frames", 0) / wall, 1) if wall > 0 else None,
-    }
+def _loop_settings(folder: str, threads: int | None, input: InputKind, camera: str | None, mirror: bool) -> dict:
+    """The loop benchmark's configuration changes."""
+    extra = {} if threads is None else {"app.threads": threads}
+    if input is InputKind.HAND or mirror:
+        extra["camera.source"] = str(camera)
+    if input is InputKind.HAND:
+        extra["app.input"] = input.value
+    if mirror:
+        extra["mirror.enabled"] = True
+    return {**LOOP_SETTINGS, **extra, "paths.recordings": folder}
 
 
-def _loop_input(frames: int, warmup: int, input: str, camera: str | None) -> InputKind:
+def _input_figures(input: InputKind, mirror: bool, camera: str | None, stats: dict, wall: float) -> dict:
+    """The hand's and the mirror's figures of a loop benchmark."""
+    figures = {}
+    if input is InputKind.HAND or mirror:
+        figures["camera"] = str(camera)
+    if input is InputKind.HAND:
+        figures.update(
+            hand_frames=stats.get("hand_frames"),
+            hand_found=stats.get("hand_found"),
+            hand_ms=stats.get("hand_ms"),
+            hand_fps=round(stats.get("hand_frames", 0) / wall, 1) if wall > 0 else None,
+        )
+    if mirror:
+        figures.update({key: stats.get(key) for key in ("mirror_frames", "person_frames", "seg_ms")})
+    return figures
+
+
+def _loop_input(frames: int, warmup: int, input: str, camera: str | None, mirror: bool = False) -> InputKind:
     """Checks the loop benchmark's arguments; returns the input kind.
 
     Raises:
-        ValueError: fewer than 1 frame, a negative warm-up, an unknown input, or hand input
-            without a camera.
+        ValueError: fewer than 1 frame, a negative warm-up, an unknown input, or hand input or
+            the mirror without a camera.
     """
     if frames < 1 or warmup < 0:
         raise ValueError(f"--frames must be at least 1 and --warmup at least 0, got {frames}, {warmup}")
@@ -356,6 +377,8 @@ def _loop_input(frames: int, warmup: int, input: str, camera: str | None) -> Inp
         raise ValueError(f"--input {input!r} is not allowed: use {' or '.join(InputKind)}")
     if input == InputKind.HAND and camera is None:
         raise ValueError("--input hand needs --camera SOURCE (a webcam index or a video file)")
+    if mirror and camera is None:
+        raise ValueError("--mirror needs --camera SOURCE (a webcam index or a video file)")
     return InputKind(input)
 
 
@@ -380,12 +403,14 @@ class _LoopProbe:
         self.warmup, self.total = warmup, total
         self.times = np.zeros(total)
         self.creatures = np.zeros(total, np.int64)  # creatures taking part in each frame
+        self.following = np.zeros(total, bool)  # the mirror followed a person in each frame
         self.marks = {"launch": rss_mb(), "peak": 0.0}
 
     def __call__(self, install, seconds: float) -> None:
         if install.frames <= self.total:
             self.times[install.frames - 1] = seconds
             self.creatures[install.frames - 1] = install.swarm.arranger.present
+            self.following[install.frames - 1] = install.mirror_following
         if install.frames in (self.warmup, self.total):
             install.recorder.wait()
             self.marks["start" if install.frames == self.warmup else "end"] = rss_mb()
@@ -399,7 +424,11 @@ class _LoopProbe:
         rss_start = marks.get("start", marks["launch"])
         timed = self.times[self.warmup :]
         creatures = self.creatures[self.warmup :]
+        following = self.following[self.warmup :]
+        mirrored = timed[following]
         return {
+            "fps_mirror": float(1.0 / np.median(mirrored)) if len(mirrored) else None,
+            "following": int(following.sum()),
             "sprites": int(np.median(creatures)),
             "sprites_max": int(creatures.max()),
             "fps": float(1.0 / np.median(timed)),
@@ -425,6 +454,13 @@ def format_loop(figures: dict) -> str:
             f"; hand input: {figures['hand_frames']} frames tracked ({figures['hand_fps']} per s), "
             f"hand in {figures['hand_found']}, {figures['hand_ms']} ms per frame (median)"
             if figures.get("input") == InputKind.HAND
+            else ""
+        )
+        + (
+            f"; mirror: {figures['following']} frames followed a person, median {figures['fps_mirror'] or 0:.1f} fps, "
+            f"{figures['mirror_frames']} masks ({figures['person_frames']} with a person), "
+            f"{figures['seg_ms']} ms per mask (median)"
+            if figures.get("mirror")
             else ""
         )
     )
