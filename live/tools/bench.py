@@ -282,13 +282,9 @@ def run_loop_bench(
     """Runs the headless loop (composing the display frames and HUD, showing nothing) on a
     script that draws and submits a new shape every :data:`LOOP_CYCLE_FRAMES` frames.
 
-    With ``mirror`` the mirror watches ``camera`` (``[mirror]``, shared with the hand input when
-    both run) and the script draws nothing: attract mode lasts, and the swarm follows whoever
-    the camera sees. ``fps_mirror`` is then the frame rate over the frames it followed someone.
-
-    With ``input="hand"`` the hand input runs alongside the script, tracking ``camera`` (a
-    webcam index or a video file, played in real time and looped as ``[camera]`` says) in its
-    own thread, and its canvas view (camera picture, skeleton) is drawn every frame.
+    With ``input="hand"`` the hand input tracks ``camera`` (played in real time, looped) beside
+    the script; with ``mirror`` the mirror watches it and nobody draws (attract mode lasts,
+    ``fps_mirror`` is the rate over the frames that followed someone).
 
     RSS is read after the warm-up and after the last frame, with no export running (the loop
     waits for the exporter there, outside the timing), and every 100 frames for the peak.
