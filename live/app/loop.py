@@ -140,6 +140,7 @@ class Installation:
             plan = self.sizer.set_target(mask, now)
             log.info("swarm: %d creatures of radius %.3f (stroke %.1f px)", plan.count, plan.radius, plan.stroke)
         self.view.set_target(mask)
+        self.recorder.set_target(mask)  # [record] the drawing shown in the clip's inset
         self.plateau.reset()
 
     def submit(self, now: float) -> bool:
@@ -262,8 +263,9 @@ class Installation:
         # The view shows the creatures as they stand now (finite: the last step's NaN was
         # recovered from), drawn on its own thread while this frame's step moves them on.
         eyes = self._eyes(now)
+        shown = arranger.view_inputs(eyes)  # what the screen shows this frame, and the clip [record]
         if self._drawer is not None:
-            self._drawer.start(*arranger.view_inputs(eyes))
+            self._drawer.start(*shown)
         else:
             self.view.set_color(arranger.color(eyes))
         for _ in range(self.config.app.steps_per_frame):
@@ -275,7 +277,7 @@ class Installation:
             self.view.set_color(self._drawer.result())
         recorder = self.recorder
         if recorder.recording:
-            self._record(loss_value, now)
+            self._record(shown, loss_value, now)  # [record]
         wall = time.perf_counter()
         dt, self._last_wall = wall - self._last_wall, wall
         if dt > 0:
@@ -341,10 +343,11 @@ class Installation:
             self.say(said.over, True, now)
         self._input_said = status
 
-    def _record(self, loss_value: float, now: float) -> None:
-        """Offers the result view to the recorder; a failure ends that recording, not the frame."""
+    def _record(self, shown: tuple, loss_value: float, now: float) -> None:
+        """Offers the swarm as shown (``Arranger.view_inputs``) to the recorder, which draws the
+        clip from it; a failure ends that recording, not the frame."""
         try:
-            self.recorder.add(self.view.image, Source.RESULT)
+            self.recorder.add(shown, Source.SWARM)  # [record] the clip: the swarm alone, never a camera pixel
         except Exception as exc:
             log.exception("recording stopped: %s", exc)
             self.recorder.stop()
