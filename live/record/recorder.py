@@ -114,7 +114,7 @@ def _say_error(exc: Exception) -> str:
             return text.split(";")[0] if text.startswith("disk full") else "disk full"
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             return "the recordings folder cannot be written"
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
             return "the recordings folder is gone"
         return exc.strerror or str(exc)
     return str(exc)
@@ -183,6 +183,11 @@ class Recorder:
         if source is Source.CAMERA and not settings.record_camera:
             raise ValueError("camera frames are not recorded unless record.record_camera = true")
         if source is Source.SWARM:
+            if shape is not None and tuple(shape) != (settings.size, settings.size):
+                raise ValueError(
+                    f"a swarm recorder's clip is record.size square ({settings.size}), not {tuple(shape)}: "
+                    "give source=Source.RESULT to record pictures"
+                )
             shape = (settings.size, settings.size)
         if shape is None or len(shape) != 2 or min(shape) < 1:
             raise ValueError(f"frame shape must be (H, W) with positive sides, got {shape}")
