@@ -235,10 +235,11 @@ def encode_clip(
     _count(frames)
     palette = gif_palette(frames[::gif_every])
     images = []
-    video = Mp4Stream(_frame(frames[0]).shape[:2], fps) if mp4 else None
+    video = None
     try:
         for i, frame in enumerate(frames):
-            if video is not None:
+            if mp4:
+                video = video or Mp4Stream(_frame(frame).shape[:2], fps)
                 video.send(frame)
             if i % gif_every == 0:
                 images.append(quantize(frame, palette))
