@@ -224,10 +224,14 @@ class TestWindowClosed:
 
 
 class TestDisplayLost:
-    def test_exits_quickly_and_leaves_no_partial_file(self, tmp_path):
+    def test_exits_quickly_and_the_next_start_publishes_the_recording(self, tmp_path):
         """The X server dies while a recording is made: the run ends within seconds with a
         non-zero status (the service restarts it), no recording under its final name is broken,
-        and the next start leaves no temporary file."""
+        and the next start publishes the recording in progress from its journal, where the staff
+        page lists it, leaving no temporary file."""
+        from live.record.journal import JOURNAL_PREFIX
+        from live.share.recordings import list_recordings
+
         server = subprocess.Popen(
             ["Xvfb", "-displayfd", "1", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
             stdout=subprocess.PIPE,
@@ -241,7 +245,10 @@ class TestDisplayLost:
             env = {**__import__("os").environ, "DISPLAY": f":{number}"}
             wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
-            proc = start_live(env, tmp_path, "--set", "record.plateau_frames=100000", "--set", "record.stride=1")
+            proc = start_live(
+                env, tmp_path, "--set", "record.plateau_frames=100000", "--set", "record.stride=1",
+                "--set", "record.max_seconds=60",
+            )  # fmt: skip
             canvas = wait_window(env, proc, "canvas", window_layout(512).size)
             xdo(env, "windowactivate", "--sync", canvas)
             drag(env, canvas, SHAPE)
@@ -262,6 +269,8 @@ class TestDisplayLost:
         assert proc.returncode != 0 and took < 5.0, err[-1500:]
         for gif in tmp_path.glob("*.gif"):
             assert len(iio.imread(gif, index=None)) >= 1  # whole, if any
+        left = list(tmp_path.glob(JOURNAL_PREFIX + "*"))
+        assert len(left) == 1 and not list(tmp_path.glob("*.gif"))  # Qt ended it: the journal holds the clip
         again = subprocess.run(
             [sys.executable, "-m", "live", "run", "--headless", "--script", "examples/heart.json", "--max-frames", "1"]
             + ["--recordings", str(tmp_path)],
@@ -271,7 +280,11 @@ class TestDisplayLost:
             timeout=300,
         )
         assert again.returncode == 0, again.stderr[-1500:]
-        assert not list(tmp_path.glob(".live-part-*"))
+        assert not list(tmp_path.glob(".live-part-*")) and not list(tmp_path.glob(JOURNAL_PREFIX + "*"))
+        (listed,) = list_recordings(tmp_path)  # the one recording in progress, on the staff page
+        frames = iio.imread(listed.gif, index=None)
+        assert frames.shape[0] >= 10 and frames.shape[1:3] == (720, 720)  # ~2 s of the swarm, record.size
+        assert "recording a stopped run left, finished" in again.stderr and listed.token in left[0].name
 
 
 CIRCLE_VIDEO = HANDS / "fingertip_circle.mp4"

@@ -11,8 +11,10 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 import imageio.v3 as iio
+import imageio_ffmpeg
 import numpy as np
 import pytest
 
@@ -292,3 +294,75 @@ class TestTwoInstances:
         gifs = assert_all_complete(folder)
         assert sorted(str(p) for p in gifs) == printed
         assert not leftover.exists()
+
+
+def journal_frames(path) -> int:
+    """Frames in a journal another process may be writing (read without its lock)."""
+    from live.record.journal import JOURNAL_NAME, Journal
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return len(Journal(fd, path, JOURNAL_NAME.match(path.name)["stem"], 0).read().frames)
+    finally:
+        os.close(fd)
+
+
+#: A visitor draws and sends, and the swarm never settles: the recording goes on until killed.
+ENDLESS_SCRIPT = {
+    "fps": 30,
+    "end": 600.0,
+    "events": [
+        {"t": 0.0, "stroke": [[60, 60], [160, 60], [160, 160], [60, 160], [60, 60]], "duration": 0.2},
+        {"t": 0.3, "key": "s"},
+    ],
+}
+
+
+class TestCrashedRun:
+    def test_live_run_killed_mid_recording_then_the_next_start_publishes_it(self, tmp_path):
+        """`live run --headless` SIGKILLed (the service's watchdog) while recording: the next
+        start finishes the clip and publishes it under a final name, with every frame that was
+        written before the kill."""
+        from live.share.recordings import list_recordings
+
+        script = tmp_path / "endless.json"
+        script.write_text(json.dumps(ENDLESS_SCRIPT))
+        folder = tmp_path / "rec"
+        common = ["--recordings", str(folder), "--size", "64", "--set", "record.size=160"]
+        run = subprocess.Popen(
+            [sys.executable, "-m", "live", "run", "--headless", "--script", str(script), *common,
+             "--set", "record.plateau_frames=100000", "--set", "record.max_seconds=600"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            seen = 0
+            deadline = time.monotonic() + 300
+            while seen < 30 and time.monotonic() < deadline and run.poll() is None:
+                found = journals(folder) if folder.is_dir() else []
+                seen = journal_frames(found[0]) if found else 0
+                time.sleep(0.2)
+            assert seen >= 30, run.stderr.read() if run.poll() is not None else "no journal grew"
+            run.send_signal(signal.SIGKILL)
+            run.wait(30)
+        finally:
+            if run.poll() is None:
+                run.kill()
+                run.wait(30)
+            run.stderr.close()
+        assert run.returncode == -signal.SIGKILL
+        (journal,) = journals(folder)
+        written = journal_frames(journal)
+        assert written >= seen and not [p for p in folder.iterdir() if parse_name(p.name)]
+        again = subprocess.run(
+            [sys.executable, "-m", "live", "run", "--headless", "--script", "examples/heart.json", "--max-frames", "1",
+             *common],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert again.returncode == 0, again.stderr[-1500:]
+        assert "recording a stopped run left, finished" in again.stderr
+        (listed,) = list_recordings(folder)  # the staff page's list
+        assert listed.token in journal.name and listed.mp4 is not None
+        frames, _ = imageio_ffmpeg.count_frames_and_secs(str(listed.mp4))
+        assert frames == written  # nothing lost but what was still queued in the killed process
+        assert iio.imread(listed.gif, index=None).shape[1:3] == (160, 160)
+        assert not journals(folder) and not list(folder.glob(PART_PREFIX + "*"))
