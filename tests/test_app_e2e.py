@@ -96,8 +96,24 @@ def wait_for_gif(folder):
         time.sleep(0.5)  # the recording is written when the swarm settles (~100-200 frames)
 
 
+def clip_and_drawing(frame: np.ndarray, inset: float = 0.22) -> tuple[np.ndarray, np.ndarray]:
+    """A clip frame's creatures (black background) and the drawing in its inset (red), the drawing
+    scaled up to the clip's size; the inset's corner is left out of both."""
+    import cv2
+
+    size = frame.shape[0]
+    side = round(size * inset)
+    at = size - side - max(2, size // 60)
+    drawing = frame[at : at + side, at : at + side, 0] > 128
+    drawn = cv2.resize(drawing.astype(np.float32), (size, size), interpolation=cv2.INTER_LINEAR) > 0.5
+    creatures = frame.max(axis=2) > 40
+    keep = np.ones((size, size), bool)
+    keep[at - 2 :, at - 2 :] = False
+    return creatures & keep, drawn & keep
+
+
 def check_run(proc, folder, out):
-    """Exit 0, >= 100 frames, a GIF whose last frame's creatures overlap the drawing."""
+    """Exit 0, >= 100 frames, a clip whose last frame's creatures overlap the drawing in its inset."""
     err = (folder / "stderr.txt").read_text()
     assert proc.returncode == 0, err[-2000:]
     frames = int(err.split("live run: ")[-1].split(" frames")[0])
@@ -105,11 +121,10 @@ def check_run(proc, folder, out):
     gifs = sorted(folder.glob("*.gif"))
     assert gifs and str(gifs[0]) in out
     last = iio.imread(gifs[0], index=None)[-1]
-    size = last.shape[0]
-    creatures = last[:, :size].max(axis=2) > 40  # the colour render: black background
-    drawn = last[:, size:, 0] > 128  # the submitted drawing, in red
+    assert last.shape[:2] == (720, 720)  # the swarm alone, record.size square
+    creatures, drawn = clip_and_drawing(last)
     score = iou(creatures.astype(np.float32), drawn.astype(np.float32))
-    print(f"e2e: {frames} frames, drawn {drawn.mean():.3f} of the view, IoU {score:.3f}")
+    print(f"e2e: {frames} frames, drawn {drawn.mean():.3f} of the clip, IoU {score:.3f}")
     assert drawn.mean() > 0.08, "the drag did not draw a thick shape"
     assert score >= 0.3
 
