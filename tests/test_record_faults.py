@@ -193,7 +193,7 @@ KILLED_RECORDING = textwrap.dedent(
     for i in range(20):
         x = -0.8 + 0.08 * i
         rec.add(ClipFrame(np.array([[x, 0.0], [0.0, x]], np.float32), np.array([[0.2, 0.1, 0.05]] * 2, np.float32)))
-    rec._writes.join()  # the frames are in the journal: the parent kills us mid-recording
+    rec.flush()  # the frames are in the journal: the parent kills us mid-recording
     print("recorded", flush=True)
     time.sleep(60)
     """

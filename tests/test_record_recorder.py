@@ -165,7 +165,7 @@ class TestRecorder:
             assert rec.exported[0].is_file() and rec.exported[0].parent == folder
             assert rec.start()
             rec.add(frame(40))
-            rec._writes.join()
+            rec.flush()
             shutil.rmtree(folder)
             rec.add(frame(120))
             rec.stop()

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from live.app.run import RunOptions, run_live
 from live.config import load_config
@@ -76,6 +77,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=720)
     parser.add_argument("--rates", default="30,20,15,10,7.5")
     args = parser.parse_args()
+    torch.set_num_threads(1)  # as the live loop runs (app.threads): the export thread draws with one
     frames, states = record(args.size)
     rows = []
     for fps in (float(r) for r in args.rates.split(",")):

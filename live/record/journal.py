@@ -29,8 +29,11 @@ import fcntl
 import json
 import logging
 import os
+import queue
 import re
 import struct
+import threading
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -298,3 +301,86 @@ def _lock(path: Path, stem: str, tries: int) -> Journal | None:
         pass  # held by a running process (BlockingIOError), or gone
     os.close(fd)
     return None
+
+
+class Appender:
+    """Appends records to journals on a thread of its own, and fsyncs each journal at most
+    :data:`SYNC_S` after it was written to (by itself: no later record or end is needed).
+
+    Args:
+        on_end: called on the thread with ``(journal, export)`` once an ended journal is fsynced.
+        on_error: called on the thread with ``(journal, exc)`` when a write fails; nothing more
+            is appended to that journal (what was written stays).
+    """
+
+    def __init__(self, on_end, on_error):
+        self._on_end = on_end
+        self._on_error = on_error
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="live-journal", daemon=True)
+        self._thread.start()
+
+    def put(self, journal: Journal, kind: bytes, payload: bytes) -> None:
+        """Queues one record for ``journal``."""
+        self._queue.put((journal, kind, payload))
+
+    def end(self, journal: Journal, export: bool) -> None:
+        """Queues the end of ``journal``: after its records, fsync, then ``on_end``."""
+        self._queue.put((journal, None, export))
+
+    def join(self) -> None:
+        """Waits until everything queued so far is written."""
+        self._queue.join()
+
+    def close(self, timeout: float) -> None:
+        """Writes what is queued, then stops the thread."""
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        dirty: dict[int, Journal] = {}
+        since = 0.0  # when the oldest write not yet fsynced was made
+        while True:
+            wait = None if not dirty else max(0.0, SYNC_S - (time.monotonic() - since))
+            try:
+                item = self._queue.get(timeout=wait)
+            except queue.Empty:
+                item = ()  # time to fsync
+            try:
+                if item is None:
+                    return
+                if item:
+                    journal, kind, payload = item
+                    if kind is None:
+                        dirty.pop(id(journal), None)
+                        self._sync(journal)
+                        self._on_end(journal, payload)
+                    elif self._append(journal, kind, payload):
+                        since = since if dirty else time.monotonic()
+                        dirty[id(journal)] = journal
+                if dirty and time.monotonic() - since >= SYNC_S:
+                    for journal in dirty.values():
+                        self._sync(journal)
+                    dirty.clear()
+            finally:
+                if item != ():
+                    self._queue.task_done()
+
+    def _append(self, journal: Journal, kind: bytes, payload: bytes) -> bool:
+        if journal.failed:
+            return False  # a write failed before: the rest of this recording is not kept
+        try:
+            journal.append(kind, payload)
+        except OSError as exc:
+            log.error("recording %s: cannot write to its journal, the rest is not kept: %s", journal.stem, exc)
+            journal.failed = True  # what was written is exported; nothing more is written
+            self._on_error(journal, exc)
+            return False
+        return True
+
+    @staticmethod
+    def _sync(journal: Journal) -> None:
+        try:
+            journal.sync()
+        except OSError as exc:
+            log.error("recording %s: cannot fsync its journal: %s", journal.stem, exc)

@@ -49,7 +49,7 @@ from live.record.files import (
     publish,
     remove_leftovers,
 )
-from live.record.journal import FRAME, MASK, SYNC_S, Contents, Journal, claim_leftovers, mask_payload
+from live.record.journal import FRAME, MASK, Appender, Contents, Journal, claim_leftovers, mask_payload
 
 log = logging.getLogger("live.record")
 
@@ -120,7 +120,7 @@ def _say_error(exc: Exception) -> str:
     return str(exc)
 
 
-def _frames_of(contents: Contents, ambient: float) -> DrawnFrames:
+def _frames_of(contents: Contents) -> DrawnFrames:
     """The pictures of a journal's frames, drawn (or decompressed) when taken.
 
     Raises:
@@ -136,7 +136,7 @@ def _frames_of(contents: Contents, ambient: float) -> DrawnFrames:
             return np.frombuffer(zlib.decompress(data), np.uint8).reshape(shape)
 
         return DrawnFrames(unpack, contents.frames, shape)
-    view = ClipView(shape[0], float(header.get("inset", 0.0)), float(header.get("ambient", ambient)))
+    view = ClipView(shape[0], float(header.get("inset", 0.0)), float(header.get("ambient", AMBIENT)))
     shown = {"mask": None}
 
     def draw(item):
@@ -194,8 +194,9 @@ class Recorder:
         self.settings = settings
         self.folder = Path(folder)
         self.source = source
-        self.shape = (int(shape[0]), int(shape[1]), 3)
-        self.capacity = max(1, int(settings.max_seconds * settings.fps))
+        self._header = {"kind": source.value, "shape": [int(shape[0]), int(shape[1]), 3], "fps": settings.fps}
+        if source is Source.SWARM:
+            self._header.update(inset=settings.inset, ambient=ambient)
         need = self.capacity * self.shape[0] * self.shape[1]
         if need > MAX_EXPORT_BYTES:
             raise ValueError(
@@ -206,7 +207,6 @@ class Recorder:
         remove_leftovers(self.folder)
         leftovers = claim_leftovers(self.folder)
         prune(self.folder, settings.keep_mb, settings.keep_days)
-        self.ambient = ambient
         self._writer = writer or _default_writer(settings)
         self._clock = clock
         self._lock = threading.Lock()
@@ -220,19 +220,25 @@ class Recorder:
         self.recovered: list[Path] = []
         """Recordings a stopped run left, finished and published by this one."""
         self.failures = 0
-        self._writes: queue.Queue = queue.Queue()
         self._jobs: queue.Queue = queue.Queue()
-        self._threads = [
-            threading.Thread(target=self._write_loop, name="live-journal", daemon=True),
-            threading.Thread(target=self._export_loop, name="live-export", daemon=True),
-        ]
         for journal in leftovers:
             self._jobs.put((journal, True))
-        for thread in self._threads:
-            thread.start()
+        self._exporter = threading.Thread(target=self._export_loop, name="live-export", daemon=True)
+        self._exporter.start()
+        self._appender = Appender(self._ended, self._write_failed)
         self._closed = False
 
     # -- state ---------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """(H, W, 3) of the recording's pictures."""
+        return tuple(self._header["shape"])
+
+    @property
+    def capacity(self) -> int:
+        """Most frames a recording keeps (``max_seconds * fps``)."""
+        return max(1, int(self.settings.max_seconds * self.settings.fps))
+
     @property
     def recording(self) -> bool:
         return self._journal is not None
@@ -256,7 +262,7 @@ class Recorder:
         """The visitor's drawing, shown in the clip's inset from now on: (S, S) in [0, 1], or None."""
         self._mask = mask
         if self._journal is not None and mask is not None and self.source is Source.SWARM:
-            self._writes.put((self._journal, MASK, mask_payload(mask)))
+            self._appender.put(self._journal, MASK, mask_payload(mask))
 
     def start(self) -> bool:
         """Starts a new recording (a running one is exported first).
@@ -277,21 +283,15 @@ class Recorder:
         stem = new_stem()
         try:
             ensure_folder(self.folder)
-            journal = Journal.create(self.folder, stem, self._header())
+            journal = Journal.create(self.folder, stem, self._header)
         except OSError as exc:
             log.error("cannot start a recording in %s: %s", self.folder, exc)
             self._say(f"not recorded: {_say_error(exc)}", False)
             return False
         self._journal, self._count, self._tick = journal, 0, 0
         if self._mask is not None and self.source is Source.SWARM:
-            self._writes.put((journal, MASK, mask_payload(self._mask)))
+            self._appender.put(journal, MASK, mask_payload(self._mask))
         return True
-
-    def _header(self) -> dict:
-        header = {"kind": self.source.value, "shape": list(self.shape), "fps": self.settings.fps}
-        if self.source is Source.SWARM:
-            header.update(inset=self.settings.inset, ambient=self.ambient)
-        return header
 
     def add(self, frame, source: Source | None = None) -> bool:
         """Offers one frame; every ``stride``-th offered frame is kept while recording. A full
@@ -321,7 +321,7 @@ class Recorder:
         self._tick += 1
         if not keep:
             return False
-        self._writes.put((self._journal, FRAME, self._payload(frame)))
+        self._appender.put(self._journal, FRAME, self._payload(frame))
         self._count += 1
         if self._count >= self.capacity:
             self.stop()
@@ -348,64 +348,19 @@ class Recorder:
         if export:
             with self._lock:
                 self._unwritten += 1
-        self._writes.put((journal, None, export))
+        self._appender.end(journal, export)
         return export
 
-    # -- the journal's thread ----------------------------------------------------------------
-    def _write_loop(self) -> None:
-        """Appends what the loop kept to the journals, fsyncs each at most :data:`SYNC_S` after
-        it was written to, and hands an ended journal to the export thread."""
-        dirty: dict[int, Journal] = {}
-        since = 0.0  # when the oldest write not yet fsynced was made
-        while True:
-            wait = None if not dirty else max(0.0, SYNC_S - (time.monotonic() - since))
-            try:
-                item = self._writes.get(timeout=wait)
-            except queue.Empty:
-                item = ()  # time to fsync
-            try:
-                if item is None:
-                    return
-                if item:
-                    journal, kind, payload = item
-                    if kind is None:
-                        dirty.pop(id(journal), None)
-                        self._end(journal, export=payload)
-                    elif self._append(journal, kind, payload):
-                        since = since if dirty else time.monotonic()
-                        dirty[id(journal)] = journal
-                if dirty and time.monotonic() - since >= SYNC_S:
-                    for journal in dirty.values():
-                        self._sync(journal)
-                    dirty.clear()
-            finally:
-                if item != ():
-                    self._writes.task_done()
-
-    def _append(self, journal: Journal, kind: bytes, payload: bytes) -> bool:
-        if journal.failed:
-            return False  # a write failed before: the rest of this recording is not kept
-        try:
-            journal.append(kind, payload)
-        except OSError as exc:
-            log.error("recording %s: cannot write to its journal, the rest is not kept: %s", journal.stem, exc)
-            self._say(f"recording stopped: {_say_error(exc)}", False)
-            journal.failed = True  # what was written is exported; nothing more is written
-            return False
-        return True
-
-    def _sync(self, journal: Journal) -> None:
-        try:
-            journal.sync()
-        except OSError as exc:
-            log.error("recording %s: cannot fsync its journal: %s", journal.stem, exc)
-
-    def _end(self, journal: Journal, export: bool) -> None:
-        self._sync(journal)
+    # -- the journal's thread -------------------------------------------------------------
+    def _ended(self, journal: Journal, export: bool) -> None:
+        """An ended journal is on disk: queue its export, or remove it."""
         if export:
             self._jobs.put((journal, False))
         else:
             journal.discard()
+
+    def _write_failed(self, journal: Journal, exc: OSError) -> None:
+        self._say(f"recording stopped: {_say_error(exc)}", False)
 
     # -- the export thread -------------------------------------------------------------------
     def _export_loop(self) -> None:
@@ -430,7 +385,7 @@ class Recorder:
         path = self.folder / f"{journal.stem}.gif"
         try:
             contents = journal.read()
-            frames = _frames_of(contents, self.ambient)
+            frames = _frames_of(contents)
         except (OSError, ValueError) as exc:
             log.warning("%s holds no recording (%s): removed", journal.path.name, exc)
             journal.discard()
@@ -458,9 +413,13 @@ class Recorder:
             log.info("recording written: %s (%d frames)", path, len(frames))
             self._say(f"saved {path.name}", ok=True)
 
+    def flush(self) -> None:
+        """Blocks until every frame kept so far is in its journal (written, not yet fsynced)."""
+        self._appender.join()
+
     def wait(self) -> None:
         """Blocks until every kept frame is written and every queued export is done (tests, exit)."""
-        self._writes.join()
+        self._appender.join()
         self._jobs.join()
 
     def close(self) -> None:
@@ -470,12 +429,10 @@ class Recorder:
             return
         self.stop()
         self._closed = True
-        writer, exporter = self._threads
-        self._writes.put(None)
-        writer.join(CLOSE_TIMEOUT_S)
+        self._appender.close(CLOSE_TIMEOUT_S)
         self._jobs.put(None)
-        exporter.join(CLOSE_TIMEOUT_S)
-        if exporter.is_alive():
+        self._exporter.join(CLOSE_TIMEOUT_S)
+        if self._exporter.is_alive():
             log.error("exports still running after %.0f s; their journals stay for the next start", CLOSE_TIMEOUT_S)
 
     def __enter__(self) -> Recorder:
