@@ -149,6 +149,36 @@ def _frames_of(contents: Contents) -> DrawnFrames:
     return DrawnFrames(draw, list(zip(contents.frames, contents.masks, strict=True)), view.shape)
 
 
+def _header(settings: RecordConfig, shape, source: Source, ambient: float) -> dict:
+    """A recording's journal header: what its frames are and how to draw them.
+
+    Raises:
+        ValueError: a camera source while ``record_camera`` is off, a bad shape, or an export
+            larger than :data:`MAX_EXPORT_BYTES`.
+    """
+    if source is Source.CAMERA and not settings.record_camera:
+        raise ValueError("camera frames are not recorded unless record.record_camera = true")
+    if source is Source.SWARM:
+        if shape is not None and tuple(shape) != (settings.size, settings.size):
+            raise ValueError(
+                f"a swarm recorder's clip is record.size square ({settings.size}), not {tuple(shape)}: "
+                "give source=Source.RESULT to record pictures"
+            )
+        shape = (settings.size, settings.size)
+    if shape is None or len(shape) != 2 or min(shape) < 1:
+        raise ValueError(f"frame shape must be (H, W) with positive sides, got {shape}")
+    need = max(1, int(settings.max_seconds * settings.fps)) * int(shape[0]) * int(shape[1])
+    if need > MAX_EXPORT_BYTES:
+        raise ValueError(
+            f"a recording's export would take {need / 2**30:.1f} GiB (at most {MAX_EXPORT_BYTES / 2**30:.0f}): "
+            "lower record.max_seconds or record.fps, or record.size"
+        )
+    header = {"kind": source.value, "shape": [int(shape[0]), int(shape[1]), 3], "fps": settings.fps}
+    if source is Source.SWARM:
+        header.update(inset=settings.inset, ambient=ambient)
+    return header
+
+
 class Recorder:
     """Keeps the frames of one view while a target forms, on disk; exports each recording.
 
@@ -180,29 +210,10 @@ class Recorder:
         clock: Callable[[], float] = time.monotonic,
         ambient: float = AMBIENT,
     ):
-        if source is Source.CAMERA and not settings.record_camera:
-            raise ValueError("camera frames are not recorded unless record.record_camera = true")
-        if source is Source.SWARM:
-            if shape is not None and tuple(shape) != (settings.size, settings.size):
-                raise ValueError(
-                    f"a swarm recorder's clip is record.size square ({settings.size}), not {tuple(shape)}: "
-                    "give source=Source.RESULT to record pictures"
-                )
-            shape = (settings.size, settings.size)
-        if shape is None or len(shape) != 2 or min(shape) < 1:
-            raise ValueError(f"frame shape must be (H, W) with positive sides, got {shape}")
         self.settings = settings
         self.folder = Path(folder)
         self.source = source
-        self._header = {"kind": source.value, "shape": [int(shape[0]), int(shape[1]), 3], "fps": settings.fps}
-        if source is Source.SWARM:
-            self._header.update(inset=settings.inset, ambient=ambient)
-        need = self.capacity * self.shape[0] * self.shape[1]
-        if need > MAX_EXPORT_BYTES:
-            raise ValueError(
-                f"a recording's export would take {need / 2**30:.1f} GiB (at most {MAX_EXPORT_BYTES / 2**30:.0f}): "
-                "lower record.max_seconds or record.fps, or record.size"
-            )
+        self._header = _header(settings, shape, source, ambient)
         check_folder(self.folder)
         remove_leftovers(self.folder)
         leftovers = claim_leftovers(self.folder)
