@@ -62,7 +62,7 @@ class Installation:
         config: every setting.
         scene: renderer and arranger (:func:`live.fit.build`).
         display: where frames go (:mod:`live.display.windows`).
-        recorder: keeps the result view while targets form.
+        recorder: keeps the swarm as shown while targets form, and makes the clip of it.
         kiosk: :attr:`Command.QUIT` needs the quit chord.
         start: the clock at start, in seconds.
         source: the input whose overlay the canvas window shows (when the display composes) and
