@@ -278,8 +278,9 @@ def run_loop_bench(
     webcam index or a video file, played in real time and looped as ``[camera]`` says) in its
     own thread, and its canvas view (camera picture, skeleton) is drawn every frame.
 
-    RSS is read at two quiet points, with no export running: after the warm-up and after the last frame (the loop waits for the exporter there,
-    outside the timing). It is also sampled every 100 frames for the peak.
+    RSS is read at two quiet points, with no export running: after the warm-up and after the
+    last frame (the loop waits for the exporter there, outside the timing). It is also sampled
+    every 100 frames for the peak.
 
     Returns:
         ``fps`` (1 / median frame time after warm-up), ``fps_mean``, ``ms_p90``, ``frames``
