@@ -598,6 +598,16 @@ def load_config(path: str | Path | None = None, overrides: typing.Mapping[str, A
     return config
 
 
+def override(config: Config, changes: typing.Mapping[str, Any]) -> Config:
+    """``config`` with flat ``{"section.key": value}`` ``changes``, each checked as ``--set`` checks
+    it (``dataclasses.replace`` would skip the checks: a string where an enum belongs).
+
+    Raises:
+        ConfigError: an unknown key or a bad value.
+    """
+    return _build(Config, _nest(changes), "", config)
+
+
 def _field_docs() -> dict[tuple[str, str], str]:
     """The attribute docstrings of this module's dataclasses, read from its source."""
     import ast

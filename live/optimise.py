@@ -19,6 +19,7 @@ from live.config import LossConfig
 from live.loss import attraction, distance_field, lloyd, repulsion, sinkhorn, stranded, target_points
 from live.render import Renderer
 from live.render.eyes import EyePose
+from live.render.geometry import outline_of
 
 log = logging.getLogger("live.optimise")
 
@@ -75,9 +76,7 @@ class Arranger:
             else float(body.sum()) / max(len(present), 1)
         )
         # The body polygon's inner radius: a target pixel closer than this is surely covered.
-        settings = self.renderer.settings
-        inner = math.cos(math.pi / settings.segments) if settings.outline == "polygon" else 1.0
-        self._inner = body * inner  # (N,)
+        self._inner = body * outline_of(self.renderer.settings).inner  # (N,)
 
     @property
     def radii(self) -> torch.Tensor:

@@ -15,10 +15,10 @@ import pytest
 from live.app import Installation, RunOptions, run_live
 from live.app.loop import STATUS_SECONDS
 from live.display import OffscreenDisplay
-from live.fit import build
 from live.input import Command, Input, Pen, Phase, Status
 from live.input.combine import CombinedInput
 from live.record import Recorder, Source
+from live.scene import build
 from tests.conftest import HANDS
 from tests.test_app_loop import SQUARE, small_config, write_script
 
@@ -398,14 +398,14 @@ class TestHandOverlay:
 
 class TestLoopBenchWithHand:
     def test_needs_a_camera(self):
-        from live.bench import run_loop_bench
+        from live.tools.bench import run_loop_bench
 
         with pytest.raises(ValueError, match="needs --camera"):
             run_loop_bench(frames=1, warmup=0, input="hand")
 
     @needs_footage
     def test_reports_hand_tracking(self):
-        from live.bench import format_loop, run_loop_bench
+        from live.tools.bench import format_loop, run_loop_bench
 
         figures = run_loop_bench(frames=60, warmup=10, input="hand", camera=str(TURNING))
         assert figures["input"] == "hand" and figures["frames"] == 60 and figures["fps"] > 0

@@ -11,10 +11,10 @@ import torch
 from live.app import Attract, FrameClock, Installation, Plateau, QuitChord, RunOptions, run_live
 from live.config import ConfigError, load_config
 from live.display import OffscreenDisplay
-from live.fit import build
 from live.input import Command, Input, Pen, Phase
 from live.input.keys import KEY_ESC, KeyboardInput, keymap
 from live.record import Recorder
+from live.scene import build
 
 SMALL = {
     "swarm.sprites": 6,
@@ -464,10 +464,10 @@ class TestPoolSwarm:
     """``live run``'s pool: each target sizes the swarm; creatures grow and shrink in place."""
 
     def make(self, tmp_path, **extra):
-        from live.fit import build_pool
+        from live.scene import build_live
 
         config = small_config(tmp_path, **extra)
-        scene = build_pool(config)
+        scene = build_live(config)
         recorder = Recorder(config.record, config.paths.recordings)
         display = OffscreenDisplay(config.app.window, compose=True)
         return Installation(config, scene, display, recorder, kiosk=False, start=0.0), recorder
@@ -539,7 +539,7 @@ class TestPoolSwarm:
         the screen's size), with the drawing small in the lower right corner."""
         import cv2
 
-        from live.fit import build_pool
+        from live.scene import build_live
 
         written = {}
 
@@ -549,7 +549,7 @@ class TestPoolSwarm:
             return path
 
         config = small_config(tmp_path, **{"record.size": 200})
-        scene = build_pool(config)
+        scene = build_live(config)
         with Recorder(config.record, config.paths.recordings, writer=writer) as rec:
             install = Installation(config, scene, OffscreenDisplay(128, compose=True), rec, False, 0.0)
             draw_square(install, 0.0)

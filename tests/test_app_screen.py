@@ -10,10 +10,10 @@ from live.app import Installation
 from live.config import load_config
 from live.display import OffscreenDisplay
 from live.display.guide import Step
-from live.fit import build
 from live.input import Command, Pen, Phase
 from live.record import Recorder
 from live.render.eyes import canvas_to_ndc
+from live.scene import build
 from tests.test_app_loop import SMALL, draw_square
 
 

@@ -1,12 +1,12 @@
 import numpy as np
 import pytest
 
+from live.app.canvas import StrokeCanvas
 from live.config import UiConfig
 from live.display.guide import Guide
 from live.display.hud import HudState
 from live.display.screen import BACKGROUND_BGR, FRAME_BGR, CanvasScreen, KioskScreen
 from live.display.text import TextPainter
-from live.input.strokes import StrokeCanvas
 
 
 @pytest.fixture(scope="module")

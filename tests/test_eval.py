@@ -6,11 +6,11 @@ import shutil
 import numpy as np
 import pytest
 
-from live import ocr
 from live.cli import main
 from live.config import load_config
-from live.eval import mean_body_area, run_eval, sprites_for, summarise
-from live.suite import DEFAULT_GROUPS, GROUPS, suite
+from live.tools import ocr
+from live.tools.eval import mean_body_area, run_eval, sprites_for, summarise
+from live.tools.suite import DEFAULT_GROUPS, GROUPS, suite
 
 SMALL = {"render.size": 64, "render.backend": "analytic", "render.device": "cpu"}
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs tesseract (tesseract-ocr)")

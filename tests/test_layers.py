@@ -1,8 +1,9 @@
 """The package's layers, read from the imports in the source (no module is run).
 
-The frame loop's app (``live/app/``) stands on everything else; only the commands above it
-(``cli.py``, ``bench.py``, ``soak.py``, ``__main__.py``) may import it. The input layer speaks its own
-vocabulary and knows nothing of the stages after it.
+The runtime is one tower, from the inputs up to the frame loop's app (``live/app/``). The commands
+(``live/commands/``, dispatched by ``cli.py``) and the measurement tools (``live/tools/``) stand
+beside it and import it, never the other way; no command is built out of another. The input layer
+speaks its own vocabulary and knows nothing of the stages after it.
 """
 
 import ast
@@ -13,10 +14,10 @@ import pytest
 from tests.conftest import ROOT
 
 LIVE = ROOT / "live"
-#: The modules above the app, which may import it.
-ABOVE_APP = {"live/cli.py", "live/bench.py", "live/soak.py", "live/__main__.py"}
+#: Beside the runtime: the commands, the tools, the dispatcher.
+BESIDE = ("commands", "tools", "cli.py", "__main__.py")
 #: What comes after input in a frame's journey.
-AFTER_INPUT = ("live.app", "live.display", "live.record", "live.render", "live.optimise", "live.fit")
+AFTER_INPUT = ("live.app", "live.display", "live.record", "live.render", "live.optimise", "live.scene", "live.share")
 
 
 def imports(path: Path) -> set[str]:
@@ -40,18 +41,37 @@ def takes(names: set[str], package: str) -> list[str]:
 
 
 def test_the_scan_sees_imports():
-    assert "live.app" in imports(LIVE / "cli.py") or "live.app.run" in imports(LIVE / "cli.py")
+    assert "live.app" in imports(LIVE / "commands" / "run.py")
     assert "live.input.events" in imports(LIVE / "input" / "keys.py")
 
 
-BELOW_APP = [
-    p for p in sources(LIVE) if p.relative_to(LIVE).parts[0] != "app" and str(p.relative_to(ROOT)) not in ABOVE_APP
-]
+RUNTIME = [p for p in sources(LIVE) if p.relative_to(LIVE).parts[0] not in BESIDE]
+BELOW_APP = [p for p in RUNTIME if p.relative_to(LIVE).parts[0] != "app"]
 
 
 @pytest.mark.parametrize("path", BELOW_APP, ids=lambda p: str(p.relative_to(ROOT)))
 def test_nothing_below_the_app_imports_it(path):
     assert takes(imports(path), "live.app") == []
+
+
+@pytest.mark.parametrize("path", RUNTIME, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_runtime_imports_no_command_or_tool(path):
+    names = imports(path)
+    assert takes(names, "live.commands") + takes(names, "live.tools") + takes(names, "live.cli") == []
+
+
+@pytest.mark.parametrize("path", sources(LIVE / "commands"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_command_is_built_out_of_another(path):
+    if path.name == "__init__.py":
+        return  # the list of commands
+    shared = "live.commands.common"
+    others = [n for n in takes(imports(path), "live.commands") if n != shared and not n.startswith(shared + ".")]
+    assert others == []
+
+
+@pytest.mark.parametrize("path", sources(LIVE / "tools"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_tools_import_no_command(path):
+    assert takes(imports(path), "live.commands") + takes(imports(path), "live.cli") == []
 
 
 @pytest.mark.parametrize("path", sources(LIVE / "input"), ids=lambda p: str(p.relative_to(ROOT)))

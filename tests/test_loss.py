@@ -7,12 +7,12 @@ import pytest
 import torch
 
 from live.config import Config, ConfigError, LossConfig, RenderConfig, load_config
-from live.fit import fit
 from live.loss import attraction, distance_field, repulsion, sample_field, stranded
 from live.optimise import Arranger
 from live.render import make_renderer
 from live.sprites import Swarm, make_swarm
 from live.target import text_mask
+from live.tools.fitting import fit
 
 SIZE = 64
 

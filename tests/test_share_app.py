@@ -13,9 +13,9 @@ from live.app import Installation
 from live.app.run import _open_share
 from live.config import load_config
 from live.display import DisplayKind, OffscreenDisplay
-from live.fit import build
 from live.input import Command, Pen, Phase
 from live.record import Recorder
+from live.scene import build
 from live.share import ShareCode
 from tests.share_helpers import LOOPBACK
 

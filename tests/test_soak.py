@@ -3,8 +3,8 @@
 import imageio.v3 as iio
 import pytest
 
-from live.config import load_config
-from live.soak import SUMMARY_KEYS, soak, visitor_script
+from live.config import InputKind, load_config
+from live.tools.soak import SUMMARY_KEYS, soak, soak_config, visitor_script
 from tests.conftest import HANDS
 
 
@@ -13,6 +13,14 @@ def test_visitor_script_has_drawings_and_idle_stretches():
     keys = [e["t"] for e in script["events"] if "key" in e]
     assert keys == pytest.approx([2.7, 19.5, 62.7, 79.5])  # two visitors a minute, then 40 s idle
     assert script["end"] == 121.0
+
+
+@pytest.mark.skipif(not (HANDS / "fingertip_circle.mp4").is_file(), reason="no hand footage")
+def test_the_soak_runs_the_real_hand_kind():
+    """The soak's hand input is the InputKind the app compares against, never a bare string."""
+    config = soak_config(load_config(None), hand=True)
+    assert config.app.input is InputKind.HAND and config.camera.loop_video
+    assert soak_config(load_config(None), hand=False).app.input is InputKind.MOUSE
 
 
 @pytest.mark.parametrize(

@@ -24,11 +24,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from live.app.canvas import StrokeCanvas
 from live.config import load_config
-from live.fit import build_pool
-from live.input.strokes import StrokeCanvas
 from live.record.clip import ClipFrame, ClipView
 from live.render.eyes import Eyes
+from live.scene import build_live
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG_FAST = [cv2.IMWRITE_PNG_COMPRESSION, 1]
@@ -39,7 +39,7 @@ def states(frames: int, stride: int) -> tuple[list[ClipFrame], np.ndarray]:
     from live.app.swarm import PoolSizer
 
     config = load_config(None)
-    scene = build_pool(config)
+    scene = build_live(config)
     script = json.loads((ROOT / "examples/heart.json").read_text())
     scale = config.app.window / script["canvas"]
     (points,) = [e["stroke"] for e in script["events"] if "stroke" in e]

@@ -15,16 +15,17 @@ import time
 
 import numpy as np
 
+from live.app.canvas import StrokeCanvas
 from live.app.state import Attract, Plateau, QuitChord
 from live.app.swarm import PoolSizer
 from live.config import Config, InputKind
 from live.display import HudState, ResultView
 from live.display.guide import Guide
-from live.fit import Scene
-from live.input import Command, Event, Input, Pen, Phase, Status, StrokeCanvas
+from live.input import Command, Event, Input, Pen, Phase, Status
 from live.record import Recorder, Source
 from live.render.eyes import EyePose, Eyes, canvas_to_ndc
 from live.render.view import ViewThread
+from live.scene import Scene
 from live.share.overlay import ShareCode
 from live.target import text_mask
 
@@ -60,7 +61,7 @@ class Installation:
 
     Args:
         config: every setting.
-        scene: renderer and arranger (:func:`live.fit.build`).
+        scene: renderer and arranger (:func:`live.scene.build_live`).
         display: where frames go (:mod:`live.display.windows`).
         recorder: keeps the swarm as shown while targets form, and makes the clip of it.
         kiosk: :attr:`Command.QUIT` needs the quit chord.

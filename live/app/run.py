@@ -16,7 +16,6 @@ from pathlib import Path
 from live.app.loop import Installation
 from live.config import Config
 from live.display import DisplayKind, open_display
-from live.fit import Scene, build, build_pool
 from live.input import Input
 from live.input.keys import KeyboardInput, keymap
 from live.input.kinds import INPUTS
@@ -24,6 +23,7 @@ from live.input.mouse import MouseInput
 from live.input.script import Script, ScriptInput, load_script
 from live.record import Recorder
 from live.record.recorder import Writer
+from live.scene import Scene, build_live
 from live.service import Notifier
 from live.share.overlay import ShareCode
 
@@ -153,7 +153,7 @@ class RunOptions:
     clock: Callable[[], float] | None = None
     """Seconds, called once per frame (default: the script's frame clock, else ``time.monotonic``)."""
     scene: Scene | None = None
-    """A prebuilt scene (default: :func:`live.fit.build`)."""
+    """A prebuilt scene (default: :func:`live.scene.build_live`)."""
     writer: Writer | None = None
     """The recorder's file writer (default: the MP4 when ``record.mp4``, and the GIF)."""
     on_frame: Callable[[Installation, float], None] | None = None
@@ -189,7 +189,7 @@ def run_live(
     script = _load_script(config, script_path)
     _check_end(config, display_kind, script, max_frames)
     clock = options.clock or (FrameClock(script.fps) if script is not None else time.monotonic)
-    scene = options.scene or live_scene(config)
+    scene = options.scene or build_live(config)
     with contextlib.ExitStack() as stack:
         start = clock()
         install, source = _open(stack, config, display_kind, script, scene, start, options.writer)
@@ -204,12 +204,6 @@ def run_live(
             f"{len(result.exported)} recording(s) written: start the X session again (the service restarts live)"
         )
     return result
-
-
-def live_scene(config: Config) -> Scene:
-    """The scene ``live run`` builds once: a pool of ``swarm.pool`` creatures that each target
-    sizes (``swarm.sizing = "target"``), or the seed's ``swarm.sprites`` creatures."""
-    return build_pool(config) if config.swarm.sizing == "target" else build(config)
 
 
 def _load_script(config: Config, path: str | Path | None) -> Script | None:
@@ -229,8 +223,8 @@ def _check_end(config: Config, display: DisplayKind, script: Script | None, max_
         raise ValueError(f"--max-frames must be at least 1, got {max_frames}")
     if script is None and not display.windowed and max_frames is None and not ends_by_itself(config):
         raise ValueError(
-            "a headless run needs --script FILE or --max-frames N to know when to stop "
-            "(or hand input from a video file with camera.loop_video=false)"
+            "--headless needs --script FILE or --max-frames N to know when to stop (docs/script-format.md) "
+            "(or --input hand with a video file and camera.loop_video=false)"
         )
 
 

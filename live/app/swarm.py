@@ -1,7 +1,7 @@
 """The live swarm: a pool of creature slots, sized by each target, growing and shrinking.
 
 ``live run`` (with ``swarm.sizing = "target"``) builds ``swarm.pool`` creatures once
-(:func:`live.fit.build_pool`). Each target chooses how many take part and how big they are
+(:func:`live.scene.build_live`). Each target chooses how many take part and how big they are
 (:func:`live.sprites.plan_swarm`); the first ``count`` slots take part, the rest have radius 0
 (out of both images and of the loss, at no cost: the renderers stop at the last one present).
 Nothing is rebuilt when the target changes: :class:`PoolSizer` moves every slot's body radius from

@@ -9,11 +9,11 @@
   (a hand seen by a camera: :mod:`~live.input.camera`, :mod:`~live.input.hand` and
   :mod:`~live.input.gesture`, drawn by :mod:`~live.input.overlay`), and
   :mod:`~live.input.combine`, several sources as one;
-- :mod:`~live.input.strokes`: :class:`StrokeCanvas`, the one place strokes are kept.
+
+Strokes are kept by the app (:class:`live.app.canvas.StrokeCanvas`), never here.
 """
 
 from live.input.base import Input, Status
 from live.input.events import Command, Event, Pen, Phase
-from live.input.strokes import StrokeCanvas
 
-__all__ = ["Command", "Event", "Input", "Pen", "Phase", "Status", "StrokeCanvas"]
+__all__ = ["Command", "Event", "Input", "Pen", "Phase", "Status"]

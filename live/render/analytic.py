@@ -34,9 +34,8 @@ from live.config import RenderConfig
 from live.render.eyes import EyePose
 from live.render.geometry import (
     ndc_to_pixel,
+    outline_of,
     pixel_to_ndc,
-    polygon_apothem,
-    polygon_half_edge,
     polygon_sector_frame,
 )
 from live.sprites import LAYER_RGB, Layer, Swarm
@@ -75,6 +74,7 @@ class AnalyticRenderer:
     def __init__(self, swarm: Swarm, settings: RenderConfig):
         self.swarm = swarm
         self.settings = settings
+        self.outline = outline_of(settings)
         dtype, device = swarm.radii.dtype, swarm.device
         step = 2.0 * math.pi / settings.segments
         self._turn = (math.cos(step), math.sin(step))
@@ -110,7 +110,7 @@ class AnalyticRenderer:
         Raises:
             ValueError: a shape other than (N,).
         """
-        swarm, settings = self.swarm, self.settings
+        swarm = self.swarm
         if tuple(body.shape) != (len(swarm),):
             raise ValueError(f"radii must have shape ({len(swarm)},), got {tuple(body.shape)}")
         template = swarm.radii  # (N, 3)
@@ -120,9 +120,8 @@ class AnalyticRenderer:
         present = torch.nonzero(body.detach().cpu() > 0)
         self.active = int(present.max()) + 1 if len(present) else 0
         self.radii = radii[:, :, 0]
-        polygon = settings.outline == "polygon"
-        self._edge = polygon_apothem(radii, settings.segments) if polygon else radii  # (N, 3, 1)
-        self._half_edge = polygon_half_edge(radii[:, Layer.BODY], settings.segments) if polygon else None  # (N, 1)
+        self._edge = self.outline.edge(radii)  # (N, 3, 1)
+        self._half_edge = self.outline.half_edge(radii[:, Layer.BODY])  # (N, 1); None for a circle
         self._edge_s = self._edge[:, Layer.BODY] * self._unit  # (N, 1)
         self._half_edge_s = None if self._half_edge is None else self._half_edge * self._unit  # (N, 1)
         self._build_band()
@@ -216,7 +215,7 @@ class AnalyticRenderer:
             qy = qy / squash[:, :, None]  # the squashed outline holds (qx, qy) where the round one holds (qx, qy / s)
         qy = qy[..., None]  # (N, 1 or D, L, 1)
         e = edges[:, :, None, None]  # (N, D, 1, 1)
-        if self.settings.outline == "polygon":
+        if self.outline.polygon:
             nx, ny = self._normals[0], self._normals[1]  # (M,), nx never exactly 0 in floating point
             # Every edge k bounds x on the row: qx * nx_k <= e - qy * ny_k.
             ratio = (e - qy * ny) / nx  # (N, D, L, M)

@@ -7,8 +7,11 @@ image has its centre at x = 1 - (2j + 1) / S, y = 1 - (2i + 1) / S.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
+
+from live.config import RenderConfig
 
 
 def pixel_to_ndc(index: torch.Tensor, size: int) -> torch.Tensor:
@@ -62,3 +65,35 @@ def polygon_apothem(radius: torch.Tensor, segments: int) -> torch.Tensor:
 def polygon_half_edge(radius: torch.Tensor, segments: int) -> torch.Tensor:
     """Half the edge length of a regular polygon of circumradius ``radius``."""
     return radius * math.sin(math.pi / segments)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The outline of a creature's discs, decided once from the settings (:func:`outline_of`):
+    the seed's regular polygon of ``segments`` sides, or a true circle (``segments`` 0)."""
+
+    segments: int
+
+    @property
+    def polygon(self) -> bool:
+        return self.segments > 0
+
+    @property
+    def inner(self) -> float:
+        """Inner radius over circumradius: a point closer to the centre than this times the
+        radius is surely inside."""
+        return math.cos(math.pi / self.segments) if self.polygon else 1.0
+
+    def edge(self, radius: torch.Tensor) -> torch.Tensor:
+        """Distance from the centre to the outline's edges: the apothem, or the radius itself."""
+        return polygon_apothem(radius, self.segments) if self.polygon else radius
+
+    def half_edge(self, radius: torch.Tensor) -> torch.Tensor | None:
+        """Half an edge's length; None for a circle (it has no ends)."""
+        return polygon_half_edge(radius, self.segments) if self.polygon else None
+
+
+def outline_of(settings: RenderConfig) -> Outline:
+    """The outline ``render.outline`` and ``render.segments`` describe (the one place the setting
+    is read)."""
+    return Outline(settings.segments if settings.outline == "polygon" else 0)

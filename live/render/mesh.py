@@ -23,7 +23,7 @@ import torch
 
 from live.config import RenderConfig
 from live.render.eyes import EyePose
-from live.render.geometry import polygon_ring
+from live.render.geometry import outline_of, polygon_ring
 from live.sprites import LAYER_DEPTH, LAYER_RGB, Swarm
 
 #: Faces kept per pixel by the seed's silhouette.
@@ -77,9 +77,15 @@ class MeshRenderer:
 
     Raises:
         ImportError: PyTorch3D is not installed.
+        ValueError: ``render.outline = "circle"`` (fans are polygons; the analytic backend draws circles).
     """
 
     def __init__(self, swarm: Swarm, settings: RenderConfig):
+        if not outline_of(settings).polygon:
+            raise ValueError(
+                'render.outline = "circle" is drawn by the analytic backend only: use --backend analytic, '
+                'or render.outline="polygon"'
+            )
         from pytorch3d.renderer import (
             BlendParams,
             FoVOrthographicCameras,

@@ -4,7 +4,8 @@ import cv2
 import numpy as np
 import pytest
 
-from live.input import Command, Pen, Phase, StrokeCanvas
+from live.app.canvas import StrokeCanvas
+from live.input import Command, Pen, Phase
 from live.input.mouse import MouseInput
 from live.input.script import ScriptInput, load_script, parse_script
 

@@ -24,9 +24,9 @@ import torch
 
 from live.config import Backend, InputKind, LossConfig, RenderConfig
 from live.display import DisplayKind
-from live.fit import sync
 from live.optimise import Arranger
 from live.render import BACKENDS, make_renderer, pytorch3d_available
+from live.scene import sync
 from live.sprites import Swarm, make_swarm
 from live.target import text_mask
 
@@ -176,7 +176,7 @@ def run_pool_bench(budget_s: float = 2.0, threads: int | None = None) -> dict:
         ``fps`` = 1000 / (ms_per_step + ms_per_view): one step and one view per frame.
     """
     from live.config import load_config
-    from live.fit import crisp_view
+    from live.scene import crisp_view
     from live.sprites import radius_limits
 
     config = load_config(None, {"render.backend": "analytic", "render.device": "cpu"})

@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from live.config import HandConfig
-from live.input import accuracy
-from live.input.accuracy import (
+from live.input.gesture import HandGestures
+from live.input.hand import Hand
+from live.tools import accuracy
+from live.tools.accuracy import (
     MAX_REST_RATIO,
     ErrorStats,
     Footage,
@@ -23,8 +25,6 @@ from live.input.accuracy import (
     rest_ratio,
     tip_errors,
 )
-from live.input.gesture import HandGestures
-from live.input.hand import Hand
 
 
 def hand_at(x: float, y: float, label: str = "Right") -> Hand:

@@ -1,6 +1,6 @@
 """The targets ``live eval`` fits: fixed, deterministic masks in four groups.
 
-- ``words`` (scored by OCR, :mod:`live.ocr`): 2 to 8 letters in several Hershey fonts, laid out
+- ``words`` (scored by OCR, :mod:`live.tools.ocr`): 2 to 8 letters in several Hershey fonts, laid out
   as ``live fit --text`` lays them out (:func:`live.target.text_mask`).
 - ``lines``: line drawings of thin strokes: faces (a ring, two eyes, a mouth), a star outline,
   a spiral, a house, a name written with the mouse as strokes.

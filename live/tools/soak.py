@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from live.app.run import RunOptions, run_live
-from live.bench import rss_mb
-from live.config import Config
+from live.config import Config, override
+from live.tools.bench import rss_mb
 
 #: The figures of the final JSON object.
 SUMMARY_KEYS = (
@@ -39,7 +39,7 @@ SHAPES = (
     [[30, 112], [194, 112], [112, 112], [112, 30], [112, 194]],
 )
 #: Footage the hand input loops over during a soak, when present.
-HAND_FOOTAGE = Path(__file__).resolve().parents[2] / "shared" / "data" / "hands" / "fingertip_circle.mp4"
+HAND_FOOTAGE = Path(__file__).resolve().parents[3] / "shared" / "data" / "hands" / "fingertip_circle.mp4"
 
 
 def visitor_script(seconds: float, cycle_s: float = CYCLE_S) -> dict:
@@ -95,6 +95,22 @@ class Minutes:
         self.report(row)
 
 
+def soak_config(config: Config, hand: bool, scale: float = 1.0) -> Config:
+    """``config`` as a soak runs it: attract mode after :data:`IDLE_S` (times ``scale``) idle
+    seconds, and the hand input on the looped footage when ``hand``; the changes are checked
+    as ``--set`` would check them, so the input is the real :class:`~live.config.InputKind`.
+
+    Raises:
+        ValueError: hand footage asked for but missing.
+    """
+    if hand and not HAND_FOOTAGE.is_file():
+        raise ValueError(f"hand footage '{HAND_FOOTAGE}' is missing: soak without the hand")
+    changes = {"app.idle_seconds": IDLE_S * scale, "app.input": "hand" if hand else "mouse"}
+    if hand:
+        changes.update({"camera.source": str(HAND_FOOTAGE), "camera.loop_video": True})
+    return override(config, changes)
+
+
 def soak(
     config: Config,
     minutes: float,
@@ -116,17 +132,11 @@ def soak(
     Raises:
         ValueError: minutes not positive, or hand footage asked for but missing.
     """
-    import dataclasses
-
     if not minutes > 0:
         raise ValueError(f"--minutes must be positive, got {minutes}")
     scale = minute_s / 60.0
     hand = HAND_FOOTAGE.is_file() if hand is None else hand
-    if hand and not HAND_FOOTAGE.is_file():
-        raise ValueError(f"hand footage '{HAND_FOOTAGE}' is missing: soak without the hand")
-    app = dataclasses.replace(config.app, idle_seconds=IDLE_S * scale, input="hand" if hand else "mouse")
-    camera = dataclasses.replace(config.camera, source=str(HAND_FOOTAGE), loop_video=True) if hand else config.camera
-    config = dataclasses.replace(config, app=app, camera=camera)
+    config = soak_config(config, hand, scale)
     seconds = minutes * minute_s
     tracker = Minutes(minute_s, report)
     with tempfile.TemporaryDirectory(prefix="live-soak-") as tmp:

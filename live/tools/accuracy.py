@@ -7,7 +7,7 @@ puts them through :class:`~live.input.gesture.HandGestures` with any ``[hand]`` 
 as ``live track`` does. :func:`sweep` compares filter settings on several videos at once; the
 numbers behind the shipped defaults are in ``docs/hand.md``.
 
-``python -m live.input.accuracy VIDEO...`` prints the error of the current settings and a sweep
+``python -m live.tools.accuracy VIDEO...`` prints the error of the current settings and a sweep
 (a video's true path is read from ``VIDEO.path.json`` beside it, when there is one).
 """
 
@@ -366,7 +366,7 @@ def sweep(
     return rows
 
 
-#: The grid that ``python -m live.input.accuracy`` sweeps.
+#: The grid that ``python -m live.tools.accuracy`` sweeps.
 DEFAULT_GRID: dict[str, tuple[float, ...]] = {
     "filter_min_cutoff": (0.25, 0.5, 1.0),
     "filter_beta": (0.04, 0.05, 0.06, 0.08, 0.1, 0.2, 0.5),
@@ -386,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     """Prints the error of the current ``[hand]`` settings on each video, then a sweep."""
     from live.config import load_config
 
-    parser = argparse.ArgumentParser(prog="python -m live.input.accuracy", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m live.tools.accuracy", description=main.__doc__)
     parser.add_argument("videos", nargs="+", type=Path, help="video files (true path from VIDEO.path.json)")
     parser.add_argument("--cache", type=Path, help="folder that keeps the raw landmarks between runs")
     parser.add_argument("--model-complexity", type=int, choices=[0, 1], nargs="+", default=[0, 1])

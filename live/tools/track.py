@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 
 from live.config import Config
-from live.input.accuracy import ErrorStats, Tips, first_tips, follow, tip_errors
 from live.input.camera import Camera, CameraStatus
 from live.input.events import Command
 from live.input.gesture import HandUpdate
 from live.input.hand import HandTracker
 from live.input.identity import HandPens
+from live.tools.accuracy import ErrorStats, Tips, first_tips, follow, tip_errors
 
 
 def track(
@@ -125,7 +125,7 @@ def row_tracks(rows: Sequence[dict]) -> list[Tips]:
 
 def summary(rows: Sequence[dict], paths: Sequence[Sequence[Sequence[float]]] | None = None) -> list[str]:
     """Closing lines: frames, detection rate, median tracking time, and the error against the
-    true ``paths`` (one per hand, see :func:`~live.input.accuracy.read_paths`) when given."""
+    true ``paths`` (one per hand, see :func:`~live.tools.accuracy.read_paths`) when given."""
     if not rows:
         return ["track: no frame was read"]
     found = sum(row["found"] > 0 for row in rows)

@@ -1,6 +1,6 @@
-"""``live eval``: fits the fixed suite of :mod:`live.suite` and scores every fit.
+"""``live eval``: fits the fixed suite of :mod:`live.tools.suite` and scores every fit.
 
-Words are scored by OCR (:mod:`live.ocr`): Tesseract reads the colour view at display resolution
+Words are scored by OCR (:mod:`live.tools.ocr`): Tesseract reads the colour view at display resolution
 (``app.window``, the crisp view a visitor sees), and a word counts
 when it reads back exactly. Drawings (and words too, for reference) are scored by IoU of the
 silhouette > 0.5 against the target. Both are taken after :data:`EARLY_STEPS` steps (one second
@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from live import ocr
 from live.config import Config, LossConfig
-from live.fit import build, sync
+from live.scene import build, sizing_of, sync
 from live.sprites import BODY_RADIUS
-from live.suite import Case, suite
+from live.tools import ocr
+from live.tools.suite import Case, suite
 
 #: Creatures per target of the seed's size: this many times the average bodies its area holds.
 DEFAULT_FILL = 0.75
@@ -101,7 +101,7 @@ def run_case(config: Config, case: Case, loss: LossConfig, steps: int, read: boo
     size = config.render.size
     mask = case.draw(size)
     swarm = dataclasses.replace(config.swarm, seed=case.seed)
-    if config.swarm.sizing == "seed" or case.sprites is not None or case.fill is not None:
+    if not sizing_of(config).chooses or case.sprites is not None or case.fill is not None:
         # The seed's sizes: the case's own count, or fill x the seed-sized bodies its area holds.
         swarm = dataclasses.replace(swarm, sizing="seed", sprites=sprites_for(case, mask, config.render.segments))
     config = dataclasses.replace(config, swarm=swarm, loss=loss)
@@ -165,7 +165,7 @@ def run_eval(
     """
     if steps < 1:
         raise ValueError(f"steps must be at least 1, got {steps}")
-    from live.suite import DEFAULT_GROUPS
+    from live.tools.suite import DEFAULT_GROUPS
 
     cases = suite(DEFAULT_GROUPS) if cases is None else list(cases)
     losses = [config.loss]
