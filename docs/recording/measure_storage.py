@@ -23,6 +23,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import torch
 
 from live.app.canvas import StrokeCanvas
 from live.config import load_config
@@ -99,6 +100,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=720)
     parser.add_argument("--frames", type=int, default=360)
     args = parser.parse_args()
+    torch.set_num_threads(1)  # as the live loop runs (app.threads)
     stride, fps = 3, 15.0
     kept, mask = states(args.frames, stride)
     view = ClipView(args.size)
