@@ -16,7 +16,7 @@ import pytest
 
 from live.display.layout import kiosk_layout, window_layout
 from live.target import iou
-from tests.conftest import HANDS
+from tests.conftest import HANDS, wait_for_journal
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREEN = (1600, 900)
@@ -268,7 +268,8 @@ class TestDisplayLost:
             xdo(env, "windowactivate", "--sync", canvas)
             drag(env, canvas, SHAPE)
             xdo(env, "key", "--window", canvas, "s")
-            time.sleep(2.0)
+            recorded = wait_for_journal(tmp_path, 10, timeout=FORM_TIMEOUT, alive=lambda: proc.poll() is None)
+            assert recorded >= 10, "no recording in progress"
             server.kill()  # the display is gone, mid-recording
             lost = time.monotonic()
             finish(proc, timeout=30)

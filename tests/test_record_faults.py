@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import imageio.v3 as iio
 import imageio_ffmpeg
@@ -22,7 +21,7 @@ from live.config import RecordConfig
 from live.record import ClipFrame, Recorder, Source, files, recorder
 from live.record.files import PART_PREFIX, parse_name
 from live.record.journal import JOURNAL_PREFIX
-from tests.conftest import ROOT
+from tests.conftest import ROOT, journal_frames, wait_for_journal
 
 SHAPE = (64, 128)
 #: A clip that compresses badly: 300 small creatures strewn anew each frame (GIF ~180 kB for 8
@@ -296,17 +295,6 @@ class TestTwoInstances:
         assert not leftover.exists()
 
 
-def journal_frames(path) -> int:
-    """Frames in a journal another process may be writing (read without its lock)."""
-    from live.record.journal import JOURNAL_NAME, Journal
-
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        return len(Journal(fd, path, JOURNAL_NAME.match(path.name)["stem"], 0).read().frames)
-    finally:
-        os.close(fd)
-
-
 #: A visitor draws and sends, and the swarm never settles: the recording goes on until killed.
 ENDLESS_SCRIPT = {
     "fps": 30,
@@ -335,12 +323,7 @@ class TestCrashedRun:
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         try:
-            seen = 0
-            deadline = time.monotonic() + 300
-            while seen < 30 and time.monotonic() < deadline and run.poll() is None:
-                found = journals(folder) if folder.is_dir() else []
-                seen = journal_frames(found[0]) if found else 0
-                time.sleep(0.2)
+            seen = wait_for_journal(folder, 30, timeout=300, alive=lambda: run.poll() is None)
             assert seen >= 30, run.stderr.read() if run.poll() is not None else "no journal grew"
             run.send_signal(signal.SIGKILL)
             run.wait(30)
