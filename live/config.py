@@ -40,6 +40,7 @@ class InputKind(enum.StrEnum):
 
     MOUSE = "mouse"
     HAND = "hand"
+    REPLAY = "replay"
 
 
 def _bounded(default: Any, lo: float | None = None, hi: float | None = None) -> Any:
@@ -322,6 +323,18 @@ class ShareConfig:
 
 
 @dataclass(frozen=True)
+class ReplayConfig:
+    """Replayed visits (``app.input = "replay"``): a recorded drawing draws itself, in a window, a
+    kiosk or headless (a shop window's demo, a test of the screen)."""
+
+    script: str = "examples/heart.json"
+    """The visit to replay: a script file (docs/script-format.md: timed strokes and keys). Its quit
+    key is ignored: a replay never ends the installation."""
+    loop: bool = True
+    """Start the replay again when it ends (otherwise the input ends, and a headless run with it)."""
+
+
+@dataclass(frozen=True)
 class CameraConfig:
     """The camera that watches the visitor's hand: a webcam or a video file standing in for one."""
 
@@ -399,6 +412,15 @@ class HandConfig:
     """Seconds a fist must be held to clear the drawing."""
 
 
+#: The instructions each input kind has texts of its own for: ``ui.<step>_<kind>``.
+INPUT_STEPS = ("invite", "drawing")
+#: Every visitor text of ``[ui]`` that is one line of words.
+TEXT_KEYS = (
+    *(f"{step}_{kind}" for kind in InputKind for step in INPUT_STEPS),
+    "sent",
+    "exported",
+    "countdown",
+)
 #: The font of the visitor texts where ``ui.font`` is left empty (Debian: fonts-dejavu-core).
 DEFAULT_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -431,6 +453,10 @@ class UiConfig:
     """While a visitor draws with the mouse: how to send and clear."""
     drawing_hand: str = "Hold an open palm to send · a fist to clear"
     """While a visitor draws with the hand: how to send and clear."""
+    invite_replay: str = "Watch: the creatures are about to draw"
+    """Nothing drawn yet, replayed visits."""
+    drawing_replay: str = "A drawing draws itself · watch the creatures form it"
+    """While a replayed visit draws."""
     sent: str = "Sent! The creatures are forming your drawing"
     """After a drawing was sent, while the swarm works."""
     exported: str = "Your clip is saved as {name}"
@@ -439,7 +465,11 @@ class UiConfig:
     """Before the idle timeout clears a drawing; {seconds} counts down."""
 
     def __post_init__(self) -> None:
-        for key in ("invite_mouse", "invite_hand", "drawing_mouse", "drawing_hand", "sent", "exported", "countdown"):
+        for kind in InputKind:
+            for step in INPUT_STEPS:
+                if not hasattr(self, f"{step}_{kind}"):
+                    raise TypeError(f"UiConfig has no text '{step}_{kind}' for the input '{kind}': add the field")
+        for key in TEXT_KEYS:
             text = getattr(self, key)
             if not text.strip() or "\n" in text:
                 raise ConfigError(f"config key 'ui.{key}' = {text!r} is not allowed: use a short one-line text")
@@ -458,6 +488,11 @@ class UiConfig:
         """``font``, or DejaVu Sans where it is empty."""
         return self.font or DEFAULT_FONT
 
+    def text(self, step: str, kind: str) -> str:
+        """The text of ``step`` (one of :data:`INPUT_STEPS`) for a visitor using input ``kind``:
+        the field ``<step>_<kind>``."""
+        return getattr(self, f"{step}_{kind}")
+
 
 @dataclass(frozen=True)
 class Config:
@@ -473,6 +508,7 @@ class Config:
     record: RecordConfig = field(default_factory=RecordConfig)
     share: ShareConfig = field(default_factory=ShareConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
+    replay: ReplayConfig = field(default_factory=ReplayConfig)
     hand: HandConfig = field(default_factory=HandConfig)
     ui: UiConfig = field(default_factory=UiConfig)
 

@@ -140,6 +140,32 @@ class TestScript:
         keys = [e for _, e in script.timeline if isinstance(e, Command)]
         assert keys == [Command.SUBMIT, Command.QUIT]  # s, and esc in a window
 
+    @pytest.mark.parametrize(
+        "event, message",
+        [
+            ({"t": 0, "stroke": [[1, 2]], "durtion": 1.0}, r"events\[0\] has unknown fields \['durtion'\]"),
+            ({"t": 0, "key": "s", "hand": True}, r"events\[0\] has unknown fields \['hand'\]: allowed are t, key"),
+            ({"t": 0, "stroke": [[1e300, 2]]}, r"stroke\[0\] = \[1e\+300, 2\] lies more than a canvas"),
+            ({"t": 0, "stroke": [[50, 50], [50, -101]]}, r"stroke\[1\] .* lies more than a canvas \(100\)"),
+        ],
+    )
+    def test_bad_events_are_refused_at_start(self, event, message):
+        with pytest.raises(ValueError, match=message):
+            parse_script({"canvas": 100, "events": [event]}, canvas_size=200)
+
+    def test_a_point_within_a_canvas_of_the_edge_is_taken(self):
+        script = parse_script({"canvas": 100, "events": [{"t": 0, "stroke": [[-100, 200]]}]}, canvas_size=200)
+        assert (script.timeline[0][1].x, script.timeline[0][1].y) == (-200.0, 400.0)
+
+    def test_deep_nesting_is_refused(self, tmp_path):
+        deep = tmp_path / "deep.json"
+        deep.write_text("[" * 100_000 + "]" * 100_000)
+        with pytest.raises(ValueError, match="nests lists and objects more than 8 deep"):
+            load_script(deep, 200)
+        nested = {"events": [{"t": 0, "stroke": [[[[[[[[1]]]]]]]]}]}
+        with pytest.raises(ValueError, match="more than 8 deep"):
+            parse_script(nested, 200)
+
     def test_replay_by_time(self):
         source = ScriptInput(self.script(end=3.0))
         assert [e.phase for e in source.poll(0.0)] == [Phase.DOWN]

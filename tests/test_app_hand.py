@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from live.app import Installation, RunOptions, run_live
-from live.app.loop import STATUS_SECONDS
+from live.app.presenter import STATUS_SECONDS
 from live.display import OffscreenDisplay
 from live.input import Command, Input, Pen, Phase, Status
 from live.input.combine import CombinedInput
@@ -149,7 +149,7 @@ class TestInstallationWithAnInput:
             def show(self, canvas, result, hud, wait_ms=1):
                 shown.append((canvas, hud.status))
 
-        install = Installation(config, scene, Display(128, compose=True), recorder, False, 0.0, source)
+        install = Installation(config, scene, Display(128, compose=True), recorder, start=0.0, source=source)
         return install, recorder, shown
 
     def test_overlay_gets_the_canvas_every_frame(self, tmp_path, scene):
@@ -179,15 +179,15 @@ class TestInstallationWithAnInput:
         with rec:
             for i in range(5):
                 install.frame([], i * STATUS_SECONDS)  # far past a status line's life
-            assert install.hud.status == state["text"] and not install.hud.status_ok
-            install.say("saved x.gif", True, 5 * STATUS_SECONDS)  # another message has its turn
+            assert install.presenter.hud.status == state["text"] and not install.presenter.hud.status_ok
+            install.presenter.say("saved x.gif", True, 5 * STATUS_SECONDS)  # another message has its turn
             install.frame([], 5 * STATUS_SECONDS)
-            assert install.hud.status == "saved x.gif"
+            assert install.presenter.hud.status == "saved x.gif"
             install.frame([], 7 * STATUS_SECONDS)
-            assert install.hud.status == state["text"]
+            assert install.presenter.hud.status == state["text"]
             state["text"] = ""
             install.frame([], 8 * STATUS_SECONDS)
-            assert install.hud.status == "camera back" and install.hud.status_ok
+            assert install.presenter.hud.status == "camera back" and install.presenter.hud.status_ok
         assert shown[0][1] == "camera lost: no frame for 2.0 s"
 
     def test_a_problem_without_words_for_its_end_just_goes(self, tmp_path, scene):
@@ -200,10 +200,10 @@ class TestInstallationWithAnInput:
         install, rec, _ = self.make(tmp_path, scene, Stopping())
         with rec:
             install.frame([], 0.0)
-            assert install.hud.status == "hand tracking stopped: graph broke"
+            assert install.presenter.hud.status == "hand tracking stopped: graph broke"
             state["status"] = None
             install.frame([], 0.1)
-            assert install.hud.status == ""
+            assert install.presenter.hud.status == ""
 
     def test_a_clear_while_the_hand_draws_leaves_no_line_back(self, tmp_path, scene):
         """The canvas keeps the strokes: a keyboard clear mid-stroke drops them, and the hand's next
@@ -211,17 +211,17 @@ class TestInstallationWithAnInput:
         install, rec, _ = self.make(tmp_path, scene)
         with rec:
             install.frame([down(30, 30), move(90, 30), Command.CLEAR], 0.0)
-            assert install.canvas.empty
+            assert install.visit.canvas.empty
             install.frame([move(90, 90), move(90, 100), up(90, 100)], 0.1)
-            assert install.canvas.strokes == [[(90.0, 90.0), (90.0, 100.0)]]
+            assert install.visit.canvas.strokes == [[(90.0, 90.0), (90.0, 100.0)]]
             install.frame([Command.SUBMIT], 0.2)
-            assert install.canvas.empty and scene.arranger.target.sum() > 0
+            assert install.visit.canvas.empty and scene.arranger.target.sum() > 0
 
     def test_a_pen_up_without_a_stroke_draws_nothing(self, tmp_path, scene):
         install, rec, _ = self.make(tmp_path, scene)
         with rec:
             install.frame([up(60, 60)], 0.0)
-        assert install.canvas.empty and not install.canvas.image.any()
+        assert install.visit.canvas.empty and not install.visit.canvas.image.any()
 
 
 class FakeInput(Scripted):
@@ -246,7 +246,7 @@ class TestRunWithAnInput:
         fake = FakeInput([down(30, 30), move(90, 90), up(90, 90)])
         monkeypatch.setattr(run, "open_input", lambda config, kind, script=None: run.Inputs(fake))
         statuses = []
-        options = RunOptions(on_frame=lambda install, seconds: statuses.append(install.hud.status))
+        options = RunOptions(on_frame=lambda install, seconds: statuses.append(install.presenter.hud.status))
         result = run_live(small_config(tmp_path), "offscreen", max_frames=5, options=options)
         assert result.frames == 5 and fake.overlays == 5 and fake.closed
         assert statuses == ["camera lost"] * 5
@@ -292,7 +292,7 @@ class TestHeadlessHandRun:
         seen = {}
 
         def probe(install, seconds):
-            seen["target"] = install.scene.arranger.target.detach().cpu().numpy().copy()
+            seen["target"] = install.swarm.arranger.target.detach().cpu().numpy().copy()
             time.sleep(0.02)  # a kiosk-like pace: the 4.8 s video takes a few hundred frames
 
         result = run_live(config, "none", script, max_frames=600, options=RunOptions(on_frame=probe))
@@ -350,7 +350,7 @@ class TestCameraLost:
         statuses = []
 
         def probe(install, seconds):
-            statuses.append(install.hud.status)
+            statuses.append(install.presenter.hud.status)
             if not any(s.startswith("camera lost") for s in statuses):
                 time.sleep(0.2)  # the frame clock waits for the tracking thread to start
 

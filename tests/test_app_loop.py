@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from live.app import Attract, FrameClock, Installation, Plateau, QuitChord, RunOptions, run_live
+from live.app import Attract, FrameClock, Installation, Plateau, RunOptions, run_live
 from live.config import ConfigError, load_config
-from live.display import OffscreenDisplay
+from live.display import DISPLAYS, DisplayKind, OffscreenDisplay
 from live.input import Command, Input, Pen, Phase
-from live.input.keys import KEY_ESC, KeyboardInput, keymap
+from live.input.keys import KEY_ESC, KeyboardInput, QuitChord, keymap
 from live.record import Recorder
 from live.scene import build
 
@@ -34,12 +34,17 @@ def small_config(tmp_path, **extra):
     return load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), **extra})
 
 
-def keys(*pressed, kiosk=False):
-    """Key presses (characters or codes) as the window's keyboard hands them to the loop."""
-    keyboard = KeyboardInput(keymap("q", kiosk))
+def keys(*pressed, keyboard=None, now=0.0):
+    """Key presses (characters or codes) as the window's keyboard hands them to the loop (a kiosk
+    passes its own ``keyboard``, which keeps the quit chord)."""
+    keyboard = keyboard or KeyboardInput(keymap("q", False))
     for key in pressed:
         keyboard.press(ord(key) if isinstance(key, str) else key)
-    return keyboard.poll(0.0)
+    return keyboard.poll(now)
+
+
+def mode_of(kiosk: bool):
+    return DISPLAYS[DisplayKind.KIOSK if kiosk else DisplayKind.WINDOW]
 
 
 class FakeClock:
@@ -118,37 +123,37 @@ class TestInstallation:
         config = small_config(tmp_path, **extra)
         recorder = Recorder(config.record, config.paths.recordings, writer=writer)
         display = OffscreenDisplay(config.app.window, compose=True)
-        return Installation(config, scene, display, recorder, kiosk=kiosk, start=0.0), recorder, display
+        return Installation(config, scene, display, recorder, mode_of(kiosk), start=0.0), recorder, display
 
     def test_starts_in_attract_mode_with_text_target(self, tmp_path, scene):
         install, rec, display = self.make(tmp_path, scene)
         with rec:
             install.frame([], 0.0)
-            assert install.hud.mode == "attract" and scene.arranger.target.sum() > 0
+            assert install.presenter.hud.mode == "attract" and scene.arranger.target.sum() > 0
             assert display.last.shape == (128, 256, 3)
-            assert install.view.image[:, 64:, 0].any()  # the attract text, in red
+            assert install.presenter.view.image[:, 64:, 0].any()  # the attract text, in red
 
     def test_keys_drive_canvas_and_target(self, tmp_path, scene):
         install, rec, _ = self.make(tmp_path, scene)
         with rec:
             draw_square(install, 0.1)
-            assert not install.canvas.empty and install.hud.mode == ""
+            assert not install.visit.canvas.empty and install.presenter.hud.mode == ""
             install.frame(keys("z"), 0.2)
-            assert install.canvas.empty
+            assert install.visit.canvas.empty
             draw_square(install, 0.3)
             install.frame(keys("c"), 0.4)
-            assert install.canvas.empty
+            assert install.visit.canvas.empty
             install.frame(keys("s"), 0.5)  # empty canvas: nothing happens but a message
-            assert "draw something" in install.hud.status and not rec.recording
+            assert "draw something" in install.presenter.hud.status and not rec.recording
             draw_square(install, 0.6)
             install.frame(keys("s"), 0.7)
-            assert install.canvas.empty and rec.recording
-            expected = install.canvas.mask(64)  # empty now; the target is the drawn square
+            assert install.visit.canvas.empty and rec.recording
+            expected = install.visit.canvas.mask(64)  # empty now; the target is the drawn square
             assert not expected.any()
             target = scene.arranger.target.numpy()
             assert target[32, 32] == 0 and target[15, 32] == 1  # a square outline, hollow
             install.frame(keys("h"), 0.8)
-            assert not install.hud.stats
+            assert not install.presenter.hud.stats
             install.frame(keys("r"), 0.9)
             assert not rec.recording  # r stopped it ...
             install.frame(keys("r"), 1.0)
@@ -167,13 +172,14 @@ class TestInstallation:
 
     def test_kiosk_needs_the_chord(self, tmp_path, scene):
         install, rec, _ = self.make(tmp_path, scene, kiosk=True)
+        keyboard = mode_of(True).keyboard(install.config.app)
         with rec:
-            install.frame(keys(KEY_ESC, KEY_ESC, kiosk=True), 0.0)
-            install.frame(keys("q", kiosk=True), 0.1)
-            install.frame(keys("q", kiosk=True), 3.0)  # too slow
-            install.frame(keys("q", kiosk=True), 3.5)
+            install.frame(keys(KEY_ESC, KEY_ESC, keyboard=keyboard, now=0.0), 0.0)
+            install.frame(keys("q", keyboard=keyboard, now=0.1), 0.1)
+            install.frame(keys("q", keyboard=keyboard, now=3.0), 3.0)  # too slow
+            install.frame(keys("q", keyboard=keyboard, now=3.5), 3.5)
             assert not install.quit
-            install.frame(keys("q", kiosk=True), 4.0)
+            install.frame(keys("q", keyboard=keyboard, now=4.0), 4.0)
             assert install.quit
 
     def test_attract_mode_after_idle_with_injected_clock(self, tmp_path, scene):
@@ -183,12 +189,12 @@ class TestInstallation:
             install.frame(keys("s"), 1.0)
             draw_square(install, 2.0)  # a second drawing, not submitted
             install.frame([], 6.9)
-            assert install.hud.mode == "" and not install.canvas.empty
+            assert install.presenter.hud.mode == "" and not install.visit.canvas.empty
             install.frame([], 7.0)  # 5 s after the last input
-            assert install.hud.mode == "attract" and install.canvas.empty and not rec.recording
-            np.testing.assert_array_equal(scene.arranger.target.numpy(), install._attract_mask)
+            assert install.presenter.hud.mode == "attract" and install.visit.canvas.empty and not rec.recording
+            np.testing.assert_array_equal(scene.arranger.target.numpy(), install.visit.attract_mask)
             install.frame([Pen(Phase.DOWN, 10, 10)], 8.0)  # the first stroke takes over
-            assert install.hud.mode == "" and not install.canvas.empty
+            assert install.presenter.hud.mode == "" and not install.visit.canvas.empty
 
     def test_non_finite_offsets_reset_the_swarm_and_the_loop_goes_on(self, tmp_path, scene, caplog):
         install, rec, _ = self.make(tmp_path, scene)
@@ -199,8 +205,8 @@ class TestInstallation:
             for i in range(1, 4):
                 install.frame([], 0.1 * i)
             assert install.failed_frames <= 1 and "the swarm starts again" in caplog.text
-            assert np.isfinite(install.hud.loss) and torch.isfinite(scene.arranger.offsets).all()
-            assert np.isfinite(install.view.image.astype(float)).all()
+            assert np.isfinite(install.presenter.hud.loss) and torch.isfinite(scene.arranger.offsets).all()
+            assert np.isfinite(install.presenter.view.image.astype(float)).all()
 
     def test_a_nan_gradient_resets_the_swarm_without_a_failed_frame(self, tmp_path, scene, caplog, monkeypatch):
         install, rec, _ = self.make(tmp_path, scene)
@@ -215,7 +221,7 @@ class TestInstallation:
             for i in range(2, 5):
                 install.frame([], 0.1 * i)
             assert install.failed_frames == 0 and "loss is nan: the swarm starts again" in caplog.text
-            assert np.isfinite(install.hud.loss) and torch.isfinite(arranger.offsets).all()
+            assert np.isfinite(install.presenter.hud.loss) and torch.isfinite(arranger.offsets).all()
 
     def test_export_failure_leaves_the_loop_running(self, tmp_path, scene):
         def broken(path, frames, fps):
@@ -230,7 +236,7 @@ class TestInstallation:
             install.frame(keys("g"), 0.5)
             rec.wait()
             install.frame([], 0.6)
-            assert "not saved: disk full" in install.hud.status and not install.hud.status_ok
+            assert "not saved: disk full" in install.presenter.hud.status and not install.presenter.hud.status_ok
             draw_square(install, 0.7)
             install.frame(keys("s"), 0.7)
             for i in range(5):
@@ -252,7 +258,7 @@ class TestInstallation:
                 return marked
 
         with Recorder(config.record, config.paths.recordings) as rec:
-            install = Installation(config, scene, Display(128, compose=True), rec, False, 0.0, Marked())
+            install = Installation(config, scene, Display(128, compose=True), rec, start=0.0, source=Marked())
             install.frame([], 0.0)
         assert shown[0] is marked
 
@@ -264,13 +270,13 @@ class TestInstallation:
             install.frame(keys("r"), 0.0)
             for i in range(1, 5):
                 install.frame([], 0.1 * i)
-            assert install.hud.mode == "attract" and not rec.recording and rec.frames == 0
-            assert install.hud.status == "attract mode is not recorded: draw first"
+            assert install.presenter.hud.mode == "attract" and not rec.recording and rec.frames == 0
+            assert install.presenter.hud.status == "attract mode is not recorded: draw first"
             install.frame(keys("g"), 0.6)
             draw_square(install, 1.0)
             install.frame([], 1.0)
             install.frame([], 7.0)  # idle: attract mode again
-            assert install.hud.mode == "attract"
+            assert install.presenter.hud.mode == "attract"
             install.frame(keys("r"), 7.1)
             install.frame([], 7.2)
             assert not rec.recording
@@ -411,6 +417,24 @@ class TestCli:
         err = capsys.readouterr().err.strip().splitlines()[-1]
         assert err.startswith("live run: error:") and message in err
 
+    @pytest.mark.parametrize(
+        "text, message",
+        [
+            ('{"events": [{"t": 0, "stroke": [[1e300, 5]]}]}', "lies more than a canvas"),
+            ('{"events": [{"t": 0, "stroke": [[5, 5]], "durtion": 1}]}', "unknown fields ['durtion']"),
+            ("[" * 100_000 + "]" * 100_000, "more than 8 deep"),
+        ],
+    )
+    def test_a_bad_script_stops_at_start(self, tmp_path, text, message, capsys):
+        from live.cli import main
+
+        script = tmp_path / "bad.json"
+        script.write_text(text)
+        assert main(["run", "--headless", "--script", str(script), "--recordings", str(tmp_path / "out")]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err[-1].startswith("live run: error: script") and message in err[-1]
+        assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
     def test_no_screen(self, monkeypatch, capsys):
         from live.cli import main
 
@@ -470,11 +494,11 @@ class TestPoolSwarm:
         scene = build_live(config)
         recorder = Recorder(config.record, config.paths.recordings)
         display = OffscreenDisplay(config.app.window, compose=True)
-        return Installation(config, scene, display, recorder, kiosk=False, start=0.0), recorder
+        return Installation(config, scene, display, recorder, start=0.0), recorder
 
     def test_new_target_resizes_the_swarm_without_jumps(self, tmp_path):
         install, rec = self.make(tmp_path)
-        arranger, sizer = install.scene.arranger, install.sizer
+        arranger, sizer = install.swarm.arranger, install.swarm.sizer
         fps, lr, steps = 30.0, install.config.optim.lr, install.config.app.steps_per_frame
         with rec:
             last = arranger.centers().clone()
@@ -503,7 +527,7 @@ class TestPoolSwarm:
                 install.handle(Pen(Phase.MOVE, 108, y), 1.0)
                 install.handle(Pen(Phase.MOVE, 20, y + 3), 1.0)
             install.handle(Pen(Phase.UP, 20, 108), 1.0)
-            assert install.submit(1.0)
+            install.handle(Command.SUBMIT, 1.0)
             square = sizer.plan
             assert square.radius > attract.radius and square.count != attract.count  # both change
             grown = None
@@ -525,7 +549,7 @@ class TestPoolSwarm:
 
     def test_joining_creatures_grow_from_nothing(self, tmp_path):
         install, rec = self.make(tmp_path)
-        sizer = install.sizer
+        sizer = install.swarm.sizer
         with rec:
             install.frame([], 0.0)
             first = sizer.radii.clone()
@@ -551,12 +575,12 @@ class TestPoolSwarm:
         config = small_config(tmp_path, **{"record.size": 200})
         scene = build_live(config)
         with Recorder(config.record, config.paths.recordings, writer=writer) as rec:
-            install = Installation(config, scene, OffscreenDisplay(128, compose=True), rec, False, 0.0)
+            install = Installation(config, scene, OffscreenDisplay(128, compose=True), rec, start=0.0)
             draw_square(install, 0.0)
-            install.submit(0.0)
+            install.handle(Command.SUBMIT, 0.0)
             for k in range(20):
                 install.frame([], 0.1 * k)
-            install.act(Command.EXPORT, 2.0)
+            install.handle(Command.EXPORT, 2.0)
             rec.wait()
         frames = written["frames"]
         assert frames.shape == (20, 200, 200, 3)
@@ -565,7 +589,7 @@ class TestPoolSwarm:
         partial = (last[..., 0] > 20) & (last[..., 0] < 200) & (last[..., 1] < 20)
         assert red.sum() > 400 and partial.sum() > 40  # bodies, with anti-aliased edges
         # the same swarm as the screen's last frame (both drawn from that frame's creatures)
-        screen = install.view.image[:, :128].max(axis=2) > 40
+        screen = install.presenter.view.image[:, :128].max(axis=2) > 40
         clip = cv2.resize(last, (128, 128), interpolation=cv2.INTER_AREA).max(axis=2) > 40
         keep = np.ones((128, 128), bool)
         keep[-32:, -32:] = False  # the inset's corner

@@ -6,6 +6,26 @@ from live.config import Config, ConfigError, format_config, load_config, parse_o
 from tests.conftest import ROOT
 
 
+def float_keys() -> list[str]:
+    """``section.key`` of every float field of the settings dataclasses."""
+    import typing
+
+    keys = []
+    for section in dataclasses.fields(Config):
+        cls = typing.get_type_hints(Config)[section.name]
+        hints = typing.get_type_hints(cls)
+        keys += [f"{section.name}.{f.name}" for f in dataclasses.fields(cls) if hints[f.name] is float]
+    return keys
+
+
+FLOAT_KEYS = float_keys()
+
+
+def test_the_float_keys_are_found():
+    assert {"loss.attraction", "render.sigma", "app.max_fps", "hand.step"} <= set(FLOAT_KEYS)
+    assert "swarm.seed" not in FLOAT_KEYS and len(FLOAT_KEYS) > 30
+
+
 class TestDefaults:
     def test_default_file_spells_out_every_default(self):
         assert load_config(ROOT / "configs" / "default.toml") == Config()
@@ -80,6 +100,15 @@ class TestErrors:
         message = str(info.value)
         assert message.startswith(f"config key '{key}' = ") and "finite number" in message
         assert "\n" not in message
+
+    @pytest.mark.parametrize("key", FLOAT_KEYS)
+    @pytest.mark.parametrize("text", ["nan", "inf", "-inf"])
+    def test_every_float_key_refuses_non_finite_values(self, key, text):
+        """Generated from the settings dataclasses: a float key added later is covered too."""
+        with pytest.raises(ConfigError) as info:
+            load_config(None, dict([parse_override(f"{key}={text}")]))
+        message = str(info.value)
+        assert message.startswith(f"config key '{key}' = ") and "finite number" in message
 
     @pytest.mark.parametrize(
         "text, words",

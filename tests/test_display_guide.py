@@ -11,15 +11,15 @@ class TestSteps:
     def test_invite_mouse_then_hand(self):
         ui = UiConfig()
         assert Guide(ui).instruction(math.inf).text == ui.invite_mouse
-        assert Guide(ui, hand=True).instruction(math.inf).text == ui.invite_hand
+        assert Guide(ui, "hand").instruction(math.inf).text == ui.invite_hand
 
     def test_visit(self):
         ui = UiConfig()
         guide = Guide(ui)
-        guide.stroke(hand=False)
+        guide.stroke("mouse")
         said = guide.instruction(50.0)
         assert (said.step, said.text) == (Step.DRAWING, ui.drawing_mouse)
-        guide.stroke(hand=True)
+        guide.stroke("hand")
         assert guide.instruction(50.0).text == ui.drawing_hand
         guide.sent()
         assert (guide.instruction(50.0).step, guide.instruction(50.0).text) == (Step.SENT, ui.sent)
@@ -27,7 +27,7 @@ class TestSteps:
         said = guide.instruction(50.0)
         assert said.step is Step.EXPORTED and said.clip == Path("recordings/2024-01-01-120000.gif")
         assert said.text == "Your clip is saved as 2024-01-01-120000.gif"
-        guide.stroke(hand=False)
+        guide.stroke("mouse")
         assert guide.instruction(50.0).step is Step.DRAWING
         guide.cleared()
         assert guide.instruction(50.0).step is Step.INVITE
@@ -36,25 +36,25 @@ class TestSteps:
 
     def test_export_while_drawing_again_keeps_the_drawing_text(self):
         guide = Guide(UiConfig())
-        guide.stroke(hand=False)
+        guide.stroke("mouse")
         guide.sent()
-        guide.stroke(hand=False)
+        guide.stroke("mouse")
         guide.exported("x.gif")
         assert guide.instruction(50.0).step is Step.DRAWING
         assert guide.clip == Path("x.gif")
 
     def test_attract_returns_to_the_inputs_variant(self):
-        guide = Guide(UiConfig(), hand=True)
-        guide.stroke(hand=False)
+        guide = Guide(UiConfig(), "hand")
+        guide.stroke("mouse")
         guide.attract()
-        assert guide.instruction(math.inf).hand
+        assert guide.instruction(math.inf).kind == "hand"
 
 
 class TestCountdown:
     def test_counts_down_in_whole_seconds_before_the_timeout(self):
         ui = UiConfig(countdown_seconds=10.0)
         guide = Guide(ui)
-        guide.stroke(hand=False)
+        guide.stroke("mouse")
         assert guide.instruction(10.5).step is Step.DRAWING
         said = [guide.instruction(left) for left in (10.0, 9.2, 3.0, 0.4)]
         assert [s.step for s in said] == [Step.COUNTDOWN] * 4
@@ -70,7 +70,7 @@ class TestCountdown:
 
     def test_off(self):
         guide = Guide(UiConfig(countdown_seconds=0.0))
-        guide.stroke(hand=False)
+        guide.stroke("mouse")
         assert guide.instruction(0.5).step is Step.DRAWING
 
 

@@ -77,7 +77,7 @@ class TestCanvasWindow:
     def test_frame_and_band(self, painter):
         screen = CanvasScreen(512, painter)
         guide = Guide(UiConfig())
-        guide.stroke(hand=False)
+        guide.stroke("mouse")
         image = screen.compose(stroke_off_the_edge().image, guide.instruction(np.inf))
         assert image.shape[1] == 512 and image.shape[0] > 512
         assert tuple(image[250, 511]) == FRAME_BGR  # the frame where the stroke was clamped

@@ -161,9 +161,9 @@ class TestStrokeBuilder:
         b = StrokeBuilder(step=3.0, release_s=0.1)
         events = b.update((10.0, 10.0), True, 0.0) + b.update((20.0, 10.0), True, 0.03)
         assert b.update(None, False, 0.1) == []  # still in the break
-        assert b.update(None, False, 0.2) == [Pen(Phase.UP, 20.0, 10.0, hand=True)]  # ended, at its last point
+        assert b.update(None, False, 0.2) == [Pen(Phase.UP, 20.0, 10.0, source="hand")]  # ended, at its last point
         added = b.update((200.0, 200.0), True, 0.3)
-        assert added == [Pen(Phase.DOWN, 200.0, 200.0, hand=True)]
+        assert added == [Pen(Phase.DOWN, 200.0, 200.0, source="hand")]
         strokes = strokes_of(events + added)
         assert len(strokes) == 2 and strokes[1] == [(200.0, 200.0)]
 
@@ -171,7 +171,7 @@ class TestStrokeBuilder:
         b = StrokeBuilder(step=3.0, release_s=0.1)
         first = b.update((10.0, 10.0), True, 0.0)
         events = b.update((100.0, 100.0), True, 2.0)  # no sample for 2 s
-        assert events == [Pen(Phase.UP, 10.0, 10.0, hand=True), Pen(Phase.DOWN, 100.0, 100.0, hand=True)]
+        assert events == [Pen(Phase.UP, 10.0, 10.0, source="hand"), Pen(Phase.DOWN, 100.0, 100.0, source="hand")]
         assert strokes_of(first + events) == [[(10.0, 10.0)], [(100.0, 100.0)]]
 
     def test_short_break_goes_on(self):
@@ -182,8 +182,8 @@ class TestStrokeBuilder:
 
     def test_events_name_the_pen(self):
         b = StrokeBuilder(step=3.0, pen=1)
-        assert b.update((10.0, 10.0), True, 0.0) == [Pen(Phase.DOWN, 10.0, 10.0, pen=1, hand=True)]
-        assert b.end() == [Pen(Phase.UP, 10.0, 10.0, pen=1, hand=True)] and b.end() == []
+        assert b.update((10.0, 10.0), True, 0.0) == [Pen(Phase.DOWN, 10.0, 10.0, pen=1, source="hand")]
+        assert b.end() == [Pen(Phase.UP, 10.0, 10.0, pen=1, source="hand")] and b.end() == []
 
     def test_bad_settings(self):
         with pytest.raises(ValueError, match="step must be positive"):

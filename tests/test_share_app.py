@@ -12,7 +12,7 @@ import pytest
 from live.app import Installation
 from live.app.run import _open_share
 from live.config import load_config
-from live.display import DisplayKind, OffscreenDisplay
+from live.display import DISPLAYS, DisplayKind, OffscreenDisplay
 from live.input import Command, Pen, Phase
 from live.record import Recorder
 from live.scene import build
@@ -60,7 +60,7 @@ def setup(tmp_path, scene):
 
     recorder = Recorder(config.record, tmp_path)
     screen = Screen(config.app.window)
-    install = Installation(config, scene, screen, recorder, False, 0.0, share=ShareCode(30.0, link))
+    install = Installation(config, scene, screen, recorder, start=0.0, share=ShareCode(30.0, link))
     with recorder:
         yield install, recorder, screen, links
 
@@ -75,7 +75,7 @@ def stroke(install, now, lo=60, hi=260):
 def export(install, recorder, now):
     """Draws, submits, records a few frames, exports and waits for the file."""
     stroke(install, now)
-    install.act(Command.SUBMIT, now)
+    install.handle(Command.SUBMIT, now)
     for i in range(3):
         install.frame([], now + 0.1 * i)
     recorder.stop()
@@ -95,7 +95,7 @@ def test_code_after_export_then_down_at_a_stroke(setup, tmp_path):
     install.frame([], 2.0)
     assert links == recorder.exported and len(links) == 1
     assert card_shown(screen)
-    assert install.canvas.empty and not install.canvas.image.any(), "the canvas itself stays clean"
+    assert install.visit.canvas.empty and not install.visit.canvas.image.any(), "the canvas itself stays clean"
     if shutil.which("zbarimg"):
         from tests.test_share_qr import zbar
 
@@ -124,9 +124,9 @@ def test_clear_and_attract_take_it_down(setup, how):
     install.frame([], 2.0)
     assert card_shown(screen)
     if how == "clear":
-        install.act(Command.CLEAR, 3.0)
+        install.handle(Command.CLEAR, 3.0)
     else:
-        install.enter_attract(3.0)
+        install.apply(install.visit.enter_attract(), 3.0)
     install.frame([], 3.0)
     assert not card_shown(screen)
 
@@ -137,7 +137,7 @@ def test_the_code_is_never_recorded(setup):
     install.frame([], 2.0)
     assert card_shown(screen)
     stroke(install, 3.0)
-    install.act(Command.SUBMIT, 3.0)
+    install.handle(Command.SUBMIT, 3.0)
     for i in range(3):
         install.frame([], 3.0 + 0.1 * i)
     recorder.stop()
@@ -155,8 +155,8 @@ class TestOpenShare:
         config = load_config(None, {"share.host": LOOPBACK, "share.port": 0, "paths.recordings": str(tmp_path)})
         with contextlib.ExitStack() as stack:
             for kind in ("none", "offscreen"):
-                assert _open_share(stack, config, DisplayKind(kind)) is None
-            code = _open_share(stack, config, DisplayKind.WINDOW)
+                assert _open_share(stack, config, DISPLAYS[DisplayKind(kind)]) is None
+            code = _open_share(stack, config, DISPLAYS[DisplayKind.WINDOW])
             assert isinstance(code, ShareCode)
             url = code.link(tmp_path / ("20261128-000816-" + "A" * 22 + ".gif"))
             assert url.startswith(f"http://{LOOPBACK}:") and url.endswith("/r/" + "A" * 22)
@@ -166,7 +166,7 @@ class TestOpenShare:
 
         config = load_config(None, {"share.enabled": False, "share.host": LOOPBACK, "share.port": 0})
         with contextlib.ExitStack() as stack:
-            assert _open_share(stack, config, DisplayKind.KIOSK) is None
+            assert _open_share(stack, config, DISPLAYS[DisplayKind.KIOSK]) is None
 
     def test_taken_port_logs_and_goes_on(self, tmp_path, caplog):
         import contextlib
@@ -178,5 +178,5 @@ class TestOpenShare:
             port = taken.getsockname()[1]
             config = load_config(None, {"share.host": LOOPBACK, "share.port": port, "paths.recordings": str(tmp_path)})
             with contextlib.ExitStack() as stack:
-                assert _open_share(stack, config, DisplayKind.KIOSK) is None
+                assert _open_share(stack, config, DISPLAYS[DisplayKind.KIOSK]) is None
         assert "no QR codes this run" in caplog.text and "share.port" in caplog.text

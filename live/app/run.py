@@ -15,7 +15,7 @@ from pathlib import Path
 
 from live.app.loop import Installation
 from live.config import Config
-from live.display import DisplayKind, open_display
+from live.display import DisplayKind, DisplayMode, display_mode, open_display
 from live.input import Input
 from live.input.keys import KeyboardInput, keymap
 from live.input.kinds import INPUTS
@@ -118,7 +118,7 @@ class Inputs:
     """Fed by the display's key codes; None without a window."""
 
 
-def open_input(config: Config, display: DisplayKind, script: Script | None = None) -> Inputs:
+def open_input(config: Config, display: DisplayMode, script: Script | None = None) -> Inputs:
     """The inputs of a run: the one ``config.app.input`` names (:data:`live.input.kinds.INPUTS`),
     the window's mouse and keyboard, and a headless script.
 
@@ -134,13 +134,12 @@ def open_input(config: Config, display: DisplayKind, script: Script | None = Non
     spec = INPUTS[config.app.input]
     if spec.needs_window and not display.windowed and script is None:
         raise ValueError(f"{config.app.input} input needs a window: drop --headless, or give --script FILE")
-    kiosk = display is DisplayKind.KIOSK
-    sources: list[Input] = [] if spec.open is None else [spec.open(config, kiosk)]
+    sources: list[Input] = [] if spec.open is None else [spec.open(config, display.unattended)]
     mouse = keyboard = None
     if script is not None:
         sources.append(ScriptInput(script))
     elif display.windowed:
-        mouse, keyboard = MouseInput(), KeyboardInput(keymap(config.app.quit_key, kiosk))
+        mouse, keyboard = MouseInput(), display.keyboard(config.app)
         sources += [mouse, keyboard]
     source = sources[0] if len(sources) == 1 else CombinedInput(*sources)
     return Inputs(source, mouse, keyboard)
@@ -171,7 +170,7 @@ def run_live(
 
     Args:
         config: every setting; ``config.app.kiosk`` picks the kiosk display when
-            ``display_kind`` is 'window'.
+            ``display_kind`` is 'window' (:func:`live.display.display_mode`).
         display_kind: where frames go (:class:`~live.display.DisplayKind`, or its name).
         script_path: a headless script (docs/script-format.md); its clock drives the run.
         max_frames: stop after this many frames.
@@ -183,17 +182,15 @@ def run_live(
             is written), or too many failed frames in a row.
     """
     options = options or RunOptions()
-    display_kind = DisplayKind(display_kind)
-    if display_kind is DisplayKind.WINDOW and config.app.kiosk:
-        display_kind = DisplayKind.KIOSK
+    mode = display_mode(display_kind, config)
     script = _load_script(config, script_path)
-    _check_end(config, display_kind, script, max_frames)
+    _check_end(config, mode, script, max_frames)
     clock = options.clock or (FrameClock(script.fps) if script is not None else time.monotonic)
     scene = options.scene or build_live(config)
     with contextlib.ExitStack() as stack:
         start = clock()
-        install, source = _open(stack, config, display_kind, script, scene, start, options.writer)
-        max_fps = config.app.max_fps if display_kind.windowed else 0.0
+        install, source = _open(stack, config, mode, script, scene, start, options.writer)
+        max_fps = config.app.max_fps if mode.windowed else 0.0
         notifier = stack.enter_context(Notifier())
         quit = _run_frames(install, source, clock, start, max_fps, max_frames, options.on_frame, notifier)
         notifier.stopping()
@@ -213,7 +210,7 @@ def _load_script(config: Config, path: str | Path | None) -> Script | None:
     return load_script(path, config.app.window, keymap(config.app.quit_key, kiosk=False))
 
 
-def _check_end(config: Config, display: DisplayKind, script: Script | None, max_frames: int | None) -> None:
+def _check_end(config: Config, display: DisplayMode, script: Script | None, max_frames: int | None) -> None:
     """Refuses a run that could never end (headless, with nothing to stop it) or a bad limit.
 
     Raises:
@@ -231,7 +228,7 @@ def _check_end(config: Config, display: DisplayKind, script: Script | None, max_
 def _open(
     stack: contextlib.ExitStack,
     config: Config,
-    display_kind: DisplayKind,
+    mode: DisplayMode,
     script: Script | None,
     scene: Scene,
     now: float,
@@ -245,18 +242,18 @@ def _open(
     # [record] the clip: the swarm alone, record.size square, drawn from what the loop offers
     recorder = Recorder(config.record, config.paths.recordings, writer=writer, ambient=config.render.ambient)
     stack.enter_context(recorder)
-    inputs = open_input(config, display_kind, script)
+    inputs = open_input(config, mode, script)
     source = stack.enter_context(inputs.source)
     on_mouse = inputs.mouse.on_mouse if inputs.mouse else None
     on_key = inputs.keyboard.press if inputs.keyboard else None
-    display = stack.enter_context(open_display(display_kind, app.window, on_mouse, on_key, config.ui))
-    share = _open_share(stack, config, display_kind)
-    install = Installation(config, scene, display, recorder, display_kind is DisplayKind.KIOSK, now, source, share)
+    display = stack.enter_context(open_display(mode, app.window, on_mouse, on_key, config.ui))
+    share = _open_share(stack, config, mode)
+    install = Installation(config, scene, display, recorder, mode, now, source, share)
     stack.enter_context(_quit_on_signals(install))
     return install, source
 
 
-def _open_share(stack: contextlib.ExitStack, config: Config, display: DisplayKind) -> ShareCode | None:
+def _open_share(stack: contextlib.ExitStack, config: Config, display: DisplayMode) -> ShareCode | None:
     """Starts the share server (``[share]``) on ``stack`` for a run with a screen to show its QR
     codes on; returns the code to draw after each export.
 

@@ -1,9 +1,8 @@
-"""Small state machines of the loop: attract mode, the loss plateau and the kiosk's quit chord."""
+"""Small state machines of the loop: attract mode and the loss plateau."""
 
 from __future__ import annotations
 
 import math
-from collections import deque
 
 import numpy as np
 
@@ -81,24 +80,3 @@ class Plateau:
             return False
         old = ring[self._n % len(ring)]  # the loss ``frames`` frames ago
         return old - loss <= self.tolerance * max(abs(old), 1e-9)
-
-
-class QuitChord:
-    """True once ``presses`` presses fall within ``window_s`` seconds.
-
-    Args:
-        presses: presses needed, at least 1.
-        window_s: seconds they must fall within.
-    """
-
-    def __init__(self, presses: int = 3, window_s: float = 2.0):
-        if presses < 1 or window_s <= 0:
-            raise ValueError(f"quit chord needs presses >= 1 and window_s > 0, got {presses}, {window_s}")
-        self.presses = presses
-        self.window_s = window_s
-        self._times: deque[float] = deque(maxlen=presses)
-
-    def press(self, now: float) -> bool:
-        """Records a press at ``now`` (seconds); returns True when the chord is complete."""
-        self._times.append(now)
-        return len(self._times) == self.presses and now - self._times[0] <= self.window_s

@@ -1,4 +1,9 @@
-"""The live swarm: a pool of creature slots, sized by each target, growing and shrinking.
+"""The live swarm: the one writer into the arranger, and the pool it sizes for each target.
+
+:class:`LiveSwarm` owns the arranger of ``live run``'s scene: it sets each new target, sizes the
+pool (:class:`PoolSizer`), moves the eyes, starts the crisp view of each frame on its own thread
+(:class:`~live.render.view.ViewThread`), takes the frame's Adam steps and recovers from a
+non-finite loss. Nothing else writes into the arranger.
 
 ``live run`` (with ``swarm.sizing = "target"``) builds ``swarm.pool`` creatures once
 (:func:`live.scene.build_live`). Each target chooses how many take part and how big they are
@@ -13,12 +18,19 @@ centre moves because of a new target (only the optimiser moves them, a step at a
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import torch
 
 from live.config import Config
 from live.optimise import Arranger
+from live.render.eyes import EyePose, Eyes
+from live.render.view import ViewThread
+from live.scene import Scene
 from live.sprites import SEED_RADIUS, Layer, SwarmPlan, plan_swarm
+
+log = logging.getLogger("live.app")
 
 
 def ease(t: float) -> float:
@@ -93,3 +105,81 @@ class PoolSizer:
             self._moving = False
         self.arranger.set_radii(self._now)
         return True
+
+
+class LiveSwarm:
+    """The creatures of a live run, a frame at a time.
+
+    Args:
+        config: every setting (``swarm``, ``app.steps_per_frame``, ``ui.lively``).
+        scene: renderer, arranger and crisp view (:func:`live.scene.build_live`).
+
+    Attributes:
+        sizer: sizes the pool for each target (None: the seed's fixed swarm).
+        eyes: where the eyes look and when they blink (None: ``ui.lively`` off, the seed's look).
+        shown: what this frame's view was drawn from, ``(centers, radii, eyes)`` of
+            :meth:`~live.optimise.Arranger.view_inputs` (the clip is drawn from it too); None
+            before the first frame.
+    """
+
+    def __init__(self, config: Config, scene: Scene):
+        self.scene = scene
+        self.arranger = scene.arranger
+        self.steps = config.app.steps_per_frame
+        self.sizer = PoolSizer(config, scene.arranger) if scene.pool else None
+        swarm = scene.renderer.swarm
+        lively = config.ui.lively
+        self.eyes = Eyes(len(swarm), config.swarm.seed, swarm.start.dtype, swarm.device) if lively else None
+        self._drawer = ViewThread(scene.crisp)
+        self.shown = None
+
+    @property
+    def side(self) -> int:
+        """Side in pixels of the colour view each frame draws."""
+        return self.scene.crisp.size
+
+    def set_target(self, mask: np.ndarray, now: float) -> None:
+        """The creatures head for ``mask`` (S, S) in [0, 1] from now on; a pool is sized for it."""
+        self.arranger.set_target(mask)
+        if self.sizer is not None:
+            plan = self.sizer.set_target(mask, now)
+            log.info("swarm: %d creatures of radius %.3f (stroke %.1f px)", plan.count, plan.radius, plan.stroke)
+
+    def advance(self, now: float, pen: tuple[float, float] | None = None) -> tuple[torch.Tensor, float, bool]:
+        """One frame: the pool grows or shrinks, the view of the creatures as they stand now is
+        drawn on its own thread while ``app.steps_per_frame`` Adam steps move them on.
+
+        Args:
+            now: the clock, in seconds.
+            pen: where a pen that is down is, in NDC (the eyes look at it), or None.
+
+        Returns:
+            ``(view, loss, recovered)``: the view (D, D, 3) uint8 RGB, the last step's loss, and
+            whether the swarm had to start again (a NaN or infinite loss).
+        """
+        if self.sizer is not None:
+            self.sizer.update(now)  # creatures joining grow, those leaving shrink, in place
+        # The view shows the creatures as they stand now (finite: the last step's NaN was
+        # recovered from), drawn on its own thread while this frame's step moves them on.
+        self.shown = self.arranger.view_inputs(self._eyes(now, pen))  # the view's, and the clip's [record]
+        self._drawer.start(*self.shown)
+        for _ in range(self.steps):
+            loss = self.arranger.step()
+        loss_value = float(loss)  # the HUD shows it
+        recovered = self.arranger.recover(loss_value)  # NaN or inf: the swarm starts again
+        return self._drawer.result(), loss_value, recovered
+
+    def recover(self) -> None:
+        """After a failed frame: a NaN offset breaks every step, so the swarm starts again if it has one."""
+        self.arranger.recover()
+
+    def close(self) -> None:
+        """Stops the view's thread (the run is over)."""
+        self._drawer.close()
+
+    def _eyes(self, now: float, pen: tuple[float, float] | None) -> EyePose | None:
+        """Where the eyes look this frame: at a pen that is down, else where each creature heads."""
+        if self.eyes is None:
+            return None
+        radii = self.scene.renderer.radii  # (N, 3) now: a pool's creatures grow and shrink
+        return self.eyes.update(self.arranger.centers(), radii, now, pen)

@@ -8,16 +8,29 @@
 
 from live.display.hud import HudState, draw_hud
 from live.display.views import ResultView
-from live.display.windows import Display, DisplayKind, KioskDisplay, OffscreenDisplay, WindowDisplay, open_display
+from live.display.windows import (
+    DISPLAYS,
+    Display,
+    DisplayKind,
+    DisplayMode,
+    KioskDisplay,
+    OffscreenDisplay,
+    WindowDisplay,
+    display_mode,
+    open_display,
+)
 
 __all__ = [
+    "DISPLAYS",
     "Display",
     "DisplayKind",
+    "DisplayMode",
     "HudState",
     "KioskDisplay",
     "OffscreenDisplay",
     "ResultView",
     "WindowDisplay",
+    "display_mode",
     "draw_hud",
     "open_display",
 ]

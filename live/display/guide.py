@@ -44,8 +44,9 @@ class Instruction:
 
     step: Step
     text: str
-    hand: bool
-    """The text is the hand's variant (the last stroke came from the hand, or the input is the hand)."""
+    kind: str
+    """The input kind whose variant the text is (the last stroke's, or the installation's input):
+    'mouse', 'hand', ..."""
     seconds: int = 0
     """COUNTDOWN: whole seconds left (rounded up), else 0."""
     clip: Path | None = None
@@ -57,21 +58,22 @@ class Guide:
 
     Args:
         ui: the texts and the countdown length.
-        hand: the installation's input is the hand: invitations use the hand's text.
+        kind: the installation's input kind (``app.input``): invitations use its texts
+            (``ui.invite_<kind>``, ``ui.drawing_<kind>``).
     """
 
-    def __init__(self, ui: UiConfig, hand: bool = False):
+    def __init__(self, ui: UiConfig, kind: str = "mouse"):
         self.ui = ui
-        self.default_hand = hand
+        self.default_kind = kind
         self.step = Step.INVITE
-        self.hand = hand
+        self.kind = kind
         self.clip: Path | None = None
 
     # -- what happens ------------------------------------------------------------------------
-    def stroke(self, hand: bool) -> None:
-        """A stroke started (or went on), by the hand or by the mouse."""
+    def stroke(self, kind: str) -> None:
+        """A stroke started (or went on), by a pen of input ``kind`` (the mouse, the hand, ...)."""
         self.step = Step.DRAWING
-        self.hand = hand
+        self.kind = kind
 
     def sent(self) -> None:
         """The drawing was sent to the swarm."""
@@ -92,7 +94,7 @@ class Guide:
     def attract(self) -> None:
         """Attract mode: back to the invitation, in the input's own variant."""
         self.step = Step.INVITE
-        self.hand = self.default_hand
+        self.kind = self.default_kind
         self.clip = None
 
     # -- what to show ------------------------------------------------------------------------
@@ -103,15 +105,15 @@ class Guide:
             idle_left: seconds until the idle timeout clears the screen; ``math.inf`` where no
                 timeout is due (attract mode already, or ``app.idle_seconds = 0``).
         """
-        ui = self.ui
+        ui, kind = self.ui, self.kind
         if self.step is not Step.INVITE and 0 < ui.countdown_seconds and idle_left <= ui.countdown_seconds:
             seconds = max(1, math.ceil(idle_left))
-            return Instruction(Step.COUNTDOWN, ui.countdown.format(seconds=seconds), self.hand, seconds=seconds)
+            return Instruction(Step.COUNTDOWN, ui.countdown.format(seconds=seconds), kind, seconds=seconds)
         if self.step is Step.INVITE:
-            return Instruction(self.step, ui.invite_hand if self.hand else ui.invite_mouse, self.hand)
+            return Instruction(self.step, ui.text("invite", kind), kind)
         if self.step is Step.DRAWING:
-            return Instruction(self.step, ui.drawing_hand if self.hand else ui.drawing_mouse, self.hand)
+            return Instruction(self.step, ui.text("drawing", kind), kind)
         if self.step is Step.SENT:
-            return Instruction(self.step, ui.sent, self.hand)
+            return Instruction(self.step, ui.sent, kind)
         clip = self.clip
-        return Instruction(self.step, ui.exported.format(name=clip.name, path=str(clip)), self.hand, clip=clip)
+        return Instruction(self.step, ui.exported.format(name=clip.name, path=str(clip)), kind, clip=clip)

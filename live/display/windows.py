@@ -13,17 +13,19 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 import cv2
 import numpy as np
 
-from live.config import UiConfig
+from live.config import AppConfig, Config, UiConfig
 from live.display.hud import HudState, draw_hud
 from live.display.layout import to_canvas
 from live.display.screen import CanvasScreen, KioskScreen
 from live.display.text import TextPainter
 from live.display.xwindows import DisplayLost, XWindows
+from live.input.keys import KeyboardInput, QuitChord, keymap
 
 log = logging.getLogger("live.display")
 
@@ -338,11 +340,6 @@ class DisplayKind(enum.StrEnum):
     NONE = "none"
     """No window and nothing composed (headless runs)."""
 
-    @property
-    def windowed(self) -> bool:
-        """A real window, with a mouse and a keyboard."""
-        return self in (DisplayKind.WINDOW, DisplayKind.KIOSK)
-
 
 def _under_x() -> bool:
     """Whether windows open on an X server (Linux with ``$DISPLAY``)."""
@@ -391,29 +388,77 @@ def _kiosk(window: int, on_mouse: MouseHandler | None, on_key: KeyHandler | None
     return KioskDisplay(window, on_mouse, on_key, ui)
 
 
-#: How each kind of display opens: ``(window, on_mouse, on_key, ui) -> Display``.
-DISPLAYS: dict[DisplayKind, Opener] = {
-    DisplayKind.WINDOW: _window,
-    DisplayKind.KIOSK: _kiosk,
-    DisplayKind.OFFSCREEN: lambda window, on_mouse, on_key, ui: OffscreenDisplay(window, compose=True, ui=ui),
-    DisplayKind.NONE: lambda window, on_mouse, on_key, ui: OffscreenDisplay(window, ui=ui),
+@dataclass(frozen=True)
+class DisplayMode:
+    """A kind of display and what it means for a run, decided once (:func:`display_mode`) and
+    carried to the parts that act on it.
+
+    Attributes:
+        kind: which display.
+        open: ``(window, on_mouse, on_key, ui) -> Display``.
+        windowed: a real window, with a mouse and a keyboard (and a screen for QR codes).
+        unattended: a kiosk: nobody is at the keyboard, so the quit key quits only as a chord
+            and Esc does nothing, the staff HUD starts hidden, and a camera shows in a corner.
+    """
+
+    kind: DisplayKind
+    open: Opener
+    windowed: bool = False
+    unattended: bool = False
+
+    def keyboard(self, app: AppConfig) -> KeyboardInput:
+        """The keyboard of this display: the quit key and Esc quit in a window, the quit chord in a kiosk.
+
+        Raises:
+            ValueError: a quit key another command uses.
+        """
+        chord = QuitChord(app.quit_presses, app.quit_window_s) if self.unattended else None
+        return KeyboardInput(keymap(app.quit_key, self.unattended), chord)
+
+    def hud(self, config: Config) -> bool:
+        """Whether the HUD's figures show at start: a kiosk's are for staff (``ui.kiosk_hud``)."""
+        return config.ui.kiosk_hud if self.unattended else config.app.hud
+
+
+#: Every display, by kind.
+DISPLAYS: dict[DisplayKind, DisplayMode] = {
+    DisplayKind.WINDOW: DisplayMode(DisplayKind.WINDOW, _window, windowed=True),
+    DisplayKind.KIOSK: DisplayMode(DisplayKind.KIOSK, _kiosk, windowed=True, unattended=True),
+    DisplayKind.OFFSCREEN: DisplayMode(
+        DisplayKind.OFFSCREEN, lambda window, on_mouse, on_key, ui: OffscreenDisplay(window, compose=True, ui=ui)
+    ),
+    DisplayKind.NONE: DisplayMode(
+        DisplayKind.NONE, lambda window, on_mouse, on_key, ui: OffscreenDisplay(window, ui=ui)
+    ),
 }
 
 
+def display_mode(kind: DisplayKind | str, config: Config) -> DisplayMode:
+    """The display a run uses: ``kind``, where a window becomes the kiosk when ``app.kiosk`` says so
+    (the one place ``app.kiosk`` is read).
+
+    Raises:
+        ValueError: an unknown kind.
+    """
+    if kind not in tuple(DisplayKind):
+        raise ValueError(f"unknown display '{kind}': use {', '.join(DISPLAYS)}")
+    kind = DisplayKind(kind)
+    if kind is DisplayKind.WINDOW and config.app.kiosk:
+        kind = DisplayKind.KIOSK
+    return DISPLAYS[kind]
+
+
 def open_display(
-    kind: DisplayKind | str,
+    mode: DisplayMode,
     window: int,
     on_mouse: MouseHandler | None = None,
     on_key: KeyHandler | None = None,
     ui: UiConfig | None = None,
 ) -> Display:
-    """Opens the display named ``kind``; a window hands mouse events and key codes to ``on_mouse``
+    """Opens the display of ``mode``; a window hands mouse events and key codes to ``on_mouse``
     and ``on_key``; ``ui`` gives the instruction's font and the kiosk's target preview.
 
     Raises:
-        ValueError: an unknown kind.
         RuntimeError: no screen for a window.
     """
-    if kind not in DISPLAYS:
-        raise ValueError(f"unknown display '{kind}': use {', '.join(DISPLAYS)}")
-    return DISPLAYS[DisplayKind(kind)](window, on_mouse, on_key, ui)
+    return mode.open(window, on_mouse, on_key, ui)

@@ -14,12 +14,16 @@ The frame loop polls one :class:`Input` per frame (several run as one through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
 from live.input.events import Event
+
+if TYPE_CHECKING:
+    from live.config import Config
 
 
 @dataclass(frozen=True)
@@ -70,3 +74,21 @@ class Input:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _never(config: Config) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """How one kind of input (``app.input``) runs: each kind's module ``live.input.<kind>`` has
+    one, as ``SPEC`` (:data:`live.input.kinds.INPUTS` collects them)."""
+
+    open: Callable[[Config, bool], Input] | None = None
+    """``open(config, corner)``: the kind's own source (``corner``: a kiosk, where a camera picture
+    shows in a corner of the canvas); None when the window's mouse is all."""
+    needs_window: bool = False
+    """Without a window (and without a script) there is nothing to draw with."""
+    ends: Callable[[Config], bool] = _never
+    """Whether a run ends by itself, with no script or frame limit."""

@@ -32,8 +32,9 @@ class Pen:
     x: float
     y: float
     pen: int = 0
-    hand: bool = False
-    """True for a fingertip seen by the camera (the screen then explains the hand's gestures)."""
+    source: str = "mouse"
+    """The input kind whose pen this is (``app.input``'s names: 'mouse', 'hand', ...): the screen
+    explains what that input does (the hand's gestures, the mouse's keys)."""
 
 
 class Command(enum.Enum):

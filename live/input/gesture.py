@@ -34,6 +34,8 @@ Point = tuple[float, float]
 #: Seconds without any sample after which a stroke ends even if the hand points on both sides
 #: of the gap (a slow machine's frame interval must stay below it).
 MAX_GAP_S = 0.5
+#: The input kind of the hand's pens (:attr:`~live.input.events.Pen.source`).
+SOURCE = "hand"
 
 
 class Pose(enum.StrEnum):
@@ -255,7 +257,7 @@ class StrokeBuilder:
         return self._last is not None
 
     def _pen(self, phase: Phase, point: Point) -> Pen:
-        return Pen(phase, point[0], point[1], self.pen, hand=True)
+        return Pen(phase, point[0], point[1], self.pen, source=SOURCE)
 
     def update(self, point: Point | None, drawing: bool, t: float) -> list[Pen]:
         """Feeds one sample; returns its pen events in order.

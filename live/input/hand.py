@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from live.config import HandConfig
+from live.config import Config, HandConfig
+from live.input.base import Input, InputSpec
 
 
 class Landmark(enum.IntEnum):
@@ -166,3 +167,34 @@ class HandTracker:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+# -- the hand as an input kind (app.input = "hand") ------------------------------------------------
+def _open_hand(config: Config, corner: bool) -> Input:
+    """The hand seen by ``config.camera``, tracking in its own thread (``corner``: the camera shows in
+    a corner of the canvas, as in a kiosk).
+
+    Raises:
+        ValueError: a bad camera source (e.g. a video file that does not exist).
+        ImportError: mediapipe is missing.
+    """
+    from live.input.hand_input import HandInput
+
+    return HandInput(config.camera, config.hand, config.app.window, pip=corner)
+
+
+def _hand_ends(config: Config) -> bool:
+    """A hand seen in a video file that does not loop."""
+    import pathlib
+
+    from live.input.camera import parse_source
+
+    if config.camera.loop_video:
+        return False
+    try:
+        return isinstance(parse_source(config.camera.source), pathlib.Path)
+    except ValueError:
+        return False
+
+
+SPEC = InputSpec(open=_open_hand, ends=_hand_ends)

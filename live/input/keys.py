@@ -1,13 +1,14 @@
 """The keyboard: a named table from key codes to commands.
 
 Codes are what ``cv2.waitKey(...) & 0xFF`` returns; the display hands each one to
-:meth:`KeyboardInput.press`. Kiosk mode's quit chord (the quit key pressed several times) is the
-app's business (:class:`live.app.state.QuitChord`): here the quit key is simply
-:attr:`Command.QUIT`.
+:meth:`KeyboardInput.press`. In a kiosk the quit key quits only as a chord (pressed several
+times within a few seconds, :class:`QuitChord`): the keyboard then says :attr:`Command.QUIT`
+once the chord is complete, and nothing for the presses before.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 
 from live.input.base import Input
@@ -48,15 +49,38 @@ def keymap(quit_key: str, kiosk: bool) -> dict[int, Command]:
     return table
 
 
+class QuitChord:
+    """True once ``presses`` presses fall within ``window_s`` seconds.
+
+    Args:
+        presses: presses needed, at least 1.
+        window_s: seconds they must fall within.
+    """
+
+    def __init__(self, presses: int = 3, window_s: float = 2.0):
+        if presses < 1 or window_s <= 0:
+            raise ValueError(f"quit chord needs presses >= 1 and window_s > 0, got {presses}, {window_s}")
+        self.presses = presses
+        self.window_s = window_s
+        self._times: deque[float] = deque(maxlen=presses)
+
+    def press(self, now: float) -> bool:
+        """Records a press at ``now`` (seconds); returns True when the chord is complete."""
+        self._times.append(now)
+        return len(self._times) == self.presses and now - self._times[0] <= self.window_s
+
+
 class KeyboardInput(Input):
     """Commands from key presses, queued between polls.
 
     Args:
         table: key code -> command (:func:`keymap`); other keys do nothing.
+        chord: the quit key quits only as this chord (a kiosk); None: at once.
     """
 
-    def __init__(self, table: Mapping[int, Command]) -> None:
+    def __init__(self, table: Mapping[int, Command], chord: QuitChord | None = None) -> None:
         self.table = table
+        self.chord = chord
         self._queue: list[Event] = []
 
     def press(self, code: int) -> None:
@@ -66,8 +90,11 @@ class KeyboardInput(Input):
             self._queue.append(command)
 
     def poll(self, now: float) -> list[Event]:
+        """The commands pressed since the last poll; a quit press counts at ``now`` towards the chord."""
         events, self._queue = self._queue, []
-        return events
+        if self.chord is None:
+            return events
+        return [e for e in events if e is not Command.QUIT or self.chord.press(now)]
 
     def close(self) -> None:
         self._queue = []

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import cv2
 
-from live.input.base import Input
+from live.input.base import Input, InputSpec
 from live.input.events import Event, Pen, Phase
+
+#: The mouse draws in a window; it has nothing to open of its own.
+SPEC = InputSpec(needs_window=True)
 
 
 class MouseInput(Input):

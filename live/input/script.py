@@ -31,6 +31,12 @@ MAX_SECONDS = 86400.0
 MAX_FPS = 1000.0
 #: Largest canvas side a script's points may be given in.
 MAX_CANVAS = 100000.0
+#: Deepest nesting of lists and objects a script may have (the format needs 4: the script, its
+#: events, an event, a stroke, a point).
+MAX_DEPTH = 8
+#: The fields of each kind of event.
+KEY_FIELDS = ("t", "key")
+STROKE_FIELDS = ("t", "stroke", "duration", "hand")
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,70 @@ def _command(name: Any, where: str, keys: Mapping[int, Command]) -> Command:
     return keys[code]
 
 
+def _depth_within(data: Any, limit: int) -> bool:
+    """True when ``data`` nests lists and objects at most ``limit`` deep (no recursion)."""
+    level = [data]
+    for _ in range(limit + 1):
+        level = [
+            c
+            for item in level
+            if isinstance(item, (list, dict))
+            for c in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return True
+    return False
+
+
+def _points(points: Any, where: str, side: float) -> list[list[float]]:
+    """A stroke's points, each within a canvas's size of the canvas (``side`` its side)."""
+    ok = isinstance(points, list) and points and all(isinstance(p, list) and len(p) == 2 for p in points)
+    ok = ok and all(
+        isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for p in points for c in p
+    )
+    if not ok:
+        raise ValueError(f"script {where}.stroke must be a non-empty list of [x, y] points (finite numbers)")
+    for j, (x, y) in enumerate(points):
+        if not (-side <= x <= 2 * side and -side <= y <= 2 * side):
+            raise ValueError(
+                f"script {where}.stroke[{j}] = [{x:g}, {y:g}] lies more than a canvas ({side:g}) beyond the canvas: "
+                f"give points from 0 to {side:g}"
+            )
+    return points
+
+
+def _stroke(item: dict, t: float, where: str, side: float, k: float) -> list[tuple[float, Event]]:
+    points = _points(item["stroke"], where, side)
+    duration = _number(item.get("duration", DEFAULT_STROKE_SECONDS), f"{where}.duration")
+    hand = item.get("hand", False)
+    if not isinstance(hand, bool):
+        raise ValueError(f"script {where}.hand must be true or false")
+    source = "hand" if hand else "mouse"
+    n = len(points)
+    timeline = []
+    for j, (x, y) in enumerate(points):
+        phase = Phase.DOWN if j == 0 else Phase.MOVE
+        timeline.append((t + duration * j / max(1, n - 1), Pen(phase, x * k, y * k, source=source)))
+    last = points[-1]
+    timeline.append((t + duration, Pen(Phase.UP, last[0] * k, last[1] * k, source=source)))
+    return timeline
+
+
+def _event(item: Any, where: str, side: float, k: float, keys: Mapping[int, Command]) -> list[tuple[float, Event]]:
+    if not isinstance(item, dict) or "t" not in item:
+        raise ValueError(f'script {where} must be an object with a time "t" in seconds')
+    t = _number(item["t"], f"{where}.t")
+    if ("key" in item) == ("stroke" in item):
+        raise ValueError(f'script {where} must have exactly one of "key" or "stroke"')
+    allowed = KEY_FIELDS if "key" in item else STROKE_FIELDS
+    unknown = sorted(set(item) - set(allowed))
+    if unknown:
+        raise ValueError(f"script {where} has unknown fields {unknown}: allowed are {', '.join(allowed)}")
+    if "key" in item:
+        return [(t, _command(item["key"], f"{where}.key", keys))]
+    return _stroke(item, t, where, side, k)
+
+
 def parse_script(data: Any, canvas_size: int, keys: Mapping[int, Command] | None = None) -> Script:
     """Checks a script (the JSON object, already decoded) and turns it into a timeline.
 
@@ -82,52 +152,24 @@ def parse_script(data: Any, canvas_size: int, keys: Mapping[int, Command] | None
         keys: key code -> command (default: a window's keys with the default quit key).
 
     Raises:
-        ValueError: a field missing or of the wrong kind, or a key that does nothing; the message
-            names it.
+        ValueError: a field missing, unknown or of the wrong kind, a point far off the canvas,
+            nesting deeper than :data:`MAX_DEPTH`, or a key that does nothing; the message names it.
     """
     if keys is None:
         keys = keymap(AppConfig().quit_key, kiosk=False)
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise ValueError('a script is a JSON object with an "events" list: see docs/script-format.md')
+    if not _depth_within(data, MAX_DEPTH):
+        raise ValueError(f"script nests lists and objects more than {MAX_DEPTH} deep: see docs/script-format.md")
     unknown = set(data) - {"fps", "canvas", "end", "events"}
     if unknown:
         raise ValueError(f"script has unknown fields {sorted(unknown)}: allowed are fps, canvas, end, events")
     fps = _number(data.get("fps", DEFAULT_FPS), "fps", 1.0, MAX_FPS)
-    k = canvas_size / _number(data.get("canvas", DEFAULT_CANVAS), "canvas", 1.0, MAX_CANVAS)
+    side = _number(data.get("canvas", DEFAULT_CANVAS), "canvas", 1.0, MAX_CANVAS)
+    k = canvas_size / side
     timeline: list[tuple[float, Event]] = []
     for i, item in enumerate(data["events"]):
-        where = f"events[{i}]"
-        if not isinstance(item, dict) or "t" not in item:
-            raise ValueError(f'script {where} must be an object with a time "t" in seconds')
-        t = _number(item["t"], f"{where}.t")
-        if ("key" in item) == ("stroke" in item):
-            raise ValueError(f'script {where} must have exactly one of "key" or "stroke"')
-        if "key" in item:
-            timeline.append((t, _command(item["key"], f"{where}.key", keys)))
-            continue
-        points = item["stroke"]
-        ok = (
-            isinstance(points, list)
-            and points
-            and all(
-                isinstance(p, list)
-                and len(p) == 2
-                and all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in p)
-                for p in points
-            )
-        )
-        if not ok:
-            raise ValueError(f"script {where}.stroke must be a non-empty list of [x, y] points (finite numbers)")
-        duration = _number(item.get("duration", DEFAULT_STROKE_SECONDS), f"{where}.duration")
-        hand = item.get("hand", False)
-        if not isinstance(hand, bool):
-            raise ValueError(f"script {where}.hand must be true or false")
-        n = len(points)
-        for j, (x, y) in enumerate(points):
-            phase = Phase.DOWN if j == 0 else Phase.MOVE
-            timeline.append((t + duration * j / max(1, n - 1), Pen(phase, x * k, y * k, hand=hand)))
-        last = points[-1]
-        timeline.append((t + duration, Pen(Phase.UP, last[0] * k, last[1] * k, hand=hand)))
+        timeline += _event(item, f"events[{i}]", side, k, keys)
     timeline.sort(key=lambda pair: pair[0])  # stable: a stroke's own order is kept
     last_t = timeline[-1][0] if timeline else 0.0
     end = _number(data["end"], "end") if "end" in data else last_t
@@ -138,7 +180,7 @@ def load_script(path: str | Path, canvas_size: int, keys: Mapping[int, Command] 
     """Reads and checks a script file (``keys`` as for :func:`parse_script`).
 
     Raises:
-        ValueError: a missing file, invalid JSON or a bad field.
+        ValueError: a missing file, invalid JSON, JSON nested too deep to read, or a bad field.
     """
     path = Path(path)
     try:
@@ -147,6 +189,10 @@ def load_script(path: str | Path, canvas_size: int, keys: Mapping[int, Command] 
         raise ValueError(f"cannot read script '{path}': {exc.strerror}; check the path") from exc
     except json.JSONDecodeError as exc:
         raise ValueError(f"script '{path}' is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise ValueError(
+            f"script '{path}' nests lists and objects more than {MAX_DEPTH} deep: see docs/script-format.md"
+        ) from None
     return parse_script(data, canvas_size, keys)
 
 

@@ -26,6 +26,7 @@ bodies, lit by the ambient light alone, on black; each disc is scattered as row 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 from torch.autograd.function import once_differentiable
@@ -63,6 +64,56 @@ def _drop_beyond(d: torch.Tensor, cut: float) -> torch.Tensor:
     return d.add_(beyond, alpha=_HUGE)
 
 
+@dataclass(frozen=True)
+class _Edges:
+    """The polygon's edges, for the row spans and the fan corners (made once per renderer)."""
+
+    normals: torch.Tensor
+    """(2, M) the outward normal of edge k, at angle (k + 1/2) * 2 pi / M."""
+    upper_only: torch.Tensor
+    """(M,) added to the per-edge bounds on x: keeps the upper (nx > 0) ones."""
+    lower_only: torch.Tensor
+    """(M,) keeps the lower (nx < 0) ones."""
+    turn: tuple[float, float]
+    """(cos, sin) of one edge's angle: the frame of the next edge around a corner."""
+    sin: torch.Tensor
+    """sin of one edge's angle, as a scalar tensor."""
+
+    @staticmethod
+    def of(segments: int, dtype: torch.dtype, device) -> _Edges:
+        step = 2.0 * math.pi / segments
+        beta = (torch.arange(segments, dtype=torch.float64) + 0.5) * step
+        normals = torch.stack([beta.cos(), beta.sin()]).to(dtype=dtype, device=device)  # (2, M)
+        return _Edges(
+            normals=normals,
+            upper_only=torch.where(normals[0] > 0, 0.0, math.inf),
+            lower_only=torch.where(normals[0] < 0, 0.0, -math.inf),
+            turn=(math.cos(step), math.sin(step)),
+            sin=torch.tensor(math.sin(step), dtype=dtype, device=device),
+        )
+
+
+@dataclass(frozen=True)
+class _Band:
+    """Tables of the pixels each present creature evaluates softly, and of its spans (made again
+    when the radii change, :meth:`AnalyticRenderer._build_band`)."""
+
+    x: torch.Tensor
+    """(A, K) each band pixel's x step from the anchor, in units of sqrt(sigma)."""
+    y: torch.Tensor
+    """(A, K) its y step."""
+    flat: torch.Tensor
+    """(A, K) its index in the padded image, relative to the anchor's."""
+    span_rows: torch.Tensor
+    """(L,) rows the covered spans of the inset bodies can reach from the anchor."""
+    color_rows: torch.Tensor
+    """(L,) rows the colour view's spans can reach."""
+    margin: int
+    """Border of the padded image that holds pixels outside the view."""
+    width: int
+    """Side of the padded image."""
+
+
 class AnalyticRenderer:
     """Closed-form silhouette and colour of a swarm; no mesh, no PyTorch3D.
 
@@ -76,20 +127,13 @@ class AnalyticRenderer:
         self.settings = settings
         self.outline = outline_of(settings)
         dtype, device = swarm.radii.dtype, swarm.device
-        step = 2.0 * math.pi / settings.segments
-        self._turn = (math.cos(step), math.sin(step))
-        self._sin = torch.tensor(math.sin(step), dtype=dtype, device=device)
         self._deep = math.sqrt(DEEP_Z * settings.sigma)  # NDC depth below which a pixel is covered
         # The soft band works in units of sqrt(sigma): there z = d / sigma is the squared distance.
         self._unit = 1.0 / math.sqrt(settings.sigma)
         self._cut = settings.blur_radius / settings.sigma
         self._grad_scale = 2.0 * self._unit  # d term / d centre = dterm * this
         # Normals of the polygon edges, for the row spans: edge k faces (k + 1/2) * step.
-        beta = (torch.arange(settings.segments, dtype=torch.float64) + 0.5) * step
-        self._normals = torch.stack([beta.cos(), beta.sin()]).to(dtype=dtype, device=device)  # (2, M)
-        # Added to the per-edge bounds on x: keeps the upper (nx > 0) or the lower (nx < 0) ones.
-        self._upper_only = torch.where(self._normals[0] > 0, 0.0, math.inf)  # (M,)
-        self._lower_only = torch.where(self._normals[0] < 0, 0.0, -math.inf)  # (M,)
+        self._edges = _Edges.of(settings.segments, dtype, device)
         palette = [[0.0, 0.0, 0.0]] + [list(rgb) for rgb in LAYER_RGB]
         self._palette = torch.tensor(palette, dtype=dtype, device=device)
         self._palette[1:] *= settings.ambient
@@ -154,8 +198,8 @@ class AnalyticRenderer:
         inner_edge = self._edge[:active, Layer.BODY, 0].double().cpu() - self._deep  # (A,) inset outline
         reach = float(body.max()) + math.sqrt(self.settings.blur_radius)
         half = int(math.ceil(reach * px + 2 * _SLACK)) + 1
-        self._margin = 2 * half  # canvas border that holds pixels outside the image
-        self._width = size + 2 * self._margin
+        margin = 2 * half  # canvas border that holds pixels outside the image
+        width = size + 2 * margin
         rho, grid_index, dx, dy = self._grid(half)
         outer = (body + math.sqrt(self.settings.blur_radius)) * px + _SLACK  # (A,)
         inner = (inner_edge * px - _SLACK).clamp_min(-1.0)  # (A,)
@@ -174,15 +218,19 @@ class AnalyticRenderer:
         ox = torch.where(valid, dx[pick], float(_FAR))  # (A, K) column offsets
         oy = torch.where(valid, dy[pick], 0.0)  # (A, K) row offsets
         unit = self._unit
-        self._band_x = (ox * (-2.0 * unit / size)).to(dtype=dtype, device=device)  # (A, K) x step
-        self._band_y = (oy * (-2.0 * unit / size)).to(dtype=dtype, device=device)  # (A, K) y step
-        # Padding adds an exact zero to the anchor pixel: it lies too far from the centre to count.
-        self._band_flat = torch.where(valid, oy * self._width + ox, 0.0).long().to(device)  # (A, K)
         # Rows of the covered spans: every row the inset body can reach from the anchor.
         rows = int(math.ceil(max(float(inner_edge.max()), 0.0) * px)) + 1
-        self._span_rows = torch.arange(-rows, rows + 2, device=device)  # (L,)
         color_rows = int(math.ceil(float(body.max()) * px)) + 1
-        self._color_rows = torch.arange(-color_rows, color_rows + 2, device=device)  # (L,)
+        self._tables = _Band(
+            x=(ox * (-2.0 * unit / size)).to(dtype=dtype, device=device),  # (A, K) x step
+            y=(oy * (-2.0 * unit / size)).to(dtype=dtype, device=device),  # (A, K) y step
+            # Padding adds an exact zero to the anchor pixel: it lies too far from the centre to count.
+            flat=torch.where(valid, oy * width + ox, 0.0).long().to(device),  # (A, K)
+            span_rows=torch.arange(-rows, rows + 2, device=device),  # (L,)
+            color_rows=torch.arange(-color_rows, color_rows + 2, device=device),  # (L,)
+            margin=margin,
+            width=width,
+        )
 
     # -- spans: the hard part of both images --------------------------------------------------
     def _span_counts(
@@ -216,11 +264,12 @@ class AnalyticRenderer:
         qy = qy[..., None]  # (N, 1 or D, L, 1)
         e = edges[:, :, None, None]  # (N, D, 1, 1)
         if self.outline.polygon:
-            nx, ny = self._normals[0], self._normals[1]  # (M,), nx never exactly 0 in floating point
+            edges_ = self._edges
+            nx, ny = edges_.normals[0], edges_.normals[1]  # (M,), nx never exactly 0 in floating point
             # Every edge k bounds x on the row: qx * nx_k <= e - qy * ny_k.
             ratio = (e - qy * ny) / nx  # (N, D, L, M)
-            hi = (ratio + self._upper_only).amin(dim=3)  # (N, D, L): the edges with nx > 0
-            lo = (ratio + self._lower_only).amax(dim=3)  # (N, D, L): the edges with nx < 0
+            hi = (ratio + edges_.upper_only).amin(dim=3)  # (N, D, L): the edges with nx > 0
+            lo = (ratio + edges_.lower_only).amax(dim=3)  # (N, D, L): the edges with nx < 0
         else:
             half = torch.sqrt((e * e - qy * qy).clamp_min(0.0))[..., 0]  # (N, D, L)
             hi = torch.where((e * e - qy * qy)[..., 0] > 0, half, -1.0 - half)
@@ -253,16 +302,17 @@ class AnalyticRenderer:
             flat: (N, K) index into the bordered canvas (``width**2`` cells).
             qx, qy: (N, K) pixel position minus centre, in units of sqrt(sigma), differentiable.
         """
-        size, margin = self.settings.size, self._margin
+        size, band = self.settings.size, self._tables
+        margin = band.margin
         with torch.no_grad():
             anchor = torch.floor(ndc_to_pixel(centers, size))  # (N, 2): column, row
             # A creature far off the image is pinned to the border, where its pixels are dropped.
             anchor = anchor.clamp(-margin // 2, size - 1 + margin // 2).long()
-            base = (anchor[:, 1:2] + margin) * self._width + anchor[:, 0:1] + margin  # (N, 1)
-            flat = base + self._band_flat  # (N, K)
+            base = (anchor[:, 1:2] + margin) * band.width + anchor[:, 0:1] + margin  # (N, 1)
+            flat = base + band.flat  # (N, K)
         origin = (pixel_to_ndc(anchor.to(centers.dtype), size) - centers) * self._unit  # (N, 2)
-        qx = origin[:, 0:1] + self._band_x  # (N, K)
-        qy = origin[:, 1:2] + self._band_y  # (N, K)
+        qx = origin[:, 0:1] + band.x  # (N, K)
+        qy = origin[:, 1:2] + band.y  # (N, K)
         return flat, qx, qy
 
     def _soft_terms(self, centers: torch.Tensor, with_grad: bool):
@@ -319,8 +369,8 @@ class AnalyticRenderer:
         if self.settings.corners == "fan":
             # The neighbouring edge on the side of the nearest corner: the frame turned by one
             # step, (n2, t2) = (cos n + s t, cos t - s n) with s = +-sin.
-            cos, sin = self._turn
-            s = torch.copysign(self._sin, v)  # (C, K): +sin where v >= 0
+            cos, sin = self._edges.turn
+            s = torch.copysign(self._edges.sin, v)  # (C, K): +sin where v >= 0
             along = u.add_(edge)  # q . n (u is not needed any more)
             u2 = (along * cos).addcmul_(s, v).sub_(edge)
             v2 = (v * cos).addcmul_(s, along, value=-1.0)
@@ -369,7 +419,8 @@ class AnalyticRenderer:
         shift, squash = (None, None) if eyes is None else eyes.layers()
         if shift is not None:
             shift, squash = shift[:active], squash[:active]
-        counts = self._span_counts(centers, self._edge[:active, :, 0], self._color_rows, shift, squash)  # (3, S, S)
+        edges = self._edge[:active, :, 0]
+        counts = self._span_counts(centers, edges, self._tables.color_rows, shift, squash)  # (3, S, S)
         # The nearest layer wins: a pixel shows the frontmost layer any creature covers it with.
         level = torch.arange(1, 4, dtype=torch.int32, device=counts.device).view(3, 1, 1)
         shown = ((counts > 0).to(torch.int32) * level).amax(dim=0)  # (S, S) in 0..3
@@ -378,7 +429,7 @@ class AnalyticRenderer:
     def _covered(self, centers: torch.Tensor) -> torch.Tensor:
         """(S, S) bool: pixels deep inside some body, where alpha is 1 to within 1e-7."""
         inset = self._edge[: len(centers), Layer.BODY] - self._deep  # (A, 1)
-        return self._span_counts(centers, inset, self._span_rows)[0] > 0
+        return self._span_counts(centers, inset, self._tables.span_rows)[0] > 0
 
 
 class _SoftUnion(torch.autograd.Function):
@@ -386,7 +437,7 @@ class _SoftUnion(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, centers: torch.Tensor, renderer: AnalyticRenderer) -> torch.Tensor:
-        size, margin, width = renderer.settings.size, renderer._margin, renderer._width
+        size, margin, width = renderer.settings.size, renderer._tables.margin, renderer._tables.width
         flat, term, dterm = renderer._soft_terms(centers, ctx.needs_input_grad[0])
         canvas = centers.new_zeros(width * width).index_add_(0, flat.flatten(), term.flatten())
         log_keep = canvas.view(width, width)[margin : margin + size, margin : margin + size]  # (S, S)

@@ -321,15 +321,19 @@ def run_loop_bench(
     figures.update(recordings=len(result.exported), failed_frames=result.failed_frames)
     figures.update(_loop_scene(config), input=input.value)
     if input is InputKind.HAND:
-        stats = result.input_stats
-        figures.update(
-            camera=str(camera),
-            hand_frames=stats.get("hand_frames"),
-            hand_found=stats.get("hand_found"),
-            hand_ms=stats.get("hand_ms"),
-            hand_fps=round(stats.get("hand_frames", 0) / wall, 1) if wall > 0 else None,
-        )
+        figures.update(_hand_figures(result.input_stats, camera, wall))
     return figures
+
+
+def _hand_figures(stats: dict, camera: str | None, wall: float) -> dict:
+    """The hand tracker's figures of a loop benchmark that ran ``wall`` seconds."""
+    return {
+        "camera": str(camera),
+        "hand_frames": stats.get("hand_frames"),
+        "hand_found": stats.get("hand_found"),
+        "hand_ms": stats.get("hand_ms"),
+        "hand_fps": round(stats.get("hand_frames", 0) / wall, 1) if wall > 0 else None,
+    }
 
 
 def _loop_input(frames: int, warmup: int, input: str, camera: str | None) -> InputKind:
@@ -374,7 +378,7 @@ class _LoopProbe:
     def __call__(self, install, seconds: float) -> None:
         if install.frames <= self.total:
             self.times[install.frames - 1] = seconds
-            self.creatures[install.frames - 1] = install.scene.arranger.present
+            self.creatures[install.frames - 1] = install.swarm.arranger.present
         if install.frames in (self.warmup, self.total):
             install.recorder.wait()
             self.marks["start" if install.frames == self.warmup else "end"] = rss_mb()

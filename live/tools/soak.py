@@ -71,7 +71,7 @@ class Minutes:
     _mode: str = "attract"
 
     def __call__(self, install, seconds: float) -> None:
-        mode = install.hud.mode
+        mode = install.presenter.hud.mode
         if mode != self._mode:
             self.attracts += mode == "attract"
             self._mode = mode
@@ -152,6 +152,11 @@ def soak(
 
         options = RunOptions(clock=clock, on_frame=tracker)
         result = run_live(config, "none", script, None, options)
+    return _summary(minutes, tracker, result, hand)
+
+
+def _summary(minutes: float, tracker: Minutes, result, hand: bool) -> dict:
+    """The soak's summary (:data:`SUMMARY_KEYS`) from its minutes and the run's result."""
     rows = tracker.rows
     tail = max(1, len(rows) // 6)  # about the first and last 10 minutes of an hour
     first, last = rows[:tail], rows[-tail:]

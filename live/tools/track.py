@@ -54,15 +54,7 @@ def track(
             frame = camera.next_frame(timeout=0.5)
             if camera.status is not last_status:
                 last_status = camera.status
-                if last_status is CameraStatus.LOST and not frames:
-                    raise ValueError(
-                        f"camera {camera.source} does not open ({camera.message.split(';')[0]}): "
-                        "check --camera (a webcam index, a video file or a stream URL)"
-                    )
-                if last_status is CameraStatus.LOST:
-                    on_status(f"track: camera lost: {camera.message}")
-                elif last_status is CameraStatus.OK and frames:
-                    on_status("track: camera back")
+                _say_status(camera, frames, on_status)
             if frame is None:
                 if camera.status in (CameraStatus.ENDED, CameraStatus.CLOSED):
                     return
@@ -82,6 +74,23 @@ def track(
                 "found": len(hands),
                 "hands": [row for row in per_pen if row["tip"] is not None],
             }
+
+
+def _say_status(camera: Camera, frames: int, on_status: Callable[[str], None]) -> None:
+    """Says that the camera was lost or came back.
+
+    Raises:
+        ValueError: the camera did not open at all (tracking is for measuring: it does not wait).
+    """
+    if camera.status is CameraStatus.LOST and not frames:
+        raise ValueError(
+            f"camera {camera.source} does not open ({camera.message.split(';')[0]}): "
+            "check --camera (a webcam index, a video file or a stream URL)"
+        )
+    if camera.status is CameraStatus.LOST:
+        on_status(f"track: camera lost: {camera.message}")
+    elif camera.status is CameraStatus.OK and frames:
+        on_status("track: camera back")
 
 
 def _hand_row(pen: int | None, update: HandUpdate | None) -> dict:
