@@ -240,26 +240,35 @@ class AppConfig:
 
 @dataclass(frozen=True)
 class RecordConfig:
-    """Recordings of the result view (colour render | target) while a target is being formed."""
+    """Recordings: the clip a visitor takes home, the swarm alone, square, while a target forms."""
 
     auto: bool = True
     """Start recording at every submitted drawing (``r`` also starts and stops by hand)."""
     stride: int = _bounded(3, 1, 1000)
     """Keep one frame in this many."""
     max_seconds: float = _bounded(8.0, 0.5, 600.0)
-    """Longest recording, in seconds of the exported GIF (``max_seconds * fps`` frames are kept
-    at most; a full buffer ends the recording and exports it)."""
+    """Longest recording, in seconds of the exported clip (``max_seconds * fps`` frames are kept
+    at most; a full recording ends and is exported)."""
     fps: float = _bounded(15.0, 1.0, 60.0)
-    """Frame rate of the exported GIF (and MP4)."""
-    mp4: bool = False
-    """Also write an MP4 beside each GIF (needs imageio-ffmpeg)."""
+    """Frame rate of the exported clip (the MP4's; the GIF's is ``gif_fps``)."""
+    size: int = _bounded(720, 64, 2160)
+    """Side of the clip in pixels: the swarm alone, square, drawn crisp at this size whatever the
+    screen's (so a 4K kiosk's recordings stay as light as any other's)."""
+    inset: float = _bounded(0.22, 0.0, 0.5)
+    """Side of the visitor's drawing, shown small in the clip's lower right corner, as a fraction
+    of the clip's side. 0: no inset."""
+    mp4: bool = True
+    """Also write an MP4 beside each GIF (H.264, yuv420p, index in front: what phones play)."""
+    gif_fps: float = _bounded(15.0, 1.0, 60.0)
+    """Frame rate of the GIF: it keeps one frame in round(fps / gif_fps) of the clip's."""
     record_camera: bool = False
-    """Allow camera frames into recordings. Off: only the canvas and result views are ever
-    recorded (visitors' privacy)."""
+    """Allow camera frames into a recorder made for them. Off: a recorder refuses camera frames
+    (visitors' privacy); the installation's clips are drawn from the swarm alone either way."""
     mirror: bool = False
     """Record the mirror's moments (``[mirror]``): from when the swarm starts following a person
-    until they leave or someone draws. Only the swarm is recorded: the target half of the view,
-    the person's mask, stays black. Off: the mirror, like attract mode, is never recorded."""
+    until they leave or someone draws. Only the swarm is recorded: the clip's inset, which shows a
+    visitor's drawing, stays empty (the person's mask is never shown). Off: the mirror, like
+    attract mode, is never recorded."""
     plateau_frames: int = _bounded(90, 2, 100000)
     """The swarm has settled when the loss fell by less than ``plateau_tolerance`` (relative)
     over this many frames; the recording then ends and is exported."""
@@ -272,7 +281,7 @@ class RecordConfig:
     keep_days: float = _bounded(0.0, 0.0, 36500.0)
     """Recordings older than this many days are deleted at start and after each export. 0: kept
     however old."""
-    gif_max_mb: float = _bounded(8.0, 0.0, 1000.0)
+    gif_max_mb: float = _bounded(4.0, 0.0, 1000.0)
     """Largest GIF in megabytes (phones fetch it over the venue's network); a bigger one is
     written with every other frame, then smaller. 0: no cap."""
 

@@ -63,3 +63,28 @@ def xserver():
         server.terminate()
         wm.wait(10)
         server.wait(10)
+
+
+def journal_frames(path: Path) -> int:
+    """Frames in a recording's journal that another process may be writing (read without its lock)."""
+    from live.record.journal import JOURNAL_NAME, Journal
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return len(Journal(fd, path, JOURNAL_NAME.match(path.name)["stem"], 0).read().frames)
+    finally:
+        os.close(fd)
+
+
+def wait_for_journal(folder: Path, frames: int, timeout: float, alive=lambda: True) -> int:
+    """Waits until a journal in ``folder`` holds ``frames`` frames (a recording in progress);
+    returns how many it holds (fewer when ``timeout`` passed or ``alive()`` turned false)."""
+    from live.record.journal import JOURNAL_PREFIX
+
+    seen = 0
+    deadline = time.monotonic() + timeout
+    while seen < frames and time.monotonic() < deadline and alive():
+        found = sorted(folder.glob(JOURNAL_PREFIX + "*.clip")) if folder.is_dir() else []
+        seen = journal_frames(found[0]) if found else 0
+        time.sleep(0.2)
+    return seen

@@ -16,7 +16,7 @@ import pytest
 
 from live.display.layout import kiosk_layout, window_layout
 from live.target import iou
-from tests.conftest import HANDS
+from tests.conftest import HANDS, wait_for_journal
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREEN = (1600, 900)
@@ -96,8 +96,24 @@ def wait_for_gif(folder):
         time.sleep(0.5)  # the recording is written when the swarm settles (~100-200 frames)
 
 
+def clip_and_drawing(frame: np.ndarray, inset: float = 0.22) -> tuple[np.ndarray, np.ndarray]:
+    """A clip frame's creatures (black background) and the drawing in its inset (red), the drawing
+    scaled up to the clip's size; the inset's corner is left out of both."""
+    import cv2
+
+    size = frame.shape[0]
+    side = round(size * inset)
+    at = size - side - max(2, size // 60)
+    drawing = frame[at : at + side, at : at + side, 0] > 128
+    drawn = cv2.resize(drawing.astype(np.float32), (size, size), interpolation=cv2.INTER_LINEAR) > 0.5
+    creatures = frame.max(axis=2) > 40
+    keep = np.ones((size, size), bool)
+    keep[at - 2 :, at - 2 :] = False
+    return creatures & keep, drawn & keep
+
+
 def check_run(proc, folder, out):
-    """Exit 0, >= 100 frames, a GIF whose last frame's creatures overlap the drawing."""
+    """Exit 0, >= 100 frames, a clip whose last frame's creatures overlap the drawing in its inset."""
     err = (folder / "stderr.txt").read_text()
     assert proc.returncode == 0, err[-2000:]
     frames = int(err.split("live run: ")[-1].split(" frames")[0])
@@ -105,11 +121,10 @@ def check_run(proc, folder, out):
     gifs = sorted(folder.glob("*.gif"))
     assert gifs and str(gifs[0]) in out
     last = iio.imread(gifs[0], index=None)[-1]
-    size = last.shape[0]
-    creatures = last[:, :size].max(axis=2) > 40  # the colour render: black background
-    drawn = last[:, size:, 0] > 128  # the submitted drawing, in red
+    assert last.shape[:2] == (720, 720)  # the swarm alone, record.size square
+    creatures, drawn = clip_and_drawing(last)
     score = iou(creatures.astype(np.float32), drawn.astype(np.float32))
-    print(f"e2e: {frames} frames, drawn {drawn.mean():.3f} of the view, IoU {score:.3f}")
+    print(f"e2e: {frames} frames, drawn {drawn.mean():.3f} of the clip, IoU {score:.3f}")
     assert drawn.mean() > 0.04, "the drag did not draw the whole shape"
     assert score >= 0.3
 
@@ -224,10 +239,14 @@ class TestWindowClosed:
 
 
 class TestDisplayLost:
-    def test_exits_quickly_and_leaves_no_partial_file(self, tmp_path):
+    def test_exits_quickly_and_the_next_start_publishes_the_recording(self, tmp_path):
         """The X server dies while a recording is made: the run ends within seconds with a
         non-zero status (the service restarts it), no recording under its final name is broken,
-        and the next start leaves no temporary file."""
+        and the next start publishes the recording in progress from its journal, where the staff
+        page lists it, leaving no temporary file."""
+        from live.record.journal import JOURNAL_PREFIX
+        from live.share.recordings import list_recordings
+
         server = subprocess.Popen(
             ["Xvfb", "-displayfd", "1", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
             stdout=subprocess.PIPE,
@@ -241,12 +260,16 @@ class TestDisplayLost:
             env = {**__import__("os").environ, "DISPLAY": f":{number}"}
             wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
-            proc = start_live(env, tmp_path, "--set", "record.plateau_frames=100000", "--set", "record.stride=1")
+            proc = start_live(
+                env, tmp_path, "--set", "record.plateau_frames=100000", "--set", "record.stride=1",
+                "--set", "record.max_seconds=60",
+            )  # fmt: skip
             canvas = wait_window(env, proc, "canvas", window_layout(512).size)
             xdo(env, "windowactivate", "--sync", canvas)
             drag(env, canvas, SHAPE)
             xdo(env, "key", "--window", canvas, "s")
-            time.sleep(2.0)
+            recorded = wait_for_journal(tmp_path, 10, timeout=FORM_TIMEOUT, alive=lambda: proc.poll() is None)
+            assert recorded >= 10, "no recording in progress"
             server.kill()  # the display is gone, mid-recording
             lost = time.monotonic()
             finish(proc, timeout=30)
@@ -262,6 +285,8 @@ class TestDisplayLost:
         assert proc.returncode != 0 and took < 5.0, err[-1500:]
         for gif in tmp_path.glob("*.gif"):
             assert len(iio.imread(gif, index=None)) >= 1  # whole, if any
+        left = list(tmp_path.glob(JOURNAL_PREFIX + "*"))
+        assert len(left) == 1 and not list(tmp_path.glob("*.gif"))  # Qt ended it: the journal holds the clip
         again = subprocess.run(
             [sys.executable, "-m", "live", "run", "--headless", "--script", "examples/heart.json", "--max-frames", "1"]
             + ["--recordings", str(tmp_path)],
@@ -271,7 +296,11 @@ class TestDisplayLost:
             timeout=300,
         )
         assert again.returncode == 0, again.stderr[-1500:]
-        assert not list(tmp_path.glob(".live-part-*"))
+        assert not list(tmp_path.glob(".live-part-*")) and not list(tmp_path.glob(JOURNAL_PREFIX + "*"))
+        (listed,) = list_recordings(tmp_path)  # the one recording in progress, on the staff page
+        frames = iio.imread(listed.gif, index=None)
+        assert frames.shape[0] >= 10 and frames.shape[1:3] == (720, 720)  # ~2 s of the swarm, record.size
+        assert "recording a stopped run left, finished" in again.stderr and listed.token in left[0].name
 
 
 CIRCLE_VIDEO = HANDS / "fingertip_circle.mp4"

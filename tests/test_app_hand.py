@@ -12,7 +12,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from live.app import Installation, RunOptions, result_shape, run_live
+from live.app import Installation, RunOptions, run_live
 from live.app.presenter import STATUS_SECONDS
 from live.display import DISPLAYS, DisplayKind, OffscreenDisplay
 from live.input import Command, Input, Pen, Phase, Status
@@ -142,7 +142,7 @@ def scene():
 class TestInstallationWithAnInput:
     def make(self, tmp_path, scene, source=None, kiosk=False, **changes):
         config = small_config(tmp_path, **changes)
-        recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene))
+        recorder = Recorder(config.record, config.paths.recordings)
         shown = []
 
         class Display(OffscreenDisplay):
@@ -271,11 +271,11 @@ class SpyRecorder(Recorder):
 
     sources: list = []
 
-    def __init__(self, settings, folder, shape, source=Source.RESULT, **kwargs):
+    def __init__(self, settings, folder, shape=None, source=Source.SWARM, **kwargs):
         SpyRecorder.sources.append(source)
         super().__init__(settings, folder, shape, source, **kwargs)
 
-    def add(self, frame, source=Source.RESULT):
+    def add(self, frame, source=None):
         SpyRecorder.sources.append(source)
         return super().add(frame, source)
 
@@ -288,7 +288,7 @@ def files_under(folder: Path) -> list[Path]:
 class TestHeadlessHandRun:
     def test_whole_loop_over_a_video_writes_only_the_result_view(self, tmp_path, monkeypatch):
         """The hand in fingertip_circle.mp4 holds an open palm (submit) while a script draws a
-        square; the run ends with the video. Only a GIF of render | target is written."""
+        square; the run ends with the video. Only the clip drawn from the swarm is written."""
         import live.app.run as run
 
         scratch = tmp_path / "tmp"
@@ -314,13 +314,14 @@ class TestHeadlessHandRun:
         assert result.failed_frames == 0 and result.input_stats["hand_found"] > 0
         target = seen["target"]
         assert target.sum() > 0 and target[32, 32] == 0 and target[15, 32] > 0  # the square, not the attract text
-        # nothing of the camera: only the result view went to the recorder, and only GIFs were written
-        assert SpyRecorder.sources and set(SpyRecorder.sources) == {Source.RESULT}
+        # nothing of the camera: only the swarm went to the recorder, and only the clip was written
+        assert SpyRecorder.sources and set(SpyRecorder.sources) == {Source.SWARM}
         gifs = [p for p in files_under(tmp_path) if p.suffix == ".gif"]
         assert len(gifs) == 1 and gifs[0].parent == tmp_path / "rec"
-        assert files_under(tmp_path) == sorted([*gifs, tmp_path / "script.json"])
+        assert files_under(tmp_path) == sorted([*gifs, gifs[0].with_suffix(".mp4"), tmp_path / "script.json"])
         frames = iio.imread(gifs[0], index=None)
-        assert frames.ndim == 4 and frames.shape[1:3] == (128, 256)  # the crisp view: app.window x 2 app.window
+        side = config.record.size
+        assert frames.ndim == 4 and frames.shape[1:3] == (side, side)  # the clip: the swarm alone, record.size
 
     def test_cli_headless_hand_run_ends_with_the_video(self, tmp_path, capsys):
         from live.cli import main

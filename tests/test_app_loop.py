@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from live.app import Attract, FrameClock, Installation, Plateau, RunOptions, result_shape, run_live
+from live.app import Attract, FrameClock, Installation, Plateau, RunOptions, run_live
 from live.config import ConfigError, load_config
 from live.display import DISPLAYS, DisplayKind, OffscreenDisplay
 from live.input import Command, Input, Pen, Phase
@@ -28,6 +28,7 @@ SMALL = {
     "record.stride": 1,
     "record.max_seconds": 4.0,
     "record.fps": 10.0,
+    "record.size": 128,
 }
 
 
@@ -124,7 +125,7 @@ def scene():
 class TestInstallation:
     def make(self, tmp_path, scene, kiosk=False, writer=None, **extra):
         config = small_config(tmp_path, **extra)
-        recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene), writer=writer)
+        recorder = Recorder(config.record, config.paths.recordings, writer=writer)
         display = OffscreenDisplay(config.app.window, compose=True)
         return Installation(config, scene, display, recorder, mode_of(kiosk), start=0.0), recorder, display
 
@@ -260,7 +261,7 @@ class TestInstallation:
             def overlay(self, canvas):
                 return marked
 
-        with Recorder(config.record, config.paths.recordings, result_shape(config, scene)) as rec:
+        with Recorder(config.record, config.paths.recordings) as rec:
             install = Installation(config, scene, Display(128, compose=True), rec, start=0.0, source=Marked())
             install.frame([], 0.0)
         assert shown[0] is marked
@@ -352,7 +353,8 @@ class TestHeadlessRun:
         assert result.frames == 31 and not result.quit  # frames 0 .. 30 at 10 fps
         assert len(result.exported) == 1 and result.failed_exports == 0
         gif = iio.imread(result.exported[0], index=None)
-        assert gif.shape[1:] == (128, 256, 3) and gif.shape[0] == 26  # crisp (app.window); s at frame 5 on
+        assert gif.shape[1:] == (128, 128, 3) and gif.shape[0] == 26  # the clip (record.size); s at frame 5 on
+        assert result.exported[0].with_suffix(".mp4").is_file()  # record.mp4 is on by default
 
     def test_max_frames_and_quit_key(self, tmp_path):
         config = small_config(tmp_path)
@@ -495,7 +497,7 @@ class TestPoolSwarm:
 
         config = small_config(tmp_path, **extra)
         scene = build_live(config)
-        recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene))
+        recorder = Recorder(config.record, config.paths.recordings)
         display = OffscreenDisplay(config.app.window, compose=True)
         return Installation(config, scene, display, recorder, start=0.0), recorder
 
@@ -561,7 +563,13 @@ class TestPoolSwarm:
             half = sizer.radii[: sizer.plan.count]
             assert torch.all(half > 0) and torch.all(half < sizer._unit[: sizer.plan.count] * sizer.plan.radius)
 
-    def test_recorded_frames_are_the_crisp_view(self, tmp_path):
+    def test_recorded_frames_are_the_clip(self, tmp_path):
+        """The clip is the swarm the screen shows, alone, square, drawn crisp at record.size (not
+        the screen's size), with the drawing small in the lower right corner."""
+        import cv2
+
+        from live.scene import build_live
+
         written = {}
 
         def writer(path, frames, fps):
@@ -569,12 +577,9 @@ class TestPoolSwarm:
             path.write_bytes(b"GIF89a")
             return path
 
-        from live.scene import build_live
-
-        config = small_config(tmp_path)
+        config = small_config(tmp_path, **{"record.size": 200})
         scene = build_live(config)
-        assert result_shape(config, scene) == (128, 256)  # app.window, not render.size (64)
-        with Recorder(config.record, config.paths.recordings, result_shape(config, scene), writer=writer) as rec:
+        with Recorder(config.record, config.paths.recordings, writer=writer) as rec:
             install = Installation(config, scene, OffscreenDisplay(128, compose=True), rec, start=0.0)
             draw_square(install, 0.0)
             install.handle(Command.SUBMIT, 0.0)
@@ -583,8 +588,18 @@ class TestPoolSwarm:
             install.handle(Command.EXPORT, 2.0)
             rec.wait()
         frames = written["frames"]
-        assert frames.shape[1:] == (128, 256, 3)
-        last = frames[-1, :, :128]
+        assert frames.shape == (20, 200, 200, 3)
+        last = frames[-1]
         red = (last[..., 0] > 200) & (last[..., 1] < 60) & (last[..., 2] < 60)
         partial = (last[..., 0] > 20) & (last[..., 0] < 200) & (last[..., 1] < 20)
-        assert red.sum() > 200 and partial.sum() > 20  # bodies, with anti-aliased edges
+        assert red.sum() > 400 and partial.sum() > 40  # bodies, with anti-aliased edges
+        # the same swarm as the screen's last frame (both drawn from that frame's creatures)
+        screen = install.presenter.view.image[:, :128].max(axis=2) > 40
+        clip = cv2.resize(last, (128, 128), interpolation=cv2.INTER_AREA).max(axis=2) > 40
+        keep = np.ones((128, 128), bool)
+        keep[-32:, -32:] = False  # the inset's corner
+        both, either = (screen & clip & keep).sum(), ((screen | clip) & keep).sum()
+        assert both / either > 0.9
+        inset = last[-46:-4, -46:-4]  # 0.22 of 200 = 44 px, 3 px from the corner
+        # the drawn square, red (an outline at target.brush = 4: about 8 % of the inset)
+        assert (inset[..., 0] > 200).mean() > 0.04 and (inset[..., 1] > 60).mean() < 0.2

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from live.app import Installation, result_shape
+from live.app import Installation
 from live.app.mirror import REPLAN_RATIO, Change, MirrorState, Phase, needs_plan
 from live.app.swarm import PoolSizer
 from live.config import MirrorConfig, load_config
@@ -168,7 +168,7 @@ def draw_stroke(install, now):
 class TestInstallation:
     def make(self, tmp_path, scene, **extra):
         config = small_config(tmp_path, **{"mirror.follow_after_s": 0.5, "mirror.leave_after_s": 0.3, **extra})
-        recorder = Recorder(config.record, config.paths.recordings, result_shape(config, scene))
+        recorder = Recorder(config.record, config.paths.recordings)
         display = OffscreenDisplay(config.app.window, compose=True)
         source = FakeSource()
         install = Installation(config, scene, display, recorder, start=0.0, mirror=source)
@@ -256,8 +256,12 @@ class TestInstallation:
         (gif,) = rec.exported
         pictures = iio.imread(gif, index=None)
         assert len(pictures) >= frames >= 5  # and the frames of the grace before the person counted as gone
-        assert pictures[:, :, :128].max() > 200  # the swarm
-        assert pictures[:, :, 128:].max() < 8  # and never the person's mask (GIF palette noise aside)
+        assert pictures[..., 0].max() > 200  # the swarm
+        side = pictures.shape[1]
+        inset = round(side * install.config.record.inset)
+        at = side - inset - max(2, side // 60)  # where live.record.clip puts the drawing's inset
+        corner = pictures[:, at + 2 : at + inset - 2, at + 2 : at + inset - 2, 0]
+        assert corner.size and corner.max() < 8  # never the person's mask (GIF palette noise aside)
 
 
 def test_live_run_mirror_with_a_camera_that_is_not_there_is_one_line(tmp_path, capsys):

@@ -1,4 +1,7 @@
-"""The live recorder: bounded buffer, stride, GIF export in the background, failures."""
+"""The live recorder: stride, a journal on disk, export in the background, failures.
+
+These record pictures (``Source.RESULT``); the swarm's clips are in test_record_clip.py.
+"""
 
 import threading
 
@@ -22,6 +25,15 @@ def settings(**kw) -> RecordConfig:
     return RecordConfig(**base)
 
 
+def pictures(settings: RecordConfig, folder, **kw) -> Recorder:
+    """A recorder of SHAPE pictures."""
+    return Recorder(settings, folder, SHAPE, Source.RESULT, **kw)
+
+
+def journals(folder) -> list:
+    return sorted(folder.glob(".live-rec-*"))
+
+
 def record_one(rec: Recorder, image: np.ndarray) -> None:
     """A recording of one frame, exported and waited for."""
     rec.start()
@@ -31,20 +43,20 @@ def record_one(rec: Recorder, image: np.ndarray) -> None:
 
 
 class TestRecorder:
-    def test_capacity_and_preallocation(self, tmp_path):
-        with Recorder(settings(max_seconds=2.0, fps=5.0), tmp_path, SHAPE) as rec:
+    def test_capacity(self, tmp_path):
+        with pictures(settings(max_seconds=2.0, fps=5.0), tmp_path) as rec:
             assert rec.capacity == 10
             assert not rec.recording and rec.add(frame(1)) is False
 
     def test_stride_keeps_one_frame_in_n(self, tmp_path):
-        with Recorder(settings(stride=3, max_seconds=10.0), tmp_path, SHAPE) as rec:
+        with pictures(settings(stride=3, max_seconds=10.0), tmp_path) as rec:
             assert rec.start()
             kept = [rec.add(frame(i)) for i in range(10)]
             assert kept == [i % 3 == 0 for i in range(10)]
             assert rec.frames == 4
 
     def test_gif_has_expected_frames_and_size(self, tmp_path):
-        with Recorder(settings(max_seconds=10.0), tmp_path, SHAPE) as rec:
+        with pictures(settings(max_seconds=10.0), tmp_path) as rec:
             rec.start()
             for i in range(7):
                 rec.add(frame(30 * i))
@@ -57,7 +69,7 @@ class TestRecorder:
         assert rec.exported[0].parent == tmp_path and rec.exported[0].suffix == ".gif"
 
     def test_full_buffer_ends_and_exports_the_recording(self, tmp_path):
-        with Recorder(settings(max_seconds=0.5, fps=10.0), tmp_path, SHAPE) as rec:
+        with pictures(settings(max_seconds=0.5, fps=10.0), tmp_path) as rec:
             rec.start()
             for i in range(12):
                 rec.add(frame(20 * i))  # distinct frames: the GIF merges identical neighbours
@@ -66,7 +78,7 @@ class TestRecorder:
             assert iio.imread(rec.exported[0], index=None).shape[0] == 5
 
     def test_close_exports_what_is_recorded(self, tmp_path):
-        rec = Recorder(settings(), tmp_path, SHAPE)
+        rec = pictures(settings(), tmp_path)
         rec.start()
         rec.add(frame(1))
         rec.add(frame(2))
@@ -75,7 +87,7 @@ class TestRecorder:
         assert len(list(tmp_path.glob("*.gif"))) == 1
 
     def test_stop_without_frames_writes_nothing(self, tmp_path):
-        with Recorder(settings(), tmp_path, SHAPE) as rec:
+        with pictures(settings(), tmp_path) as rec:
             assert rec.start()
             assert not rec.stop()
         assert list(tmp_path.iterdir()) == []
@@ -89,15 +101,15 @@ class TestRecorder:
             written.append(frames.shape[0])
             return path
 
-        with Recorder(settings(), tmp_path, SHAPE, writer=slow_writer) as rec:
+        with pictures(settings(), tmp_path, writer=slow_writer) as rec:
             rec.start()
             rec.add(frame(1))
             assert rec.stop()  # returns while the writer still waits
-            assert rec.start()  # the second buffer is free
+            assert rec.start()  # one recording still to export: the next one starts
             rec.add(frame(2))
             rec.add(frame(3))
             assert rec.stop()
-            assert not rec.start()  # both buffers are exporting: this one is refused ...
+            assert not rec.start()  # two still to export: this one is refused ...
             assert "still exporting" in rec.status().text
             release.set()
             rec.wait()
@@ -113,45 +125,80 @@ class TestRecorder:
                 raise OSError(28, "No space left on device")
             return write_gif(path, frames, fps)
 
-        with Recorder(settings(), tmp_path, SHAPE, writer=flaky) as rec:
+        with pictures(settings(), tmp_path, writer=flaky) as rec:
             record_one(rec, frame(1))
             status = rec.status()
             assert rec.failures == 1 and not status.ok and "not saved: disk full" in status.text
+            assert len(journals(tmp_path)) == 1  # the failed one's journal stays for the next start
             record_one(rec, frame(2))
             assert rec.status().ok and len(rec.exported) == 1 and rec.exported[0].is_file()
+            assert len(journals(tmp_path)) == 1
 
     def test_a_file_as_folder_is_refused_at_start(self, tmp_path):
         blocker = tmp_path / "file"
         blocker.write_text("not a folder")
         with pytest.raises(ValueError, match="is a file"):
-            Recorder(settings(), blocker, SHAPE)
+            pictures(settings(), blocker)
         with pytest.raises(ValueError, match="cannot write to recordings folder"):
-            Recorder(settings(), blocker / "recordings", SHAPE)
+            pictures(settings(), blocker / "recordings")
 
-    def test_folder_that_goes_away_later_fails_softly(self, tmp_path):
+    def test_folder_that_cannot_come_back_fails_softly(self, tmp_path):
         folder = tmp_path / "recordings"
-        with Recorder(settings(), folder, SHAPE) as rec:
+        with pictures(settings(), folder) as rec:
             folder.rmdir()
             folder.write_text("now a file")  # gone, and cannot come back as a folder
+            assert not rec.start()
+            assert rec.status().text == "not recorded: the recordings folder is gone"
+            folder.unlink()
+            record_one(rec, frame(1))  # the loop goes on: it records again once it can
+            assert rec.status().ok and len(rec.exported) == 1 and rec.exported[0].parent == folder
+
+    def test_a_deleted_folder_is_made_again_and_logged_once(self, tmp_path, caplog):
+        """Deleted between recordings, and deleted mid-recording (the journal goes with it, but
+        the open file keeps the frames): both recordings are written into the folder made again."""
+        import shutil
+
+        folder = tmp_path / "recordings"
+        with pictures(settings(), folder) as rec:
+            shutil.rmtree(folder)
             record_one(rec, frame(1))
-            assert rec.failures == 1 and not rec.status().ok
-            assert rec.status().text == "not saved: the recordings folder is gone"
-            assert rec.start()  # the loop goes on recording
+            assert rec.exported[0].is_file() and rec.exported[0].parent == folder
+            assert rec.start()
+            rec.add(frame(40))
+            rec.flush()
+            shutil.rmtree(folder)
+            rec.add(frame(120))
+            rec.stop()
+            rec.wait()
+            assert rec.failures == 0 and len(rec.exported) == 2
+        assert rec.exported[1].is_file() and rec.exported[1].parent == folder
+        assert iio.imread(rec.exported[1], index=None).shape[0] == 2
+        made = [r for r in caplog.records if "was gone: made it again" in r.getMessage()]
+        assert len(made) == 2  # once per time it was gone, not per frame or per file
+        assert not journals(folder)
 
     def test_names_are_time_and_token_and_the_cap_applies(self, tmp_path):
         (tmp_path / "notes.txt").write_text("kept")
-        with Recorder(settings(keep_mb=1e-6), tmp_path, SHAPE) as rec:  # a cap below one GIF
+        with pictures(settings(keep_mb=1e-6), tmp_path) as rec:  # a cap below one GIF
             for i in range(3):
                 record_one(rec, frame(40 * i))
             assert rec.failures == 0 and len(rec.exported) == 3
             assert all(parse_name(p.name) is not None for p in rec.exported)
         # each export deletes the older ones: only the newest is left, and notes.txt
-        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["notes.txt", rec.exported[-1].name])
+        newest = rec.exported[-1]
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["notes.txt", newest.name, f"{newest.stem}.mp4"])
 
     def test_camera_frames_need_the_flag(self, tmp_path):
         with pytest.raises(ValueError, match="record_camera"):
             Recorder(settings(), tmp_path, SHAPE, source=Source.CAMERA)
-        with Recorder(settings(), tmp_path, SHAPE) as rec:
+        with Recorder(settings(), tmp_path) as rec:  # the swarm's clip: no picture goes in
+            rec.start()
+            with pytest.raises(ValueError, match="record_camera"):
+                rec.add(frame(1), Source.CAMERA)
+            with pytest.raises(ValueError, match="records swarm frames"):
+                rec.add(frame(1), Source.RESULT)
+            rec.stop(export=False)
+        with pictures(settings(), tmp_path) as rec:
             rec.start()
             with pytest.raises(ValueError, match="record_camera"):
                 rec.add(frame(1), Source.CAMERA)
@@ -163,13 +210,13 @@ class TestRecorder:
                 rec.add(frame(1), Source.RESULT)
 
     def test_wrong_shape_is_refused(self, tmp_path):
-        with Recorder(settings(), tmp_path, SHAPE) as rec:
+        with pictures(settings(), tmp_path) as rec:
             rec.start()
             with pytest.raises(ValueError, match="does not match"):
                 rec.add(np.zeros((8, 8, 3), np.uint8))
 
     def test_mp4_beside_gif(self, tmp_path):
-        with Recorder(settings(mp4=True), tmp_path, SHAPE) as rec:
+        with pictures(settings(mp4=True), tmp_path) as rec:
             rec.start()
             for i in range(4):
                 rec.add(frame(60 * i))
@@ -178,6 +225,12 @@ class TestRecorder:
             assert rec.failures == 0, rec.status()
         assert rec.exported[0].with_suffix(".mp4").stat().st_size > 0
 
-    def test_oversized_buffers_are_refused_at_start(self, tmp_path):
+    def test_oversized_exports_are_refused_at_start(self, tmp_path):
         with pytest.raises(ValueError, match="lower record.max_seconds"):
-            Recorder(settings(max_seconds=600.0, fps=60.0), tmp_path, (1024, 2048))
+            Recorder(settings(max_seconds=600.0, fps=60.0), tmp_path, (1024, 2048), Source.RESULT)
+        with pytest.raises(ValueError, match="or record.size"):
+            Recorder(settings(max_seconds=600.0, fps=60.0, size=2160), tmp_path)
+
+    def test_a_shape_for_the_swarm_is_refused(self, tmp_path):
+        with pytest.raises(ValueError, match="Source.RESULT"):
+            Recorder(settings(), tmp_path, SHAPE)

@@ -9,7 +9,7 @@ import shutil
 import cv2
 import pytest
 
-from live.app import Installation, result_shape
+from live.app import Installation
 from live.app.run import _open_share
 from live.config import load_config
 from live.display import DISPLAYS, DisplayKind, OffscreenDisplay
@@ -58,7 +58,7 @@ def setup(tmp_path, scene):
         links.append(path)
         return URL
 
-    recorder = Recorder(config.record, tmp_path, result_shape(config, scene))
+    recorder = Recorder(config.record, tmp_path)
     screen = Screen(config.app.window)
     install = Installation(config, scene, screen, recorder, start=0.0, share=ShareCode(30.0, link))
     with recorder:

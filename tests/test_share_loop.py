@@ -16,7 +16,7 @@ import time
 import httpx
 import pytest
 
-from live.app import Installation, RunOptions, result_shape, run_live
+from live.app import Installation, RunOptions, run_live
 from live.config import load_config
 from live.input import Command
 from live.record import Recorder
@@ -31,7 +31,7 @@ from tests.test_share_app import SMALL, URL, Screen, card_shown, export
 def reported(tmp_path, scene):
     """An installation with a QR code and a status; yields (install, recorder, screen, status)."""
     config = load_config(None, {**SMALL, "paths.recordings": str(tmp_path)})
-    recorder = Recorder(config.record, tmp_path, result_shape(config, scene))
+    recorder = Recorder(config.record, tmp_path)
     screen = Screen(config.app.window)
     status = KioskStatus(10.0)
     code = ShareCode(30.0, lambda path: URL)

@@ -2,9 +2,10 @@
 
 :class:`Keepsake` drives the :class:`~live.record.Recorder`: a sent drawing starts a recording
 (``record.auto``), the swarm settling (:class:`~live.app.state.Plateau`), ``g``, attract mode or
-a full buffer end it, ``r`` starts and stops one by hand (never of the attract text). It offers
-each frame's view to the recorder, passes the recorder's news to the status line, and says when a
-new clip was written.
+a full recording end it, ``r`` starts and stops one by hand (never of the attract text). It offers
+the swarm as each frame shows it to the recorder, which draws the clip from it (the swarm alone,
+``record.size`` square, the drawing inset: :mod:`live.record.clip`), hands it the drawing, passes
+the recorder's news to the status line, and says when a new clip was written.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class Keepsake:
         """Acts on what the frame's events did (``attract``: attract mode is on after them)."""
         if turn.target is not None:
             self.plateau.reset()
+            # the drawing shown in the clip's inset; a person's mask (the mirror) never is
+            self.recorder.set_target(None if turn.private else turn.target)
         if turn.attract:
             self.recorder.stop()
             self._auto = False
@@ -87,9 +90,10 @@ class Keepsake:
             if self.recorder.start():
                 self._say("recording", True, now)
 
-    def keep(self, view: np.ndarray, loss: float, recovered: bool, now: float) -> Path | None:
-        """Offers this frame's ``view`` to the recording, ends an automatic one once the swarm has
-        settled, and passes the recorder's news on.
+    def keep(self, shown: tuple, loss: float, recovered: bool, now: float) -> Path | None:
+        """Offers the swarm as this frame shows it (``shown``: the ``(centers, radii, eyes)`` of
+        :meth:`~live.optimise.Arranger.view_inputs`) to the recording, ends an automatic one once
+        the swarm has settled, and passes the recorder's news on.
 
         Returns:
             the clip exported since the last frame, or None.
@@ -97,7 +101,7 @@ class Keepsake:
         if recovered:
             self.plateau.reset()
         if self.recorder.recording:
-            self._record(view, loss, now)
+            self._record(shown, loss, now)
         status = self.recorder.status()
         if status is not None and status.at > self._status_at:
             self._status_at = status.at
@@ -112,10 +116,10 @@ class Keepsake:
             return exported[-1]
         return None
 
-    def _record(self, view: np.ndarray, loss: float, now: float) -> None:
+    def _record(self, shown: tuple, loss: float, now: float) -> None:
         """A failure ends that recording, not the frame."""
         try:
-            self.recorder.add(view, Source.RESULT)
+            self.recorder.add(shown, Source.SWARM)  # [record] the clip: the swarm alone, never a camera pixel
         except Exception as exc:
             log.exception("recording stopped: %s", exc)
             self.recorder.stop()

@@ -50,7 +50,7 @@ class Installation:
         config: every setting.
         scene: renderer, arranger and crisp view (:func:`live.scene.build_live`).
         display: where frames go (:mod:`live.display.windows`).
-        recorder: keeps the result view while targets form.
+        recorder: keeps the swarm as shown while targets form, and makes the clip of it.
         mode: the display's mode (:func:`live.display.display_mode`): whether the HUD's figures
             show at start (a kiosk's are for staff).
         start: the clock at start, in seconds.
@@ -156,7 +156,8 @@ class Installation:
         visit, presenter = self.visit, self.presenter
         self.apply(visit.take(events, now), now)
         color, loss, recovered = self.swarm.advance(now, visit.pen())
-        clip = self.keepsake.keep(presenter.set_color(color), loss, recovered, now)
+        presenter.set_color(color)
+        clip = self.keepsake.keep(self.swarm.shown, loss, recovered, now)  # [record] the swarm as shown
         if clip is not None:
             visit.guide.exported(clip)
             presenter.exported(clip, now)

@@ -101,7 +101,7 @@ class Presenter:
 
     def set_color(self, color: torch.Tensor) -> np.ndarray:
         """Writes the swarm's colour view, (D, D, 3) uint8 RGB, into the result view; returns the
-        result view (what a recording keeps)."""
+        result view."""
         self.view.set_color(color)
         return self.view.image
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from live.app.loop import Installation, result_shape
+from live.app.loop import Installation
 from live.app.startline import start_line
 from live.config import Config
 from live.display import DisplayKind, DisplayMode, display_mode, open_display
@@ -58,6 +58,8 @@ class RunResult:
     """True when the visitor (or the script) quit."""
     input_stats: dict = field(default_factory=dict)
     """The input's figures at the end (hand input: frames tracked, found, ms per frame)."""
+    recovered: list[Path] = field(default_factory=list)
+    """Recordings a stopped run left (a crash), finished and published by this one."""
 
 
 @contextlib.contextmanager
@@ -164,7 +166,7 @@ class RunOptions:
     scene: Scene | None = None
     """A prebuilt scene (default: :func:`live.scene.build_live`)."""
     writer: Writer | None = None
-    """The recorder's file writer (default: GIF, and MP4 when ``record.mp4``)."""
+    """The recorder's file writer (default: the MP4 when ``record.mp4``, and the GIF)."""
     on_frame: Callable[[Installation, float], None] | None = None
     """Called after each frame, outside its timing, with the frame's wall time in seconds."""
 
@@ -249,8 +251,9 @@ def _open(
     app = config.app
     if app.threads:
         stack.enter_context(_torch_threads(app.threads))
-    shape = result_shape(config, scene)  # the crisp colour view | the target, app.window high
-    recorder = stack.enter_context(Recorder(config.record, config.paths.recordings, shape, writer=writer))
+    # [record] the clip: the swarm alone, record.size square, drawn from what the loop offers
+    recorder = Recorder(config.record, config.paths.recordings, writer=writer, ambient=config.render.ambient)
+    stack.enter_context(recorder)
     inputs = open_input(config, mode, script)
     source = stack.enter_context(inputs.source)
     on_mouse = inputs.mouse.on_mouse if inputs.mouse else None
@@ -346,6 +349,7 @@ def _finish(install: Installation, source: Input, quit: bool) -> RunResult:
     return RunResult(
         frames=install.frames,
         exported=list(recorder.exported),
+        recovered=list(recorder.recovered),
         failed_exports=recorder.failures,
         failed_frames=install.failed_frames,
         quit=quit,

@@ -117,6 +117,9 @@ class LiveSwarm:
     Attributes:
         sizer: sizes the pool for each target (None: the seed's fixed swarm).
         eyes: where the eyes look and when they blink (None: ``ui.lively`` off, the seed's look).
+        shown: what this frame's view was drawn from, ``(centers, radii, eyes)`` of
+            :meth:`~live.optimise.Arranger.view_inputs` (the clip is drawn from it too); None
+            before the first frame.
     """
 
     def __init__(self, config: Config, scene: Scene):
@@ -128,6 +131,7 @@ class LiveSwarm:
         lively = config.ui.lively
         self.eyes = Eyes(len(swarm), config.swarm.seed, swarm.start.dtype, swarm.device) if lively else None
         self._drawer = ViewThread(scene.crisp)
+        self.shown = None
 
     @property
     def side(self) -> int:
@@ -158,7 +162,8 @@ class LiveSwarm:
             self.sizer.update(now)  # creatures joining grow, those leaving shrink, in place
         # The view shows the creatures as they stand now (finite: the last step's NaN was
         # recovered from), drawn on its own thread while this frame's step moves them on.
-        self._drawer.start(*self.arranger.view_inputs(self._eyes(now, pen)))
+        self.shown = self.arranger.view_inputs(self._eyes(now, pen))  # the view's, and the clip's [record]
+        self._drawer.start(*self.shown)
         for _ in range(self.steps):
             loss = self.arranger.step()
         loss_value = float(loss)  # the HUD shows it

@@ -3,8 +3,8 @@
 :func:`side_by_side` makes the picture once (``live fit``'s GIF frames); :class:`ResultView` keeps
 it as one uint8 RGB buffer (D, 2D, 3) made once (D: the crisp view's side, ``app.window``),
 writes the colour view into its left half in place each frame, and redraws the right half only
-when the target changes. That buffer is what the
-recorder keeps and what the display scales up. Both draw the target with :func:`target_picture`.
+when the target changes. That buffer is what the display scales up (the recorder draws its
+own clip, :mod:`live.record.clip`). Both draw the target with :func:`target_picture`.
 """
 
 from __future__ import annotations

@@ -71,7 +71,8 @@ def parse_name(name: str) -> RecordingName | None:
     return RecordingName(match["stamp"], match["token"], match["ext"]) if match else None
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """fsync of ``folder`` itself: the names in it survive a power cut. Raises OSError."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
@@ -91,21 +92,31 @@ def check_space(folder: Path, need: int) -> None:
         )
 
 
-@contextlib.contextmanager
-def _locked_part(folder: Path, name: str) -> Iterator[tuple[int, Path]]:
-    """A new temporary file beside ``folder/name``, open for writing under an exclusive flock;
-    removed on the way out unless it was moved away."""
+def open_locked_part(folder: Path, name: str) -> tuple[int, Path]:
+    """A new hidden temporary file beside ``folder/name`` (``.live-part-<hex>-<name>.tmp``), open
+    for reading and writing under an exclusive flock: ``(fd, path)``. A killed process leaves it
+    behind unlocked, and :func:`remove_leftovers` removes it at the next start.
+
+    Raises:
+        OSError: the file cannot be created.
+    """
     while True:
         part = folder / f"{PART_PREFIX}{secrets.token_hex(6)}-{name}.tmp"  # *.gif never matches it
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(part, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             same = os.stat(part).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError:  # another process's start-up cleaning took it before the lock
             same = False
         if same:
-            break
+            return fd, part
         os.close(fd)
+
+
+@contextlib.contextmanager
+def _locked_part(folder: Path, name: str) -> Iterator[tuple[int, Path]]:
+    """:func:`open_locked_part`, removed on the way out unless it was moved away."""
+    fd, part = open_locked_part(folder, name)
     try:
         yield fd, part
     finally:
@@ -149,7 +160,7 @@ def publish(folder: str | Path, files: Mapping[str, bytes]) -> list[Path]:
             parts.append((part, folder / name))
         for part, final in parts:
             os.replace(part, final)
-        _fsync_folder(folder)
+        fsync_folder(folder)
     return [final for _, final in parts]
 
 
@@ -185,6 +196,24 @@ def remove_leftovers(folder: str | Path) -> list[Path]:
     if removed:
         log.info("removed %d leftover temporary file(s) in %s", len(removed), folder)
     return removed
+
+
+def ensure_folder(folder: str | Path) -> bool:
+    """Makes ``folder`` again when it has gone (deleted while the installation ran), and says so
+    in the log, once each time it is made again.
+
+    Returns:
+        True when it had to be made.
+
+    Raises:
+        OSError: it cannot be made (its parent is not writable, or a file took its name).
+    """
+    folder = Path(folder)
+    if folder.is_dir():
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    log.warning("recordings folder '%s' was gone: made it again", folder)
+    return True
 
 
 def check_folder(folder: str | Path) -> Path:

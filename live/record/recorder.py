@@ -1,15 +1,25 @@
-"""The live recorder: a bounded frame buffer, exported in a background thread.
+"""The live recorder: each recording goes to disk as it is made, and is exported in the background.
 
-Two buffers of ``max_seconds * fps`` frames are allocated (and touched) once, when the recorder
-opens: one fills while the other may still be written to disk, so memory does not grow however
-long the installation runs and the loop never waits for an export. An export that fails (folder
-not writable, disk full) is logged and reported through :meth:`Recorder.status`; the buffer is
-freed and the next recording goes on as usual.
+The loop offers the swarm as it shows it, a frame at a time (:class:`~live.record.clip.ClipFrame`,
+a few hundred bytes); one in ``record.stride`` is kept and appended to the recording's journal
+on disk (:mod:`live.record.journal`) by a thread of its own, which fsyncs it at least every
+:data:`~live.record.journal.SYNC_S`. When the recording ends, an export thread reads the journal
+back, draws the clip (:class:`~live.record.clip.ClipView`, ``record.size`` square), encodes the
+MP4 and the GIF in one pass and publishes them; then the journal goes. A process killed at any
+point leaves the journal, and the next start finishes it (:func:`~live.record.journal.claim_leftovers`).
+Nothing grows in memory with the length of a recording but the GIF's palette pictures at export.
+
+An export that fails (folder not writable, disk full) is logged and reported through
+:meth:`Recorder.status`; its journal stays for the next start to try again. A recordings folder
+deleted while the installation runs is made again at the next recording or export.
 
 Files (:mod:`live.record.files`): the folder is checked when the recorder opens (a file or an
 unwritable folder raises), temporary files left by a killed process are removed, and the disk cap
 (``keep_mb``, ``keep_days``) is applied then and after each export. Each recording is
-``<YYYYmmdd-HHMMSS>-<token>.gif`` (``.mp4`` beside it), written so that it is complete or absent.
+``<YYYYmmdd-HHMMSS>-<token>.gif`` with ``.mp4`` beside it, complete or absent.
+
+A recorder may also keep pictures (``Source.RESULT``, or ``Source.CAMERA`` where
+``record.record_camera`` allows it): each is zlib-compressed into the journal.
 """
 
 from __future__ import annotations
@@ -20,31 +30,48 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from live.config import RecordConfig
-from live.record.export import encode_gif, encode_mp4
-from live.record.files import check_folder, check_space, new_stem, prune, publish, remove_leftovers
+from live.record.clip import ClipFrame, ClipView, DrawnFrames
+from live.record.export import encode_clip
+from live.record.files import (
+    check_folder,
+    check_space,
+    ensure_folder,
+    new_stem,
+    prune,
+    publish,
+    remove_leftovers,
+)
+from live.record.journal import FRAME, MASK, Appender, Contents, Journal, claim_leftovers, mask_payload
 
 log = logging.getLogger("live.record")
 
-#: Buffers allocated: one filling, one exporting.
-BUFFERS = 2
-#: Most memory the buffers may take together, in bytes (they are allocated at start).
-MAX_BUFFER_BYTES = 2 * 2**30
+#: Recordings ended but not yet exported, at most; another is refused until one is written.
+MAX_UNWRITTEN = 2
+#: Most memory an export may hold (the GIF's palette pictures, a byte a pixel), in bytes.
+MAX_EXPORT_BYTES = 2 * 2**30
 #: Seconds :meth:`Recorder.close` waits for exports still running.
 CLOSE_TIMEOUT_S = 120.0
+#: The colours' ambient light when none is given (``render.ambient``'s default).
+AMBIENT = 0.99
 
 
 class Source(enum.Enum):
     """What a recorded frame shows."""
 
+    SWARM = "swarm"
+    """The swarm as the screen shows it (a :class:`ClipFrame`): the clip is drawn from it."""
     RESULT = "result"
+    """A picture of the result view (H, W, 3)."""
     CAMERA = "camera"
+    """A camera picture: refused unless ``record.record_camera``."""
 
 
 @dataclass(frozen=True)
@@ -56,16 +83,22 @@ class Status:
     at: float
 
 
-Writer = Callable[[Path, np.ndarray, float], Path]
+#: ``writer(path of the GIF, frames (drawn when taken), fps)`` writes one recording.
+Writer = Callable[[Path, Sequence[np.ndarray], float], Path]
+
+
+def gif_every(settings: RecordConfig, fps: float) -> int:
+    """The GIF keeps one frame in this many of a clip at ``fps``."""
+    return max(1, round(fps / settings.gif_fps))
 
 
 def _default_writer(settings: RecordConfig) -> Writer:
-    def write(path: Path, frames: np.ndarray, fps: float) -> Path:
+    def write(path: Path, frames: Sequence[np.ndarray], fps: float) -> Path:
+        ensure_folder(path.parent)  # deleted while we ran: made again (and logged)
         check_space(path.parent, 0)  # a full disk: say so before spending a second encoding
-        files = {}
-        if settings.mp4:
-            files[path.with_suffix(".mp4").name] = encode_mp4(frames, fps)
-        files[path.name] = encode_gif(frames, fps, int(settings.gif_max_mb * 2**20))  # last: it announces both
+        made = encode_clip(frames, fps, gif_every(settings, fps), settings.mp4, int(settings.gif_max_mb * 2**20))
+        # The GIF last: it announces both.
+        files = {path.with_suffix(f".{ext}").name: data for ext, data in made.items()}
         publish(path.parent, files)
         prune(path.parent, settings.keep_mb, settings.keep_days, spare=path.stem)
         return path
@@ -81,80 +114,145 @@ def _say_error(exc: Exception) -> str:
             return text.split(";")[0] if text.startswith("disk full") else "disk full"
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             return "the recordings folder cannot be written"
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
             return "the recordings folder is gone"
         return exc.strerror or str(exc)
     return str(exc)
 
 
-class Recorder:
-    """Buffers frames of one view while a target forms; exports each recording as a GIF.
-
-    Args:
-        settings: ``[record]`` settings (stride, max_seconds, fps, mp4, record_camera, keep_mb,
-            keep_days, gif_max_mb).
-        folder: where recordings go; created and checked here, its leftover temporary files
-            removed and its disk cap applied.
-        shape: (H, W) of the frames, e.g. (S, 2S) for the result view.
-        source: what the frames show; :attr:`Source.CAMERA` needs ``settings.record_camera``.
-        writer: ``writer(path, frames (T, H, W, 3) uint8 RGB, fps)`` writes one recording;
-            default GIF (and MP4 when ``settings.mp4``). Tests inject failing writers.
-        clock: seconds, for status time stamps.
+def _frames_of(contents: Contents) -> DrawnFrames:
+    """The pictures of a journal's frames, drawn (or decompressed) when taken.
 
     Raises:
-        ValueError: a camera source while ``record_camera`` is off, a bad shape, buffers
-            larger than :data:`MAX_BUFFER_BYTES`, or a folder that is a file or cannot be written.
+        ValueError: a header that does not say what the frames are.
+    """
+    header = contents.header
+    try:
+        kind, shape = header["kind"], tuple(int(v) for v in header["shape"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"journal header without kind and shape: {exc}") from exc
+    if kind != Source.SWARM.value:
+        def unpack(data: bytes) -> np.ndarray:
+            return np.frombuffer(zlib.decompress(data), np.uint8).reshape(shape)
+
+        return DrawnFrames(unpack, contents.frames, shape)
+    view = ClipView(shape[0], float(header.get("inset", 0.0)), float(header.get("ambient", AMBIENT)))
+    shown = {"mask": None}
+
+    def draw(item):
+        data, mask = item
+        if mask is not shown["mask"]:
+            view.set_target(mask)
+            shown["mask"] = mask
+        return view.draw(ClipFrame.from_bytes(data))
+
+    return DrawnFrames(draw, list(zip(contents.frames, contents.masks, strict=True)), view.shape)
+
+
+def _header(settings: RecordConfig, shape, source: Source, ambient: float) -> dict:
+    """A recording's journal header: what its frames are and how to draw them.
+
+    Raises:
+        ValueError: a camera source while ``record_camera`` is off, a bad shape, or an export
+            larger than :data:`MAX_EXPORT_BYTES`.
+    """
+    if source is Source.CAMERA and not settings.record_camera:
+        raise ValueError("camera frames are not recorded unless record.record_camera = true")
+    if source is Source.SWARM:
+        if shape is not None and tuple(shape) != (settings.size, settings.size):
+            raise ValueError(
+                f"a swarm recorder's clip is record.size square ({settings.size}), not {tuple(shape)}: "
+                "give source=Source.RESULT to record pictures"
+            )
+        shape = (settings.size, settings.size)
+    if shape is None or len(shape) != 2 or min(shape) < 1:
+        raise ValueError(f"frame shape must be (H, W) with positive sides, got {shape}")
+    need = max(1, int(settings.max_seconds * settings.fps)) * int(shape[0]) * int(shape[1])
+    if need > MAX_EXPORT_BYTES:
+        raise ValueError(
+            f"a recording's export would take {need / 2**30:.1f} GiB (at most {MAX_EXPORT_BYTES / 2**30:.0f}): "
+            "lower record.max_seconds or record.fps, or record.size"
+        )
+    header = {"kind": source.value, "shape": [int(shape[0]), int(shape[1]), 3], "fps": settings.fps}
+    if source is Source.SWARM:
+        header.update(inset=settings.inset, ambient=ambient)
+    return header
+
+
+class Recorder:
+    """Keeps the frames of one view while a target forms, on disk; exports each recording.
+
+    Args:
+        settings: ``[record]`` settings (stride, max_seconds, fps, size, inset, mp4, gif_fps,
+            record_camera, keep_mb, keep_days, gif_max_mb).
+        folder: where recordings go; created and checked here, its leftover temporary files
+            removed, the recordings a stopped run left queued for export, its disk cap applied.
+        shape: (H, W) of the pictures of a ``RESULT`` or ``CAMERA`` recorder; a ``SWARM``
+            recorder's clip is ``record.size`` square.
+        source: what the frames are (:class:`Source`); ``CAMERA`` needs ``settings.record_camera``.
+        writer: writes one recording (:data:`Writer`); default the MP4 (when ``settings.mp4``)
+            and the GIF. Tests inject failing writers.
+        clock: seconds, for status time stamps.
+        ambient: the ambient light of the clip's colours (``render.ambient``).
+
+    Raises:
+        ValueError: a camera source while ``record_camera`` is off, a bad shape, an export
+            larger than :data:`MAX_EXPORT_BYTES`, or a folder that is a file or cannot be written.
     """
 
     def __init__(
         self,
         settings: RecordConfig,
         folder: str | Path,
-        shape: tuple[int, int],
-        source: Source = Source.RESULT,
+        shape: tuple[int, int] | None = None,
+        source: Source = Source.SWARM,
         writer: Writer | None = None,
         clock: Callable[[], float] = time.monotonic,
+        ambient: float = AMBIENT,
     ):
-        if source is Source.CAMERA and not settings.record_camera:
-            raise ValueError("camera frames are not recorded unless record.record_camera = true")
-        if len(shape) != 2 or min(shape) < 1:
-            raise ValueError(f"frame shape must be (H, W) with positive sides, got {shape}")
         self.settings = settings
         self.folder = Path(folder)
         self.source = source
-        self.shape = (int(shape[0]), int(shape[1]), 3)
-        self.capacity = max(1, int(settings.max_seconds * settings.fps))
-        need = BUFFERS * self.capacity * self.shape[0] * self.shape[1] * 3
-        if need > MAX_BUFFER_BYTES:
-            raise ValueError(
-                f"recording buffers would take {need / 2**30:.1f} GiB (at most {MAX_BUFFER_BYTES / 2**30:.0f}): "
-                "lower record.max_seconds or record.fps, or render.size"
-            )
+        self._header = _header(settings, shape, source, ambient)
         check_folder(self.folder)
         remove_leftovers(self.folder)
+        leftovers = claim_leftovers(self.folder)
         prune(self.folder, settings.keep_mb, settings.keep_days)
         self._writer = writer or _default_writer(settings)
         self._clock = clock
-        self._buffers = [np.empty((self.capacity, *self.shape), np.uint8) for _ in range(BUFFERS)]
-        for buffer in self._buffers:
-            buffer.fill(0)  # touch every page now: memory stays flat from here on
         self._lock = threading.Lock()
-        self._free = list(range(BUFFERS))
-        self._active: int | None = None
+        self._journal: Journal | None = None
+        self._mask: np.ndarray | None = None
+        self._unwritten = 0  # recordings ended, not yet exported
         self._count = 0
         self._tick = 0
         self._status: Status | None = None
         self.exported: list[Path] = []
+        self.recovered: list[Path] = []
+        """Recordings a stopped run left, finished and published by this one."""
         self.failures = 0
         self._jobs: queue.Queue = queue.Queue()
-        self._thread = threading.Thread(target=self._work, name="live-export", daemon=True)
-        self._thread.start()
+        for journal in leftovers:
+            self._jobs.put((journal, True))
+        self._exporter = threading.Thread(target=self._export_loop, name="live-export", daemon=True)
+        self._exporter.start()
+        self._appender = Appender(self._ended, self._write_failed)
         self._closed = False
 
     # -- state ---------------------------------------------------------------------------
     @property
+    def shape(self) -> tuple[int, int, int]:
+        """(H, W, 3) of the recording's pictures."""
+        return tuple(self._header["shape"])
+
+    @property
+    def capacity(self) -> int:
+        """Most frames a recording keeps (``max_seconds * fps``)."""
+        return max(1, int(self.settings.max_seconds * self.settings.fps))
+
+    @property
     def recording(self) -> bool:
-        return self._active is not None
+        return self._journal is not None
 
     @property
     def frames(self) -> int:
@@ -171,58 +269,81 @@ class Recorder:
             self._status = Status(text, ok, self._clock())
 
     # -- recording -----------------------------------------------------------------------
+    def set_target(self, mask: np.ndarray | None) -> None:
+        """The visitor's drawing, shown in the clip's inset from now on: (S, S) in [0, 1], or None."""
+        self._mask = mask
+        if self._journal is not None and mask is not None and self.source is Source.SWARM:
+            self._appender.put(self._journal, MASK, mask_payload(mask))
+
     def start(self) -> bool:
         """Starts a new recording (a running one is exported first).
 
         Returns:
-            False when no buffer is free (both still exporting): nothing is recorded then.
+            False when it cannot start (:data:`MAX_UNWRITTEN` recordings still to export, or
+            the folder cannot take a journal): nothing is recorded then, and the status says why.
         """
         if self._closed:
             return False
-        if self._active is not None:
+        if self._journal is not None:
             self.stop()
         with self._lock:
-            if not self._free:
-                self._status = Status("still exporting: this one is not recorded", False, self._clock())
-                return False
-            self._active = self._free.pop()
-        self._count = 0
-        self._tick = 0
+            busy = self._unwritten >= MAX_UNWRITTEN
+        if busy:
+            self._say("still exporting: this one is not recorded", False)
+            return False
+        stem = new_stem()
+        try:
+            ensure_folder(self.folder)
+            journal = Journal.create(self.folder, stem, self._header)
+        except OSError as exc:
+            log.error("cannot start a recording in %s: %s", self.folder, exc)
+            self._say(f"not recorded: {_say_error(exc)}", False)
+            return False
+        self._journal, self._count, self._tick = journal, 0, 0
+        if self._mask is not None and self.source is Source.SWARM:
+            self._appender.put(journal, MASK, mask_payload(self._mask))
         return True
 
-    def add(self, frame: np.ndarray, source: Source = Source.RESULT) -> bool:
-        """Offers one frame; every ``stride``-th offered frame is kept while recording.
-
-        A full buffer ends the recording and exports it.
+    def add(self, frame, source: Source | None = None) -> bool:
+        """Offers one frame; every ``stride``-th offered frame is kept while recording. A full
+        recording (``max_seconds``) ends and is exported.
 
         Args:
-            frame: (H, W, 3) uint8 RGB, the shape given at construction.
-            source: what the frame shows; must be the recorder's source.
+            frame: for a ``SWARM`` recorder a :class:`ClipFrame`, or the ``(centers, radii,
+                eyes)`` of :meth:`live.optimise.Arranger.view_inputs` (copied only when kept);
+                else (H, W, 3) uint8 RGB of the recorder's shape.
+            source: what the frame shows (default: the recorder's source); must be the recorder's.
 
         Returns:
             True when the frame was kept.
 
         Raises:
             ValueError: a camera frame while ``record_camera`` is off, another source than the
-                recorder's, or a frame of another shape.
+                recorder's, or a picture of another shape.
         """
+        source = self.source if source is None else source
         if source is Source.CAMERA and not self.settings.record_camera:
             raise ValueError("camera frames are not recorded unless record.record_camera = true")
         if source is not self.source:
             raise ValueError(f"this recorder records {self.source.value} frames, not {source.value}")
-        if self._active is None:
+        if self._journal is None:
             return False
         keep = self._tick % self.settings.stride == 0
         self._tick += 1
         if not keep:
             return False
-        if frame.shape != self.shape:
-            raise ValueError(f"frame of shape {frame.shape} does not match the recording's {self.shape}")
-        self._buffers[self._active][self._count] = frame
+        self._appender.put(self._journal, FRAME, self._payload(frame))
         self._count += 1
         if self._count >= self.capacity:
             self.stop()
         return True
+
+    def _payload(self, frame) -> bytes:
+        if self.source is Source.SWARM:
+            return (frame if isinstance(frame, ClipFrame) else ClipFrame.of(*frame)).to_bytes()
+        if frame.shape != self.shape or frame.dtype != np.uint8:
+            raise ValueError(f"frame of shape {frame.shape} does not match the recording's {self.shape}")
+        return zlib.compress(np.ascontiguousarray(frame).tobytes(), 1)
 
     def stop(self, export: bool = True) -> bool:
         """Ends the recording; queues its export when it has frames and ``export`` is set.
@@ -230,56 +351,100 @@ class Recorder:
         Returns:
             True when an export was queued.
         """
-        index, count = self._active, self._count
-        if index is None:
+        journal, count = self._journal, self._count
+        if journal is None:
             return False
-        self._active, self._count = None, 0
-        if count == 0 or not export:
+        self._journal, self._count = None, 0
+        export = export and count > 0
+        if export:
             with self._lock:
-                self._free.append(index)
-            return False
-        self._jobs.put((index, count, self.folder / f"{new_stem()}.gif"))
-        return True
+                self._unwritten += 1
+        self._appender.end(journal, export)
+        return export
 
-    # -- export thread ---------------------------------------------------------------------
-    def _work(self) -> None:
+    # -- the journal's thread -------------------------------------------------------------
+    def _ended(self, journal: Journal, export: bool) -> None:
+        """An ended journal is on disk: queue its export, or remove it."""
+        if export:
+            self._jobs.put((journal, False))
+        else:
+            journal.discard()
+
+    def _write_failed(self, journal: Journal, exc: OSError) -> None:
+        self._say(f"recording stopped: {_say_error(exc)}", False)
+
+    # -- the export thread -------------------------------------------------------------------
+    def _export_loop(self) -> None:
         while True:
             job = self._jobs.get()
             try:
                 if job is None:
                     return
-                index, count, path = job
+                journal, recovered = job
                 try:
-                    self._writer(path, self._buffers[index][:count], self.settings.fps)
-                except Exception as exc:  # disk full, folder not writable, codec missing ...
-                    self.failures += 1
-                    log.error("export of %s failed: %s", path, exc)
-                    self._say(f"not saved: {_say_error(exc)}", ok=False)
-                else:
-                    self.exported.append(path)
-                    log.info("recording written: %s (%d frames)", path, count)
-                    self._say(f"saved {path.name}", ok=True)
+                    self._export(journal, recovered)
                 finally:
-                    with self._lock:
-                        self._free.append(index)
+                    if not recovered:
+                        with self._lock:
+                            self._unwritten -= 1
             finally:
                 self._jobs.task_done()
 
+    def _export(self, journal: Journal, recovered: bool) -> None:
+        """Draws, encodes and publishes one journal's recording under its stem; removes the
+        journal once published, or leaves it for the next start when the export fails."""
+        path = self.folder / f"{journal.stem}.gif"
+        try:
+            contents = journal.read()
+            frames = _frames_of(contents)
+        except (OSError, ValueError) as exc:
+            log.warning("%s holds no recording (%s): removed", journal.path.name, exc)
+            journal.discard()
+            return
+        if len(frames) == 0:
+            log.info("%s holds no frame: removed", journal.path.name)
+            journal.discard()
+            return
+        if contents.torn:
+            log.warning("recording %s: the end of its journal was cut short (a crash); the rest is kept", journal.stem)
+        try:
+            self._writer(path, frames, float(contents.header.get("fps", self.settings.fps)))
+        except Exception as exc:  # disk full, folder not writable, codec missing ...
+            self.failures += 1
+            log.error("export of %s failed (its journal stays for the next start): %s", path, exc)
+            self._say(f"not saved: {_say_error(exc)}", ok=False)
+            journal.release()
+            return
+        journal.discard()
+        if recovered:
+            self.recovered.append(path)
+            log.info("recording a stopped run left, finished: %s (%d frames)", path, len(frames))
+        else:
+            self.exported.append(path)
+            log.info("recording written: %s (%d frames)", path, len(frames))
+            self._say(f"saved {path.name}", ok=True)
+
+    def flush(self) -> None:
+        """Blocks until every frame kept so far is in its journal (written, not yet fsynced)."""
+        self._appender.join()
+
     def wait(self) -> None:
-        """Blocks until every queued export is done (tests, exit)."""
+        """Blocks until every kept frame is written and every queued export is done (tests, exit)."""
+        self._appender.join()
         self._jobs.join()
 
     def close(self) -> None:
         """Exports the running recording, waits for exports (at most ``CLOSE_TIMEOUT_S``), stops
-        the thread. Safe to call twice."""
+        the threads. Safe to call twice. An export given up on keeps its journal for the next start."""
         if self._closed:
             return
         self.stop()
         self._closed = True
+        self._appender.close(CLOSE_TIMEOUT_S)
         self._jobs.put(None)
-        self._thread.join(CLOSE_TIMEOUT_S)
-        if self._thread.is_alive():
-            log.error("exports still running after %.0f s; giving up on them", CLOSE_TIMEOUT_S)
+        self._exporter.join(CLOSE_TIMEOUT_S)
+        if self._exporter.is_alive():
+            log.error("exports still running after %.0f s; their journals stay for the next start", CLOSE_TIMEOUT_S)
 
     def __enter__(self) -> Recorder:
         return self
