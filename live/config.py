@@ -398,6 +398,7 @@ TEXT_KEYS = (
     *(f"{step}_{kind}" for kind in InputKind for step in INPUT_STEPS),
     "sent",
     "exported",
+    "saved",
     "countdown",
 )
 #: The font of the visitor texts where ``ui.font`` is left empty (Debian: fonts-dejavu-core).
@@ -434,8 +435,12 @@ class UiConfig:
     """While a visitor draws with the hand: how to send and clear."""
     sent: str = "Sent! The creatures are forming your drawing"
     """After a drawing was sent, while the swarm works."""
-    exported: str = "Your clip is saved as {name}"
-    """After the clip of a drawing was exported; {name} is the file name, {path} the whole path."""
+    exported: str = "Your clip is ready: scan the code with your phone"
+    """After the clip of a drawing was exported, while its share code is on screen. No file name
+    or token: they mean nothing to a visitor, and the token is theirs alone."""
+    saved: str = "Your clip is saved"
+    """After the clip of a drawing was exported, where no share code shows (sharing off, or the
+    code's time on screen is over)."""
     countdown: str = "Still there? Clearing in {seconds} s"
     """Before the idle timeout clears a drawing; {seconds} counts down."""
 
@@ -448,14 +453,14 @@ class UiConfig:
             text = getattr(self, key)
             if not text.strip() or "\n" in text:
                 raise ConfigError(f"config key 'ui.{key}' = {text!r} is not allowed: use a short one-line text")
-        for key, allowed in (("exported", ("name", "path")), ("countdown", ("seconds",))):
+        for key, allowed in (("exported", ()), ("saved", ()), ("countdown", ("seconds",))):
             try:
                 getattr(self, key).format(**{name: "x" for name in allowed})
             except (KeyError, IndexError, ValueError) as exc:
                 fields = ", ".join("{" + name + "}" for name in allowed)
+                may = f"it may use {fields} only" if allowed else "it may name no field (no file name on screen)"
                 raise ConfigError(
-                    f"config key 'ui.{key}' = {getattr(self, key)!r} is not allowed: "
-                    f"it may use {fields} only (write {{{{ for a brace)"
+                    f"config key 'ui.{key}' = {getattr(self, key)!r} is not allowed: {may} (write {{{{ for a brace)"
                 ) from exc
 
     @property

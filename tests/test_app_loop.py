@@ -403,7 +403,7 @@ class TestCli:
         "args, message",
         [
             (["run", "--headless"], "--headless needs --script"),
-            (["run", "--script", "x.json"], "add --headless"),
+            (["run", "--script", "missing.json", "--max-frames", "1"], "cannot read script"),
             (["run", "--headless", "--script", "missing.json"], "cannot read script"),
             (["run", "--headless", "--max-frames", "1", "--set", "app.quit_key=ss"], "app.quit_key"),
         ],

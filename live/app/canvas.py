@@ -4,7 +4,8 @@ This is the one place strokes are kept: every input only says where its pens go
 (:class:`~live.input.events.Pen`). Strokes are points in canvas pixels, so the mask can be made
 at any size (:func:`live.target.stroke_mask`). Each pen has at most one open stroke, so two pens
 (two hands) draw two strokes at once. The picture of the canvas is drawn incrementally, one
-segment per new point; only undo redraws it from the strokes.
+segment per new point; only undo redraws it from the strokes. The picture is drawn at the side the
+screen shows it (:meth:`StrokeCanvas.show_at`), the strokes staying in canvas pixels.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ class StrokeCanvas:
         brush: brush radius in pixels of a 224-pixel canvas (``target.brush``), scaled to ``size``.
 
     Attributes:
-        image: (size, size, 3) uint8 BGR picture of the strokes, for the display edge only; it is
-            updated in place, never reallocated.
+        image: (side, side, 3) uint8 BGR picture of the strokes, for the display edge only, at the
+            side the screen shows it (``size`` until :meth:`show_at` says otherwise); it is updated
+            in place, and made anew only when that side changes.
         strokes: list of strokes in the order they began, each a list of (x, y) in canvas pixels.
 
     Raises:
@@ -45,6 +47,7 @@ class StrokeCanvas:
             raise ValueError(f"brush radius must be positive, got {brush}")
         self.size = size
         self.radius = brush * size / SEED_CANVAS
+        self._k = 1.0  # picture pixels per canvas pixel [display]
         self._r = max(1, round(self.radius))
         self.image = np.zeros((size, size, 3), np.uint8)
         self.strokes: list[list[tuple[float, float]]] = []
@@ -67,8 +70,29 @@ class StrokeCanvas:
         top = self.size - 1
         return min(max(float(x), 0.0), top), min(max(float(y), 0.0), top)
 
+    def show_at(self, side: int) -> None:
+        """Draws the picture at ``side`` pixels from now on (the strokes stay in canvas pixels);
+        nothing happens when it is drawn at that side already.
+
+        Raises:
+            ValueError: a side below 8.
+        """
+        if side < 8:
+            raise ValueError(f"canvas picture side must be at least 8 pixels, got {side}")
+        if side == self.image.shape[0]:
+            return
+        self._k = side / self.size
+        self._r = max(1, round(self.radius * self._k))
+        self.image = np.zeros((side, side, 3), np.uint8)
+        self._redraw()
+
+    def _at(self, p: tuple[float, float]) -> tuple[int, int]:
+        """A canvas point in the picture's pixels (pixel centres map onto pixel centres)."""
+        k = self._k
+        return round((p[0] + 0.5) * k - 0.5), round((p[1] + 0.5) * k - 0.5)
+
     def _dot(self, p: tuple[float, float]) -> None:
-        cv2.circle(self.image, (round(p[0]), round(p[1])), self._r, INK_BGR, -1)
+        cv2.circle(self.image, self._at(p), self._r, INK_BGR, -1)
 
     def begin(self, x: float, y: float, pen: int = 0) -> None:
         """Starts a stroke of ``pen`` at (x, y) (points outside the canvas are moved to its edge);
@@ -90,7 +114,7 @@ class StrokeCanvas:
         if p == q:
             return
         stroke.append(p)
-        cv2.line(self.image, (round(q[0]), round(q[1])), (round(p[0]), round(p[1])), INK_BGR, 2 * self._r)
+        cv2.line(self.image, self._at(q), self._at(p), INK_BGR, 2 * self._r)
         self._dot(p)
 
     def end(self, pen: int = 0) -> None:
@@ -118,7 +142,7 @@ class StrokeCanvas:
         for stroke in self.strokes:
             self._dot(stroke[0])
             for q, p in itertools.pairwise(stroke):
-                cv2.line(self.image, (round(q[0]), round(q[1])), (round(p[0]), round(p[1])), INK_BGR, 2 * self._r)
+                cv2.line(self.image, self._at(q), self._at(p), INK_BGR, 2 * self._r)
                 self._dot(p)
 
     def mask(self, size: int) -> np.ndarray:

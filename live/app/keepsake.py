@@ -73,9 +73,9 @@ class Keepsake:
             if self.recorder.start():
                 self._say("recording", True, now)
 
-    def keep(self, view: np.ndarray, loss: float, recovered: bool, now: float) -> Path | None:
-        """Offers this frame's ``view`` to the recording, ends an automatic one once the swarm has
-        settled, and passes the recorder's news on.
+    def keep(self, view: np.ndarray | None, loss: float, recovered: bool, now: float) -> Path | None:
+        """Offers this frame's ``view`` to the recording (None only while not recording), ends an
+        automatic one once the swarm has settled, and passes the recorder's news on.
 
         Returns:
             the clip exported since the last frame, or None.

@@ -76,7 +76,8 @@ class Installation:
         self.config = config
         self.swarm = LiveSwarm(config, scene)
         hud = HudState(backend=scene.backend, device=str(scene.device), stats=mode.hud(config))
-        self.presenter = Presenter(display, ResultView(config.render.size, self.swarm.side), hud, source, share)
+        recorded = ResultView(config.render.size, result_shape(config, scene)[0])  # app.window, whatever the screen
+        self.presenter = Presenter(display, recorded, hud, source, share)
         say = self.presenter.say
         self.visit = Visit(config, start, say, config.app.input)
         self.keepsake = Keepsake(config.record, recorder, say)
@@ -136,10 +137,14 @@ class Installation:
     def _frame(self, events: list[Event], now: float, wait_ms: int) -> None:
         visit, presenter = self.visit, self.presenter
         self.apply(visit.take(events, now), now)
+        side = presenter.side  # [display] canvas and swarm drawn at the size the screen shows them
+        self.swarm.show_at(side)
+        visit.show_at(side)
         color, loss, recovered = self.swarm.advance(now, visit.pen())
-        clip = self.keepsake.keep(presenter.set_color(color), loss, recovered, now)
+        clip = self.keepsake.keep(presenter.set_color(color, self.keepsake.recording), loss, recovered, now)
         if clip is not None:
             visit.guide.exported(clip)
             presenter.exported(clip, now)
         state = (visit.attract.active, self.keepsake.recording)
-        presenter.present(visit.canvas.image, loss, visit.instruction(now), state, now, wait_ms)
+        instruction = visit.instruction(now, presenter.sharing(now))
+        presenter.present(visit.canvas.image, loss, instruction, state, now, wait_ms)

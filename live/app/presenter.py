@@ -1,10 +1,11 @@
 """The presenter: the one part that draws the screen.
 
-:class:`Presenter` keeps what the visitor and the staff see besides the swarm itself: the result
-view (:class:`~live.display.ResultView`: the swarm's colour view and the target), the HUD and its
-status line, the input's own picture and problems, and the share card after an export; once per
-frame it hands the display the canvas picture, the result view and the HUD
-(:meth:`Presenter.present`).
+:class:`Presenter` keeps what the visitor and the staff see besides the swarm itself: the HUD and
+its status line, the input's own picture and problems, the share card after an export, and the
+result view a recording keeps (:class:`~live.display.ResultView`: the swarm and the target at
+``app.window``, whatever the screen); once per frame it hands the display the canvas picture, the
+swarm and the HUD (:meth:`Presenter.present`). The display says at which size it shows the canvas
+and the swarm (:attr:`Presenter.side`); the frame has them drawn at that size.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from live.app.visit import Turn
 from live.display import Display, HudState, ResultView
@@ -36,7 +36,7 @@ class Presenter:
 
     Args:
         display: where frames go (:mod:`live.display.windows`).
-        view: the result view (its left half the swarm's colour view).
+        view: the result view a recording keeps (its left half the swarm, its right the target).
         hud: the HUD's state at start (backend, device, whether the figures show).
         source: the input whose overlay the canvas shows (when the display composes) and whose
             status stays on the status line while it lasts (e.g. "camera lost").
@@ -66,6 +66,16 @@ class Presenter:
         self._last_wall = time.perf_counter()
         self._fps = 0.0  # smoothed frame rate; the HUD shows it every HUD_REFRESH_S
         self._hud_at = -np.inf
+        self._swarm: np.ndarray | None = None  # the swarm as the screen shows it, this frame
+
+    @property
+    def side(self) -> int:
+        """Side in pixels at which the display shows the canvas and the swarm now."""
+        return self.display.side
+
+    def sharing(self, now: float) -> bool:
+        """Whether a share code is on screen now (the instruction then invites the visitor to scan it)."""
+        return self.share is not None and self.share.visible(now)
 
     def say(self, text: str, ok: bool, now: float) -> None:
         """Shows ``text`` on the status line for :data:`STATUS_SECONDS`."""
@@ -76,6 +86,7 @@ class Presenter:
         toggles the HUD's figures, a stroke, a clear or attract mode hides the share code."""
         if turn.target is not None:
             self.view.set_target(turn.target)
+            self.display.set_target(turn.target)
         for command in turn.commands:
             if command is Command.HUD:
                 self.hud.stats = not self.hud.stats
@@ -87,10 +98,18 @@ class Presenter:
         if self.share is not None:
             self.share.show_export(clip, now)
 
-    def set_color(self, color: torch.Tensor) -> np.ndarray:
-        """Writes the swarm's colour view, (D, D, 3) uint8 RGB, into the result view; returns the
-        result view (what a recording keeps)."""
-        self.view.set_color(color)
+    def set_color(self, color: np.ndarray, record: bool) -> np.ndarray | None:
+        """Takes this frame's swarm, (P, P, 3) uint8 BGR as the screen shows it.
+
+        Returns:
+            with ``record``, the result view made from it (what a recording keeps: (D, 2D, 3)
+            uint8 RGB, the swarm reduced to ``app.window`` where the screen shows it larger);
+            else None.
+        """
+        self._swarm = color
+        if not record:
+            return None
+        self.view.set_screen(color)
         return self.view.image
 
     def present(
@@ -121,7 +140,7 @@ class Presenter:
         picture = canvas
         if self.display.composes:
             picture = self._with_code(self.source.overlay(canvas), now)
-        self.display.show(picture, self.view.image, self.hud, wait_ms)
+        self.display.show(picture, self._swarm, self.hud, wait_ms)
 
     def _figures(self, loss: float) -> None:
         """The HUD's fps (smoothed) and loss, refreshed every :data:`HUD_REFRESH_S`."""

@@ -15,7 +15,11 @@ def add_parser(sub) -> argparse.ArgumentParser:
     add_config_flags(p, "sprites", "seed", "size", "backend", "device", "recordings", "input", "camera")
     p.add_argument("--kiosk", action="store_true", help="one fullscreen window; quit with the chord (app.quit_*)")
     p.add_argument("--headless", action="store_true", help="no window: replay --script, then exit")
-    p.add_argument("--script", metavar="FILE", help="timed strokes and keys to replay (docs/script-format.md)")
+    p.add_argument(
+        "--script",
+        metavar="FILE",
+        help="timed strokes and keys to replay (docs/script-format.md); with a window, on the wall clock",
+    )
     p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames")
     p.add_argument("--log-file", metavar="PATH", help="also log to PATH, rotated at 10 MB, 5 kept (a service's log)")
     return p
@@ -29,8 +33,6 @@ def run(args: argparse.Namespace) -> int:
     setup_logging("INFO", args.log_file)
     if args.kiosk:
         args.set.append("app.kiosk=true")
-    if args.script is not None and not args.headless:
-        raise ValueError("--script replays strokes without a window: add --headless")
     config = config_from_args(args)
     try:
         display = DisplayKind.NONE if args.headless else DisplayKind.WINDOW

@@ -33,7 +33,8 @@ class Step(enum.Enum):
     SENT = "sent"
     """A drawing was sent; the swarm forms it."""
     EXPORTED = "exported"
-    """The clip of the sent drawing was exported (the sharing code goes here)."""
+    """The clip of the sent drawing was exported: the visitor is invited to scan its share code
+    while it is on screen (``ui.exported``), else told it is saved (``ui.saved``)."""
     COUNTDOWN = "countdown"
     """The idle timeout is near: the drawing is about to be cleared."""
 
@@ -50,7 +51,7 @@ class Instruction:
     seconds: int = 0
     """COUNTDOWN: whole seconds left (rounded up), else 0."""
     clip: Path | None = None
-    """EXPORTED: the clip's path, else None."""
+    """EXPORTED: the clip's path (never shown), else None."""
 
 
 class Guide:
@@ -98,12 +99,13 @@ class Guide:
         self.clip = None
 
     # -- what to show ------------------------------------------------------------------------
-    def instruction(self, idle_left: float) -> Instruction:
+    def instruction(self, idle_left: float, sharing: bool = False) -> Instruction:
         """The instruction for this frame.
 
         Args:
             idle_left: seconds until the idle timeout clears the screen; ``math.inf`` where no
                 timeout is due (attract mode already, or ``app.idle_seconds = 0``).
+            sharing: a share code is on screen (after an export: the visitor is invited to scan it).
         """
         ui, kind = self.ui, self.kind
         if self.step is not Step.INVITE and 0 < ui.countdown_seconds and idle_left <= ui.countdown_seconds:
@@ -115,5 +117,5 @@ class Guide:
             return Instruction(self.step, ui.text("drawing", kind), kind)
         if self.step is Step.SENT:
             return Instruction(self.step, ui.sent, kind)
-        clip = self.clip
-        return Instruction(self.step, ui.exported.format(name=clip.name, path=str(clip)), kind, clip=clip)
+        text = ui.exported if sharing else ui.saved
+        return Instruction(self.step, text.format(), kind, clip=self.clip)

@@ -1,10 +1,10 @@
 """The result view: the colour render next to the target, the seed's ``render | target``.
 
 :func:`side_by_side` makes the picture once (``live fit``'s GIF frames); :class:`ResultView` keeps
-it as one uint8 RGB buffer (D, 2D, 3) made once (D: the crisp view's side, ``app.window``),
-writes the colour view into its left half in place each frame, and redraws the right half only
-when the target changes. That buffer is what the
-recorder keeps and what the display scales up. Both draw the target with :func:`target_picture`.
+it as one uint8 RGB buffer (D, 2D, 3) made once (D: ``app.window``, whatever the screen), writes
+the colour view into its left half in place, and redraws the right half only when the target
+changes. That buffer is what the recorder keeps. Both draw the target with
+:func:`target_picture`; :func:`mask_at` gives a mask at the size it is shown.
 """
 
 from __future__ import annotations
@@ -27,6 +27,25 @@ def target_picture(mask: np.ndarray) -> np.ndarray:
     """The target as it is shown: ``mask`` (H, W) in [0, 1] in :data:`TARGET_RGB`; returns (H, W, 3) uint8 RGB."""
     tint = np.asarray(TARGET_RGB, np.float32)
     return (np.clip(mask, 0.0, 1.0)[..., None] * tint + 0.5).astype(np.uint8)
+
+
+def mask_at(mask: np.ndarray, side: int) -> np.ndarray:
+    """``mask`` (S, S) in [0, 1] at ``side`` pixels: (side, side) float32 in [0, 1].
+
+    Reduced by area; enlarged by interpolating and then steepening each edge back to one pixel
+    of anti-aliasing (a binary mask's edge would otherwise spread over side / S pixels): the
+    mask's own outline, drawn sharp at the size shown.
+    """
+    import cv2
+
+    mask = np.asarray(mask, np.float32)
+    size = mask.shape[0]
+    if side == size:
+        return mask
+    if side < size:
+        return cv2.resize(mask, (side, side), interpolation=cv2.INTER_AREA)
+    grown = cv2.resize(mask, (side, side), interpolation=cv2.INTER_LINEAR)
+    return np.clip((grown - 0.5) * (side / size) + 0.5, 0.0, 1.0, out=grown)
 
 
 def side_by_side(color: torch.Tensor | np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -71,11 +90,22 @@ class ResultView:
         """
         if mask.shape != (self.size, self.size):
             raise ValueError(f"target of shape {mask.shape} does not match the render size {self.size}")
-        if self.side != self.size:
+        self.image[:, self.side :] = target_picture(mask_at(mask, self.side))
+
+    def set_screen(self, picture: np.ndarray) -> None:
+        """Writes the colour view as the screen shows it into the left half.
+
+        Args:
+            picture: (P, P, 3) uint8 BGR at any side P; reduced by area (or enlarged) to the
+                view's side D, and turned to RGB.
+        """
+        if picture.shape[0] != self.side:
             import cv2
 
-            mask = cv2.resize(np.asarray(mask, np.float32), (self.side, self.side), interpolation=cv2.INTER_LINEAR)
-        self.image[:, self.side :] = target_picture(mask)
+            shrink = picture.shape[0] > self.side
+            interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+            picture = cv2.resize(picture, (self.side, self.side), interpolation=interpolation)
+        self.image[:, : self.side] = picture[..., ::-1]
 
     def set_color(self, color: torch.Tensor) -> None:
         """Writes the colour render into the left half (one device-to-host copy, no allocation).

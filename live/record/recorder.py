@@ -258,7 +258,7 @@ class Recorder:
                 else:
                     self.exported.append(path)
                     log.info("recording written: %s (%d frames)", path, count)
-                    self._say(f"saved {path.name}", ok=True)
+                    self._say("clip saved", ok=True)  # no file name on screen: its token is private
                 finally:
                     with self._lock:
                         self._free.append(index)
