@@ -76,7 +76,8 @@ class Installation:
         self.config = config
         self.swarm = LiveSwarm(config, scene)
         hud = HudState(backend=scene.backend, device=str(scene.device), stats=mode.hud(config))
-        recorded = ResultView(config.render.size, result_shape(config, scene)[0])  # app.window, whatever the screen
+        side = result_shape(config, scene)[0]  # app.window, whatever the screen
+        recorded = ResultView(config.render.size, side, config.render.ambient)
         self.presenter = Presenter(display, recorded, hud, source, share)
         say = self.presenter.say
         self.visit = Visit(config, start, say, config.app.input)
@@ -141,7 +142,8 @@ class Installation:
         self.swarm.show_at(side)
         visit.show_at(side)
         color, loss, recovered = self.swarm.advance(now, visit.pen())
-        clip = self.keepsake.keep(presenter.set_color(color, self.keepsake.recording), loss, recovered, now)
+        shown = self.swarm.shown if self.keepsake.recording else None  # [display] the recording's own size
+        clip = self.keepsake.keep(presenter.set_color(color, shown), loss, recovered, now)
         if clip is not None:
             visit.guide.exported(clip)
             presenter.exported(clip, now)

@@ -98,18 +98,25 @@ class Presenter:
         if self.share is not None:
             self.share.show_export(clip, now)
 
-    def set_color(self, color: np.ndarray, record: bool) -> np.ndarray | None:
+    def set_color(self, color: np.ndarray, shown: tuple | None = None) -> np.ndarray | None:
         """Takes this frame's swarm, (P, P, 3) uint8 BGR as the screen shows it.
 
+        Args:
+            shown: while a recording runs, what the swarm was drawn from (``(centers, radii,
+                eyes)``, :attr:`LiveSwarm.shown <live.app.swarm.LiveSwarm.shown>`); None otherwise.
+
         Returns:
-            with ``record``, the result view made from it (what a recording keeps: (D, 2D, 3)
-            uint8 RGB, the swarm reduced to ``app.window`` where the screen shows it larger);
-            else None.
+            with ``shown``, the result view (what a recording keeps: (D, 2D, 3) uint8 RGB at
+            ``app.window``; the swarm drawn again at that size where the screen shows it at
+            another); else None.
         """
         self._swarm = color
-        if not record:
+        if shown is None:
             return None
-        self.view.set_screen(color)
+        if color.shape[0] == self.view.side:
+            self.view.set_screen(color)
+        else:
+            self.view.set_swarm(*shown)
         return self.view.image
 
     def present(

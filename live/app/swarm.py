@@ -120,6 +120,9 @@ class LiveSwarm:
     Attributes:
         sizer: sizes the pool for each target (None: the seed's fixed swarm).
         eyes: where the eyes look and when they blink (None: ``ui.lively`` off, the seed's look).
+        shown: what the last frame's view was drawn from, ``(centers, radii, eyes)``
+            (:meth:`~live.optimise.Arranger.view_inputs`; later steps do not change them): a
+            recording draws its own picture of the same creatures at its own size.
     """
 
     def __init__(self, config: Config, scene: Scene):
@@ -131,6 +134,7 @@ class LiveSwarm:
         lively = config.ui.lively
         self.eyes = Eyes(len(swarm), config.swarm.seed, swarm.start.dtype, swarm.device) if lively else None
         self._ambient = config.render.ambient
+        self.shown: tuple | None = None
         self._view = ScreenView(scene.crisp.size, self._ambient)
         self._drawer = ViewThread(self._view)
 
@@ -174,7 +178,8 @@ class LiveSwarm:
             self.sizer.update(now)  # creatures joining grow, those leaving shrink, in place
         # The view shows the creatures as they stand now (finite: the last step's NaN was
         # recovered from), drawn on its own thread while this frame's step moves them on.
-        self._drawer.start(*self.arranger.view_inputs(self._eyes(now, pen)))
+        self.shown = self.arranger.view_inputs(self._eyes(now, pen))
+        self._drawer.start(*self.shown)
         for _ in range(self.steps):
             loss = self.arranger.step()
         loss_value = float(loss)  # the HUD shows it

@@ -8,6 +8,8 @@ import json
 from live.config import InputKind
 
 NAME = "bench"
+#: --loop's frames timed by default.
+FRAMES = 10000
 
 
 def _int_list(text: str) -> list[int]:
@@ -34,7 +36,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument(
         "--loop", action="store_true", help="time the headless frame loop instead (N=20, 256, analytic, CPU)"
     )
-    p.add_argument("--frames", type=int, default=10000, help="--loop: frames timed after warm-up (default 10000)")
+    p.add_argument("--frames", type=int, default=FRAMES, help="--loop: frames timed after warm-up (default 10000)")
     p.add_argument(
         "--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)"
     )
@@ -49,6 +51,12 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "--input", choices=list(InputKind), default=InputKind.MOUSE, help="--loop: 'hand' tracks --camera alongside"
     )
     p.add_argument("--camera", metavar="SOURCE", help="--loop --input hand: webcam index or video file (looped)")
+    p.add_argument(
+        "--kiosk",
+        metavar="WxH",
+        help="time the kiosk's whole frame composed offscreen at this screen size (e.g. 1920x1080): "
+        "attract mode and a fine-pen doodle; --frames timed per scene (default here 300)",
+    )
     return p
 
 
@@ -66,6 +74,15 @@ def _pool(args: argparse.Namespace) -> None:
     )
 
 
+def _kiosk(args: argparse.Namespace) -> None:
+    from live.tools.bench import format_kiosk, parse_screen, run_kiosk_bench
+
+    width, height = parse_screen(args.kiosk)
+    frames = 300 if args.frames == FRAMES else args.frames
+    figures = run_kiosk_bench(width, height, frames=frames, threads=args.threads)
+    print(json.dumps(figures) if args.json else format_kiosk(figures))
+
+
 def _loop(args: argparse.Namespace) -> None:
     from live.tools.bench import format_loop, run_loop_bench
 
@@ -81,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.pool:
         _pool(args)
+        return 0
+    if args.kiosk:
+        _kiosk(args)
         return 0
     if args.loop:
         _loop(args)

@@ -66,15 +66,18 @@ class ResultView:
 
     Args:
         size: the render size S (of the target masks).
-        side: side D of each half in pixels (the crisp colour view's, ``app.window``); default S.
+        side: side D of each half in pixels (``app.window`` in the live loop); default S.
+        ambient: the ambient light the swarm is drawn in (:meth:`set_swarm`).
 
     Attributes:
         image: (D, 2D, 3) uint8 RGB.
     """
 
-    def __init__(self, size: int, side: int | None = None):
+    def __init__(self, size: int, side: int | None = None, ambient: float = 0.99):
         self.size = size
         self.side = side = size if side is None else side
+        self.ambient = ambient
+        self._painter = None  # draws the swarm at the view's side (set_swarm), made when first needed
         self.image = np.zeros((side, 2 * side, 3), np.uint8)
         self._scratch = torch.empty(side, side, 3)  # float, on the CPU
         self._left = torch.from_numpy(self.image)[:, :side]  # (D, D, 3) view into image
@@ -93,19 +96,34 @@ class ResultView:
         self.image[:, self.side :] = target_picture(mask_at(mask, self.side))
 
     def set_screen(self, picture: np.ndarray) -> None:
-        """Writes the colour view as the screen shows it into the left half.
+        """Writes the swarm as the screen shows it into the left half.
 
         Args:
-            picture: (P, P, 3) uint8 BGR at any side P; reduced by area (or enlarged) to the
-                view's side D, and turned to RGB.
-        """
-        if picture.shape[0] != self.side:
-            import cv2
+            picture: (D, D, 3) uint8 BGR, drawn at the view's side D.
 
-            shrink = picture.shape[0] > self.side
-            interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
-            picture = cv2.resize(picture, (self.side, self.side), interpolation=interpolation)
-        self.image[:, : self.side] = picture[..., ::-1]
+        Raises:
+            ValueError: a picture of another size.
+        """
+        import cv2
+
+        if picture.shape[:2] != (self.side, self.side):
+            raise ValueError(f"a {picture.shape[0]}-pixel picture for a {self.side}-pixel view: draw it at that side")
+        self.image[:, : self.side] = cv2.cvtColor(picture, cv2.COLOR_BGR2RGB)
+
+    def set_swarm(self, centers: torch.Tensor, radii: torch.Tensor, eyes=None) -> None:
+        """Draws the swarm into the left half at the view's side (a screen that shows it at another
+        size: the view stays as large as it is, whatever the screen).
+
+        Args:
+            centers: (N, 2) in NDC; radii: (N, 3) in NDC; eyes: an
+                :class:`~live.render.eyes.EyePose`, or None (see
+                :class:`~live.display.creatures.ScreenView`).
+        """
+        if self._painter is None:
+            from live.display.creatures import ScreenView
+
+            self._painter = ScreenView(self.side, self.ambient)
+        self.set_screen(self._painter(centers, radii, eyes))
 
     def set_color(self, color: torch.Tensor) -> None:
         """Writes the colour render into the left half (one device-to-host copy, no allocation).

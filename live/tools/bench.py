@@ -421,3 +421,140 @@ def format_loop(figures: dict) -> str:
             else ""
         )
     )
+
+
+# -- the kiosk's whole frame at a screen size ---------------------------------------------------
+#: The kiosk benchmark's doodle is drawn with a fine pen (``target.brush``, pixels of a 224-pixel
+#: canvas): about 190 creatures take part (issue 15's "fine-pen doodle of about 200 creatures").
+DOODLE_BRUSH = 4
+#: Frames of each kiosk scene before the timed ones (the doodle is drawn and sent within them).
+KIOSK_WARMUP = 150
+
+
+def doodle_strokes() -> list[list[list[float]]]:
+    """A visitor's smiley in pixels of a 224-pixel canvas: the face, two eyes, a mouth, a nose and
+    a zigzag of hair (``examples/smiley.json`` is these strokes)."""
+    import math
+
+    def arc(cx: float, cy: float, r: float, n: int, a0: float = 0.0, a1: float = math.tau) -> list[list[float]]:
+        return [
+            [round(cx + r * math.cos(a0 + (a1 - a0) * i / n), 1), round(cy + r * math.sin(a0 + (a1 - a0) * i / n), 1)]
+            for i in range(n + 1)
+        ]
+
+    return [
+        arc(112, 112, 80, 32),
+        arc(82, 88, 9, 12),
+        arc(142, 88, 9, 12),
+        arc(112, 118, 45, 14, 0.15 * math.pi, 0.85 * math.pi),
+        [[100, 100], [108, 124], [118, 122]],
+        [[60 + 12 * i, 40 - (i % 2) * 14] for i in range(10)],
+    ]
+
+
+def doodle_script(end: float = 3600.0) -> dict:
+    """A script that draws :func:`doodle_strokes` from 0.3 s on, a stroke every 0.35 s, and sends it."""
+    events = [{"t": round(0.3 + 0.35 * i, 2), "stroke": s, "duration": 0.25} for i, s in enumerate(doodle_strokes())]
+    events.append({"t": round(0.3 + 0.35 * len(events) + 0.3, 2), "key": "s"})
+    return {"fps": 30, "canvas": 224, "events": events, "end": end}
+
+
+def parse_screen(text: str) -> tuple[int, int]:
+    """``WIDTHxHEIGHT`` as two integers.
+
+    Raises:
+        ValueError: anything else, or a screen too small for the kiosk (under 64x48).
+    """
+    width, _, height = text.lower().partition("x")
+    try:
+        size = int(width), int(height)
+    except ValueError:
+        raise ValueError(f"--kiosk takes WIDTHxHEIGHT in pixels, e.g. 1920x1080, not '{text}'") from None
+    if size[0] < 64 or size[1] < 48 or max(size) > 16384:
+        raise ValueError(f"--kiosk {text}: a kiosk screen is 64x48 to 16384x16384 pixels, e.g. 1920x1080")
+    return size
+
+
+def run_kiosk_bench(width: int, height: int, frames: int = 300, threads: int | None = None) -> dict:
+    """The kiosk's whole frame at a screen of ``width`` x ``height``, headless: the live loop with
+    the default settings (``app.threads`` torch threads) composing the kiosk screen offscreen
+    (:class:`~live.display.windows.OffscreenKiosk`: the presenter, the canvas and the swarm drawn
+    at the panels' side, the band; everything a kiosk does but handing the picture to the window
+    system). Two scenes: attract mode (the creatures form 'DRAW!') and a fine-pen doodle
+    (:func:`doodle_script`, ``target.brush`` = :data:`DOODLE_BRUSH`: about 190 creatures),
+    each timed over ``frames`` frames after :data:`KIOSK_WARMUP`.
+
+    Returns:
+        ``screen``, ``side`` (the panels' side in pixels), the loop's scene (``size``, ``backend``,
+        ``device``, ``threads``), and per scene (``attract``, ``doodle``): ``sprites`` (median),
+        ``ms`` and ``fps`` (median frame), ``compose_ms`` (median composition of the screen).
+
+    Raises:
+        ValueError: fewer than 1 frame.
+    """
+    if frames < 1:
+        raise ValueError(f"--frames must be at least 1, got {frames}")
+    from live.config import load_config
+
+    extra = {} if threads is None else {"app.threads": threads}
+    attract = {"fps": 30, "canvas": 224, "events": [], "end": 3600.0}
+    figures = {"screen": f"{width}x{height}", **_loop_scene(load_config(None, extra))}
+    for scene, script, brush in (("attract", attract, {}), ("doodle", doodle_script(), {"target.brush": DOODLE_BRUSH})):
+        figures[scene] = _kiosk_scene(width, height, frames, {**extra, **brush}, script)
+        figures["side"] = figures[scene].pop("side")
+    return figures
+
+
+def _kiosk_scene(width: int, height: int, frames: int, extra: dict, script: dict) -> dict:
+    """One scene of :func:`run_kiosk_bench`: its figures."""
+    import json
+    import tempfile
+
+    from live.app import RunOptions, run_live
+    from live.config import load_config
+    from live.display import DisplayMode
+    from live.display.windows import OffscreenKiosk
+
+    composing: list[float] = []
+
+    class Timed(OffscreenKiosk):
+        def show(self, canvas, swarm, hud, wait_ms=1):
+            began = time.perf_counter()
+            super().show(canvas, swarm, hud, wait_ms)
+            composing.append(time.perf_counter() - began)
+
+    screens: list[Timed] = []
+
+    def open_kiosk(window, on_mouse, on_key, ui):
+        screens.append(Timed(width, height, ui))
+        return screens[-1]
+
+    mode = DisplayMode(DisplayKind.OFFSCREEN, open_kiosk, unattended=True)
+    probe = _LoopProbe(KIOSK_WARMUP, KIOSK_WARMUP + frames)
+    with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
+        config = load_config(None, {**LOOP_SETTINGS, **extra, "paths.recordings": folder})
+        path = f"{folder}/script.json"
+        with open(path, "w") as f:
+            json.dump(script, f)
+        run_live(config, mode, path, probe.total, RunOptions(on_frame=probe))
+    figures = probe.figures()
+    compose = np.median(composing[KIOSK_WARMUP:]) * 1e3
+    return {
+        "side": screens[-1].side,
+        "sprites": figures["sprites"],
+        "ms": round(1e3 / figures["fps"], 2),
+        "fps": round(figures["fps"], 1),
+        "compose_ms": round(float(compose), 2),
+    }
+
+
+def format_kiosk(figures: dict) -> str:
+    lines = [f"kiosk {figures['screen']}, panels {figures['side']} px ({figures['backend']}, {figures['device']}, "
+             f"{figures['threads']} torch thread(s), loss at {figures['size']} px), headless:"]  # fmt: skip
+    for scene in ("attract", "doodle"):
+        s = figures[scene]
+        lines.append(
+            f"  {scene:<8} N={s['sprites']:>3}: frame {s['ms']:6.2f} ms median ({s['fps']:5.1f} fps), "
+            f"of which composing the screen {s['compose_ms']:5.2f} ms"
+        )
+    return "\n".join(lines)
