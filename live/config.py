@@ -190,8 +190,10 @@ class AppConfig:
     steps_per_frame: int = _bounded(1, 1, 100)
     """Adam steps per displayed frame; the optimiser runs all the time, between submissions too."""
     window: int = _bounded(512, 64, 4096)
-    """Side in pixels of the canvas window and of each half of the result window; strokes are
-    drawn at this resolution and reduced to the render size, the render is scaled up to it."""
+    """Side in pixels of the canvas window and of each half of the result window, and of each half
+    of the recorded result view. Strokes are kept in pixels of a canvas this size and reduced to
+    the render size for the loss. A kiosk draws the canvas and the swarm at the size its panels
+    take on the screen instead (918 px at 1920x1080), whatever this is."""
     threads: int = _bounded(1, 0, 256)
     """Torch CPU threads while the loop runs (0: torch's default, one per core). 1 by default:
     on a 2-core machine where another process takes a core, torch's thread pool slows the loop

@@ -172,6 +172,20 @@ class TestBench:
         assert rows[1]["speedup"] == pytest.approx(rows[0]["ms_per_step"] / rows[1]["ms_per_step"])
 
 
+class TestKioskBench:
+    def test_both_scenes_at_the_panels_side(self):
+        from live.display.layout import kiosk_layout
+        from live.tools.bench import format_kiosk, run_kiosk_bench
+
+        figures = run_kiosk_bench(480, 270, frames=3, warmup=90)
+        assert figures["screen"] == "480x270" and figures["side"] == kiosk_layout(480, 270).canvas[2]
+        attract, doodle = figures["attract"], figures["doodle"]
+        assert doodle["sprites"] > attract["sprites"] > 0  # the fine pen's doodle takes more creatures
+        for scene in (attract, doodle):
+            assert scene["ms"] > 0 and scene["fps"] > 0 and scene["compose_ms"] > 0
+        assert "doodle" in format_kiosk(figures)
+
+
 class TestConfigCommand:
     def test_prints_overridden_toml(self):
         import tomllib
@@ -198,6 +212,8 @@ class TestOneLineErrors:
             (["fit", "--text", "A", "--set", "swarm.seed=1e23"], "config key 'swarm.seed'"),
             (["fit", "--text", "A", "--set", "swarm.seed=100000000000000000000000"], "config key 'swarm.seed'"),
             (["render", "--out", "{tmp}/r.npz", "--png", "{tmp}/x.txt"], "--png '{tmp}/x.txt' is not a .png file name"),
+            (["bench", "--kiosk", "big"], "--kiosk takes WIDTHxHEIGHT"),
+            (["bench", "--kiosk", "20x10"], "a kiosk screen is 64x48"),
             (["render", "--out", "{tmp}/dir.npz"], "--out '{tmp}/dir.npz' is a folder"),
             (["run", "--headless", "--script", "{tmp}/nan.json"], "script events[0].t = nan"),
             (["run", "--headless", "--script", "{tmp}/fps.json"], "script fps = 1e+308"),

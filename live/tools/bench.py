@@ -475,14 +475,16 @@ def parse_screen(text: str) -> tuple[int, int]:
     return size
 
 
-def run_kiosk_bench(width: int, height: int, frames: int = 300, threads: int | None = None) -> dict:
+def run_kiosk_bench(
+    width: int, height: int, frames: int = 300, threads: int | None = None, warmup: int = KIOSK_WARMUP
+) -> dict:
     """The kiosk's whole frame at a screen of ``width`` x ``height``, headless: the live loop with
     the default settings (``app.threads`` torch threads) composing the kiosk screen offscreen
     (:class:`~live.display.windows.OffscreenKiosk`: the presenter, the canvas and the swarm drawn
     at the panels' side, the band; everything a kiosk does but handing the picture to the window
     system). Two scenes: attract mode (the creatures form 'DRAW!') and a fine-pen doodle
     (:func:`doodle_script`, ``target.brush`` = :data:`DOODLE_BRUSH`: about 190 creatures),
-    each timed over ``frames`` frames after :data:`KIOSK_WARMUP`.
+    each timed over ``frames`` frames after ``warmup`` (the doodle is sent at frame 81).
 
     Returns:
         ``screen``, ``side`` (the panels' side in pixels), the loop's scene (``size``, ``backend``,
@@ -490,22 +492,22 @@ def run_kiosk_bench(width: int, height: int, frames: int = 300, threads: int | N
         ``ms`` and ``fps`` (median frame), ``compose_ms`` (median composition of the screen).
 
     Raises:
-        ValueError: fewer than 1 frame.
+        ValueError: fewer than 1 frame, or a warm-up too short for the doodle to be sent.
     """
-    if frames < 1:
-        raise ValueError(f"--frames must be at least 1, got {frames}")
+    if frames < 1 or warmup < 90:
+        raise ValueError(f"--frames must be at least 1 and the warm-up 90, got {frames}, {warmup}")
     from live.config import load_config
 
     extra = {} if threads is None else {"app.threads": threads}
     attract = {"fps": 30, "canvas": 224, "events": [], "end": 3600.0}
     figures = {"screen": f"{width}x{height}", **_loop_scene(load_config(None, extra))}
     for scene, script, brush in (("attract", attract, {}), ("doodle", doodle_script(), {"target.brush": DOODLE_BRUSH})):
-        figures[scene] = _kiosk_scene(width, height, frames, {**extra, **brush}, script)
+        figures[scene] = _kiosk_scene((width, height), (warmup, frames), {**extra, **brush}, script)
         figures["side"] = figures[scene].pop("side")
     return figures
 
 
-def _kiosk_scene(width: int, height: int, frames: int, extra: dict, script: dict) -> dict:
+def _kiosk_scene(screen: tuple[int, int], frames: tuple[int, int], extra: dict, script: dict) -> dict:
     """One scene of :func:`run_kiosk_bench`: its figures."""
     import json
     import tempfile
@@ -526,11 +528,12 @@ def _kiosk_scene(width: int, height: int, frames: int, extra: dict, script: dict
     screens: list[Timed] = []
 
     def open_kiosk(window, on_mouse, on_key, ui):
-        screens.append(Timed(width, height, ui))
+        screens.append(Timed(*screen, ui))
         return screens[-1]
 
     mode = DisplayMode(DisplayKind.OFFSCREEN, open_kiosk, unattended=True)
-    probe = _LoopProbe(KIOSK_WARMUP, KIOSK_WARMUP + frames)
+    warmup = frames[0]
+    probe = _LoopProbe(warmup, warmup + frames[1])
     with tempfile.TemporaryDirectory(prefix="live-bench-") as folder:
         config = load_config(None, {**LOOP_SETTINGS, **extra, "paths.recordings": folder})
         path = f"{folder}/script.json"
@@ -538,7 +541,7 @@ def _kiosk_scene(width: int, height: int, frames: int, extra: dict, script: dict
             json.dump(script, f)
         run_live(config, mode, path, probe.total, RunOptions(on_frame=probe))
     figures = probe.figures()
-    compose = np.median(composing[KIOSK_WARMUP:]) * 1e3
+    compose = np.median(composing[warmup:]) * 1e3
     return {
         "side": screens[-1].side,
         "sprites": figures["sprites"],
