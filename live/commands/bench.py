@@ -42,7 +42,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
     )
     p.add_argument("--threads", type=int, help="--loop: torch CPU threads (default: app.threads; 0: torch's default)")
     p.add_argument(
-        "--pool", action="store_true", help="time the largest swarm (swarm.pool, smallest size) with the crisp view"
+        "--pool", action="store_true", help="time the largest swarm (swarm.pool, smallest size) with its view"
     )
     p.add_argument(
         "--full", action="store_true", help="also time pytorch3d on CPU above 256 creatures or 256 px (slow)"
@@ -69,7 +69,7 @@ def _pool(args: argparse.Namespace) -> None:
         return
     print(
         f"largest pool: {figures['sprites']} creatures of radius {figures['radius']:.4f}, loss at "
-        f"{figures['size']} px, crisp view at {figures['view']} px: {figures['ms_per_step']:.2f} ms/step + "
+        f"{figures['size']} px, view at {figures['view']} px: {figures['ms_per_step']:.2f} ms/step + "
         f"{figures['ms_per_view']:.2f} ms/view = {figures['fps']:.1f} fps"
     )
 

@@ -168,15 +168,16 @@ def run_bench(
 
 def run_pool_bench(budget_s: float = 2.0, threads: int | None = None) -> dict:
     """The largest swarm a target can take: ``swarm.pool`` creatures of the smallest allowed size
-    (:func:`live.sprites.radius_limits`) on 'DRAW!', loss at ``render.size`` (256), colour at
-    display resolution (``app.window``, 512) by the crisp view, analytic backend on the CPU.
+    (:func:`live.sprites.radius_limits`) on 'DRAW!', loss at ``render.size`` (256), the view at
+    display resolution (``app.window``, 512) as the live loop draws it
+    (:class:`~live.display.creatures.ScreenView`), analytic backend on the CPU.
 
     Returns:
         ``sprites``, ``radius``, ``size``, ``view``, ``ms_per_step``, ``ms_per_view`` (medians) and
         ``fps`` = 1000 / (ms_per_step + ms_per_view): one step and one view per frame.
     """
     from live.config import load_config
-    from live.scene import crisp_view
+    from live.display.creatures import ScreenView
     from live.sprites import radius_limits
 
     config = load_config(None, {"render.backend": "analytic", "render.device": "cpu"})
@@ -191,9 +192,9 @@ def run_pool_bench(budget_s: float = 2.0, threads: int | None = None) -> dict:
         arranger.set_target(text_mask("DRAW!", config.render.size))
         for _ in range(30):  # let the creatures reach the word first: a formed swarm, not a spread one
             arranger.step()
-        view = crisp_view(config, device)
+        view = ScreenView(config.app.window, config.render.ambient)
         ms_step, _ = median_ms(arranger.step, device, budget_s)
-        ms_view, _ = median_ms(lambda: arranger.view(view), device, budget_s / 2)
+        ms_view, _ = median_ms(lambda: view(*arranger.view_inputs()), device, budget_s / 2)
     finally:
         torch.set_num_threads(previous)
     return {
