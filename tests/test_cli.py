@@ -182,8 +182,17 @@ class TestKioskBench:
         attract, doodle = figures["attract"], figures["doodle"]
         assert doodle["sprites"] > attract["sprites"] > 0  # the fine pen's doodle takes more creatures
         for scene in (attract, doodle):
-            assert scene["ms"] > 0 and scene["fps"] > 0 and scene["compose_ms"] > 0
+            assert scene["ms"] > 0 and scene["fps"] > 0 and scene["show_ms"] > 0
         assert "doodle" in format_kiosk(figures)
+
+    def test_a_window_without_a_screen_is_one_line(self, monkeypatch, capsys):
+        from live.cli import main
+
+        monkeypatch.delenv("DISPLAY", raising=False)
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+        assert main(["bench", "--kiosk", "640x480", "--window", "--frames", "1"]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "--window: no screen" in err[0]
 
 
 class TestConfigCommand:

@@ -1,6 +1,7 @@
 """Drawn at the size shown (issue 15): the canvas picture and the swarm follow the display's side,
 also when it changes at run time; the strokes, the loss and the recordings do not."""
 
+import cv2
 import numpy as np
 import pytest
 
@@ -126,3 +127,26 @@ class TestScriptWithAWindow:
         clock = WallClock()
         first = clock()
         assert 0.0 <= first < 1.0 and clock() >= first
+
+
+class TestTargetAtSize:
+    def test_a_mask_enlarged_keeps_a_one_pixel_edge(self):
+        from live.display.views import mask_at
+
+        mask = np.zeros((64, 64), np.float32)
+        mask[10:40, 20:50] = 1.0
+        big = mask_at(mask, 256)
+        blurred = cv2.resize(mask, (256, 256), interpolation=cv2.INTER_LINEAR)
+        for picture, most in ((big, 2), (blurred, 8)):
+            partial = (picture > 0.02) & (picture < 0.98)
+            assert partial[:, 128].sum() <= most  # top and bottom edge: a pixel each, not 256 / 64
+        assert ((blurred > 0.02) & (blurred < 0.98))[:, 128].sum() >= 4
+        assert big.sum() == pytest.approx(mask.sum() * 16, rel=0.03)
+        assert mask_at(mask, 32).shape == (32, 32) and mask_at(mask, 64) is not None
+
+    def test_the_recorded_view_is_drawn_at_its_own_size(self):
+        from live.display import ResultView
+
+        view = ResultView(64, 128)
+        with pytest.raises(ValueError, match="draw it at that side"):
+            view.set_screen(np.zeros((918, 918, 3), np.uint8))

@@ -1,7 +1,9 @@
 """Display: what the visitor sees, at the display edge (uint8 BGR for OpenCV).
 
-- :mod:`live.display.views`: the result view (colour render | target), made in place each frame;
-- :mod:`live.display.hud`: fps, loss, backend, device, the recording dot and status lines;
+- :mod:`live.display.views`: the result view (colour render | target) a recording keeps;
+- :mod:`live.display.creatures`: the swarm drawn at the size the screen shows it;
+- :mod:`live.display.screen`, :mod:`live.display.layout`: the screens, composed in place;
+- :mod:`live.display.hud`: fps, loss, backend, device, the recording mark and status lines;
 - :mod:`live.display.windows`: the two windows, the kiosk's one fullscreen window, and an
   offscreen display for headless runs and the loop benchmark.
 """
@@ -15,6 +17,7 @@ from live.display.windows import (
     DisplayMode,
     KioskDisplay,
     OffscreenDisplay,
+    OffscreenKiosk,
     WindowDisplay,
     display_mode,
     open_display,
@@ -28,6 +31,7 @@ __all__ = [
     "HudState",
     "KioskDisplay",
     "OffscreenDisplay",
+    "OffscreenKiosk",
     "ResultView",
     "WindowDisplay",
     "display_mode",

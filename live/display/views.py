@@ -79,8 +79,6 @@ class ResultView:
         self.ambient = ambient
         self._painter = None  # draws the swarm at the view's side (set_swarm), made when first needed
         self.image = np.zeros((side, 2 * side, 3), np.uint8)
-        self._scratch = torch.empty(side, side, 3)  # float, on the CPU
-        self._left = torch.from_numpy(self.image)[:, :side]  # (D, D, 3) view into image
 
     def set_target(self, mask: np.ndarray) -> None:
         """Draws the target in red in the right half (scaled to the view's side, once per target).
@@ -124,17 +122,3 @@ class ResultView:
 
             self._painter = ScreenView(self.side, self.ambient)
         self.set_screen(self._painter(centers, radii, eyes))
-
-    def set_color(self, color: torch.Tensor) -> None:
-        """Writes the colour render into the left half (one device-to-host copy, no allocation).
-
-        Args:
-            color: (D, D, 3) RGB, float in [0, 1] or uint8, any device.
-        """
-        if color.dtype == torch.uint8:
-            self._left.copy_(color)
-            return
-        with torch.no_grad():
-            self._scratch.copy_(color)
-            self._scratch.clamp_(0.0, 1.0).mul_(255.0).add_(0.5)
-            self._left.copy_(self._scratch)  # float -> uint8 truncates: rounded by the +0.5

@@ -79,7 +79,24 @@ def _painter(ui: UiConfig | None) -> TextPainter:
     return TextPainter((ui or UiConfig()).font_path)
 
 
-class OffscreenDisplay:
+class _Offscreen:
+    """What the displays without a window share: open until closed, never lost."""
+
+    def __init__(self) -> None:
+        self.open = True
+        self.lost: str | None = None
+
+    def close(self) -> None:
+        self.open = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class OffscreenDisplay(_Offscreen):
     """No window: composes the frames as the two windows would (or not), shows nothing.
 
     Args:
@@ -94,8 +111,7 @@ class OffscreenDisplay:
     """
 
     def __init__(self, window: int, compose: bool = False, ui: UiConfig | None = None):
-        self.open = True
-        self.lost = None
+        super().__init__()
         self.composes = compose
         self.side = window
         self._result = ResultScreen(window) if compose else None
@@ -112,17 +128,8 @@ class OffscreenDisplay:
             self.last = self._result.compose(swarm, hud)
             self.last_canvas = self._canvas.compose(canvas, hud.instruction if hud is not None else None)
 
-    def close(self) -> None:
-        self.open = False
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-class OffscreenKiosk:
+class OffscreenKiosk(_Offscreen):
     """No window: composes the kiosk's screen at ``width`` x ``height`` as the kiosk does, shows
     nothing (``live bench --kiosk`` times it; tests look at it).
 
@@ -133,8 +140,7 @@ class OffscreenKiosk:
     composes = True
 
     def __init__(self, width: int, height: int, ui: UiConfig | None = None):
-        self.open = True
-        self.lost = None
+        super().__init__()
         ui = ui or UiConfig()
         self.screen = KioskScreen(width, height, _painter(ui), ui.target_preview == "small")
 
@@ -147,15 +153,6 @@ class OffscreenKiosk:
 
     def show(self, canvas: np.ndarray, swarm: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
         self.screen.compose(canvas, swarm, hud)
-
-    def close(self) -> None:
-        self.open = False
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 class _CvWindows:
