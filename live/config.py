@@ -201,8 +201,10 @@ class AppConfig:
     steps_per_frame: int = _bounded(1, 1, 100)
     """Adam steps per displayed frame; the optimiser runs all the time, between submissions too."""
     window: int = _bounded(512, 64, 4096)
-    """Side in pixels of the canvas window and of each half of the result window; strokes are
-    drawn at this resolution and reduced to the render size, the render is scaled up to it."""
+    """Side in pixels of the canvas window and of each half of the result window, and of each half
+    of the recorded result view. Strokes are kept in pixels of a canvas this size and reduced to
+    the render size for the loss. A kiosk draws the canvas and the swarm at the size its panels
+    take on the screen instead (918 px at 1920x1080), whatever this is."""
     threads: int = _bounded(1, 0, 256)
     """Torch CPU threads while the loop runs (0: torch's default, one per core). 1 by default:
     on a 2-core machine where another process takes a core, torch's thread pool slows the loop
@@ -477,6 +479,7 @@ TEXT_KEYS = (
     *(f"{step}_{kind}" for kind in InputKind for step in INPUT_STEPS),
     "sent",
     "exported",
+    "saved",
     "countdown",
     "share_title",
     "camera_lost",
@@ -519,8 +522,12 @@ class UiConfig:
     """While a replayed visit draws."""
     sent: str = "Sent! The creatures are forming your drawing"
     """After a drawing was sent, while the swarm works."""
-    exported: str = "Your clip is saved as {name}"
-    """After the clip of a drawing was exported; {name} is the file name, {path} the whole path."""
+    exported: str = "Your clip is ready: scan the code with your phone"
+    """After the clip of a drawing was exported, while its share code is on screen. No file name
+    or token: they mean nothing to a visitor, and the token is theirs alone."""
+    saved: str = "Your clip is saved"
+    """After the clip of a drawing was exported, where no share code shows (sharing off, or the
+    code's time on screen is over)."""
     countdown: str = "Still there? Clearing in {seconds} s"
     """Before the idle timeout clears a drawing; {seconds} counts down."""
     share_title: str = "Scan to take your clip home"
@@ -543,14 +550,14 @@ class UiConfig:
             text = getattr(self, key)
             if not text.strip() or "\n" in text:
                 raise ConfigError(f"config key 'ui.{key}' = {text!r} is not allowed: use a short one-line text")
-        for key, allowed in (("exported", ("name", "path")), ("countdown", ("seconds",))):
+        for key, allowed in (("exported", ()), ("saved", ()), ("countdown", ("seconds",))):
             try:
                 getattr(self, key).format(**{name: "x" for name in allowed})
             except (KeyError, IndexError, ValueError) as exc:
                 fields = ", ".join("{" + name + "}" for name in allowed)
+                may = f"it may use {fields} only" if allowed else "it may name no field (no file name on screen)"
                 raise ConfigError(
-                    f"config key 'ui.{key}' = {getattr(self, key)!r} is not allowed: "
-                    f"it may use {fields} only (write {{{{ for a brace)"
+                    f"config key 'ui.{key}' = {getattr(self, key)!r} is not allowed: {may} (write {{{{ for a brace)"
                 ) from exc
 
     @property

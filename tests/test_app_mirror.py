@@ -188,16 +188,16 @@ class TestInstallation:
                 t += 0.1
             assert install.mirror_following and install.presenter.hud.mode == "mirror"
             assert torch.equal(scene.arranger.target, torch.from_numpy(source.person.mask))
-            shown = install.presenter
-            assert not shown.view.image[:, 128:].any() and not shown.hud.target_shown  # the mask is not shown
+            side = install.display.side
+            assert not install.display.last[:, side:].any()  # the mask is not shown beside the swarm
             source.show(None)
             install.frame([], t)
             assert install.mirror_following  # a frame without anybody: still following
             install.frame([], t + 0.4)
             assert not install.mirror_following and install.presenter.hud.mode == "attract"
             assert torch.equal(scene.arranger.target, self.attract_target())
-            shown = install.presenter
-            assert shown.view.image[:, 128:, 0].any() and shown.hud.target_shown  # the attract text is shown again
+            side = install.display.side
+            assert install.display.last[:, side:].any()  # the attract text is shown again
             assert not rec.recording and rec.frames == 0  # the mirror is not recorded
 
     def test_drawing_takes_over_from_the_mirror(self, tmp_path):
@@ -220,7 +220,7 @@ class TestInstallation:
             install.handle(Command.SUBMIT, 2.0)  # the drawing is sent: it is the target
             install.frame([], 2.0)
             assert torch.equal(scene.arranger.target, torch.from_numpy(drawing).to(held.dtype))
-            assert install.presenter.view.image[:, 128:, 0].any() and rec.recording  # shown, and recorded as always
+            assert install.display.last[:, install.display.side :].any() and rec.recording  # shown, recorded as always
             rec.stop(export=False)
 
     def test_no_person_no_mirror(self, tmp_path):

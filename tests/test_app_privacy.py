@@ -14,9 +14,8 @@ import pytest
 import live.app.run as run
 import live.input.camera as camera
 from live.app.run import RunOptions, run_live
-from live.config import UiConfig, load_config
-from live.display.screen import KioskScreen
-from live.display.windows import OffscreenDisplay, _painter
+from live.config import load_config
+from live.display.windows import OffscreenDisplay, OffscreenKiosk
 from tests.hand_fixtures import FakeWebcam
 
 GREEN_BGR = (0, 255, 0)
@@ -42,28 +41,16 @@ def green_pixels(image: np.ndarray, rgb: bool) -> int:
     return int(((g > r + 40) & (g > b + 40)).sum())
 
 
-class KioskOffscreen:
+class KioskOffscreen(OffscreenKiosk):
     """The kiosk's screen composed at 1280x720 (camera inset included), shown nowhere."""
 
-    composes = True
-
     def __init__(self):
-        self.open = True
-        self.lost = None
-        self.screen = KioskScreen(1280, 720, _painter(UiConfig()), True)
+        super().__init__(1280, 720)
         self.shown_green = 0
 
-    def show(self, canvas, result, hud, wait_ms=1):
-        self.shown_green = max(self.shown_green, green_pixels(self.screen.compose(canvas, result, hud), rgb=False))
-
-    def close(self):
-        self.open = False
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+    def show(self, canvas, swarm, hud, wait_ms=1):
+        super().show(canvas, swarm, hud, wait_ms)
+        self.shown_green = max(self.shown_green, green_pixels(self.screen.image, rgb=False))
 
 
 class WindowOffscreen(OffscreenDisplay):
@@ -73,8 +60,8 @@ class WindowOffscreen(OffscreenDisplay):
         super().__init__(128, compose=True)
         self.shown_green = 0
 
-    def show(self, canvas, result, hud, wait_ms=1):
-        super().show(canvas, result, hud, wait_ms)
+    def show(self, canvas, swarm, hud, wait_ms=1):
+        super().show(canvas, swarm, hud, wait_ms)
         seen = green_pixels(self.last_canvas, rgb=False) + green_pixels(self.last, rgb=False)
         self.shown_green = max(self.shown_green, seen)
 

@@ -3,12 +3,14 @@
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from live.app import Installation
 from live.config import load_config
 from live.display import DISPLAYS, DisplayKind, OffscreenDisplay
+from live.display.creatures import ScreenView
 from live.display.guide import Step
 from live.input import Command, Pen, Phase
 from live.record import Recorder
@@ -55,7 +57,7 @@ class TestInstructions:
             install.frame([], 0.7)
             said = install.presenter.hud.instruction
             assert said.step is Step.EXPORTED and said.clip == Path(rec.exported[-1])
-            assert said.clip.name in said.text
+            assert said.text == ui.saved and said.clip.stem not in said.text  # no share code here: no scan
             # 10 s before the idle timeout: the countdown, in whole seconds.
             install.frame([], 0.6 + 20.5)
             said = install.presenter.hud.instruction
@@ -99,14 +101,16 @@ class TestHud:
 
 class TestEyes:
     def test_not_lively_is_the_seeds_look(self, tmp_path):
-        install, rec, _ = make(tmp_path, **{"ui.lively": False})
+        install, rec, display = make(tmp_path, **{"ui.lively": False})
         with rec:
             arranger = install.swarm.arranger
-            want = (arranger.view(install.swarm.scene.crisp).clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
+            want = ScreenView(128, install.config.render.ambient)(*arranger.view_inputs(None)).copy()
+            crisp = (arranger.view(install.swarm.scene.crisp).clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
+            install.presenter.hud.stats = False  # the swarm alone on the result window
             install.frame([], 0.0)  # shows the creatures as they stood when the frame began
             assert install.swarm.eyes is None
-            assert want.shape == (128, 128, 3)  # the crisp view, at app.window
-            assert (install.presenter.view.image[:, :128] == want).all()
+            assert (display.last[:, :128] == want).all()  # centred eyes, at app.window: the seed's look
+            assert np.abs(want[..., ::-1].astype(int) - crisp).mean() < 2.0  # as the crisp view draws it
 
     @pytest.mark.parametrize("corner", [(4, 4), (123, 4), (4, 123), (123, 123)])
     def test_pupils_turn_to_the_pen(self, tmp_path, corner):
@@ -156,9 +160,9 @@ class TestGifsShowTheEyes:
             for i in range(1, 30):
                 install.frame([Pen(Phase.MOVE, 2, 2)], i / 60)
             seed_look = (scene.arranger.view(scene.crisp).clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
-            last = install.presenter.view.image[:, :128].copy()
+            last = scene.crisp.rgb8(*install.swarm.shown).numpy()  # the crisp view of the frame's creatures
             install.frame([Command.EXPORT], 0.5)
             recorder.wait()
         assert frames, "nothing was recorded"
-        assert (frames[-1] == last).all()  # the clip keeps the view the visitor sees
+        assert (frames[-1] == last).all()  # the clip: the frame's creatures, drawn crisp
         assert (last != seed_look).any()  # and there the eyes have turned to the pen

@@ -179,6 +179,29 @@ class TestBench:
         assert figures["sprites"] >= 1 and figures["size"] == 256  # the loop's own settings stay
 
 
+class TestKioskBench:
+    def test_both_scenes_at_the_panels_side(self):
+        from live.display.layout import kiosk_layout
+        from live.tools.bench import format_kiosk, run_kiosk_bench
+
+        figures = run_kiosk_bench(480, 270, frames=3, warmup=90)
+        assert figures["screen"] == "480x270" and figures["side"] == kiosk_layout(480, 270).canvas[2]
+        attract, doodle = figures["attract"], figures["doodle"]
+        assert doodle["sprites"] > attract["sprites"] > 0  # the fine pen's doodle takes more creatures
+        for scene in (attract, doodle):
+            assert scene["ms"] > 0 and scene["fps"] > 0 and scene["show_ms"] > 0
+        assert "doodle" in format_kiosk(figures)
+
+    def test_a_window_without_a_screen_is_one_line(self, monkeypatch, capsys):
+        from live.cli import main
+
+        monkeypatch.delenv("DISPLAY", raising=False)
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+        assert main(["bench", "--kiosk", "640x480", "--window", "--frames", "1"]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "--window: no screen" in err[0]
+
+
 class TestConfigCommand:
     def test_prints_overridden_toml(self):
         import tomllib
@@ -205,6 +228,8 @@ class TestOneLineErrors:
             (["fit", "--text", "A", "--set", "swarm.seed=1e23"], "config key 'swarm.seed'"),
             (["fit", "--text", "A", "--set", "swarm.seed=100000000000000000000000"], "config key 'swarm.seed'"),
             (["render", "--out", "{tmp}/r.npz", "--png", "{tmp}/x.txt"], "--png '{tmp}/x.txt' is not a .png file name"),
+            (["bench", "--kiosk", "big"], "--kiosk takes WIDTHxHEIGHT"),
+            (["bench", "--kiosk", "20x10"], "a kiosk screen is 64x48"),
             (["render", "--out", "{tmp}/dir.npz"], "--out '{tmp}/dir.npz' is a folder"),
             (["bench", "--loop", "--frames", "1", "--set", "target.brush=0"], "config key 'target.brush' = 0"),
             (["bench", "--loop", "--frames", "1", "--set", "brush"], "override 'brush' is not of the form"),

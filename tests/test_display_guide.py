@@ -23,10 +23,14 @@ class TestSteps:
         assert guide.instruction(50.0).text == ui.drawing_hand
         guide.sent()
         assert (guide.instruction(50.0).step, guide.instruction(50.0).text) == (Step.SENT, ui.sent)
-        guide.exported(Path("recordings/2024-01-01-120000.gif"))
-        said = guide.instruction(50.0)
-        assert said.step is Step.EXPORTED and said.clip == Path("recordings/2024-01-01-120000.gif")
-        assert said.text == "Your clip is saved as 2024-01-01-120000.gif"
+        clip = Path("recordings/20240101-120000-32L7dug1VWqoQ04JWv2syA.gif")
+        guide.exported(clip)
+        said = guide.instruction(50.0, sharing=True)
+        assert said.step is Step.EXPORTED and said.clip == clip
+        assert said.text == ui.exported and "scan" in said.text  # the visitor is invited to scan
+        assert guide.instruction(50.0, sharing=False).text == ui.saved  # no code on screen: no scan
+        for shown in (said.text, ui.saved):
+            assert clip.stem not in shown and "32L7dug1" not in shown and ".gif" not in shown
         guide.stroke("mouse")
         assert guide.instruction(50.0).step is Step.DRAWING
         guide.cleared()
@@ -90,7 +94,8 @@ class TestTexts:
             ("ui.sent", "", ["ui.sent", "one-line"]),
             ("ui.sent", "two\nlines", ["ui.sent", "one-line"]),
             ("ui.countdown", "in {secs} s", ["ui.countdown", "{seconds}"]),
-            ("ui.exported", "at {where}", ["ui.exported", "{name}", "{path}"]),
+            ("ui.exported", "saved as {name}", ["ui.exported", "no field", "no file name"]),
+            ("ui.saved", "at {path}", ["ui.saved", "no field"]),
             ("ui.target_preview", "big", ["ui.target_preview", "'small'", "'off'"]),
         ],
     )

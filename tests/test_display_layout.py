@@ -14,21 +14,36 @@ def overlap(a, b) -> bool:
 
 
 class TestKiosk:
-    @pytest.mark.parametrize("size", [(1600, 900), (1920, 1080), (1280, 1024), (800, 600), (1080, 1920)])
+    @pytest.mark.parametrize(
+        "size", [(1600, 900), (1920, 1080), (3840, 2160), (1280, 1024), (800, 600), (1080, 1920), (64, 48)]
+    )
     def test_panels_fill_the_screen_without_overlap(self, size):
         w, h = size
         layout = kiosk_layout(w, h)
         screen = (0, 0, w, h)
-        for rect in (layout.canvas, layout.swarm, layout.band, layout.target, layout.share):
+        for rect in (layout.canvas, layout.swarm, layout.band, layout.target, layout.share, layout.mark):
             assert inside(rect, screen)
         assert not overlap(layout.canvas, layout.swarm)
-        assert not overlap(layout.band, layout.canvas) and not overlap(layout.band, layout.swarm)
-        assert inside(layout.target, layout.swarm) and inside(layout.share, layout.swarm)
-        assert not overlap(layout.target, layout.share)
+        # Nothing lies over the panels: the instruction, the target preview and the recording
+        # mark share the band, side by side.
+        for part in (layout.band, layout.target, layout.mark):
+            assert not overlap(part, layout.canvas) and not overlap(part, layout.swarm)
+        assert not overlap(layout.band, layout.target) and not overlap(layout.band, layout.mark)
+        assert not overlap(layout.target, layout.mark)
+        assert inside(layout.share, layout.swarm)
         side = layout.canvas[2]
         assert layout.canvas[3] == side and layout.swarm[2:] == (side, side)
         # As large as the screen allows: limited by the width or by the height left under the band.
-        assert side >= 0.95 * min(w / 2, h - layout.band[3])
+        assert side >= 0.95 * min(w / 2, h - layout.band[3]) or w < 100
+        # The instruction stays centred between the panels.
+        middle = layout.canvas[0] + (layout.swarm[0] + side - layout.canvas[0]) / 2
+        assert abs(layout.band[0] + layout.band[2] / 2 - middle) <= 1
+
+    @pytest.mark.parametrize("size, side", [((1920, 1080), 918), ((3840, 2160), 1836)])
+    def test_the_panels_of_1080p_and_4k(self, size, side):
+        layout = kiosk_layout(*size)
+        assert abs(layout.canvas[2] - side) <= 1
+        assert layout.target[2] >= 0.1 * side  # the preview stays large enough to read
 
     def test_1600x900_is_no_longer_a_thin_strip(self):
         layout = kiosk_layout(1600, 900)
@@ -37,7 +52,9 @@ class TestKiosk:
         assert layout.text_px >= 36
 
     def test_no_preview(self):
-        assert kiosk_layout(1600, 900, preview=False).target is None
+        layout = kiosk_layout(1600, 900, preview=False)
+        assert layout.target is None
+        assert layout.band == kiosk_layout(1600, 900).band  # the text stays where it was
 
     def test_too_small(self):
         with pytest.raises(ValueError, match="too small"):

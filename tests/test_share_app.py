@@ -39,8 +39,8 @@ class Screen(OffscreenDisplay):
         super().__init__(window, compose=True)
         self.canvas = None
 
-    def show(self, canvas, result, hud, wait_ms=1):
-        super().show(canvas, result, hud, wait_ms)
+    def show(self, canvas, swarm, hud, wait_ms=1):
+        super().show(canvas, swarm, hud, wait_ms)
         self.canvas = canvas.copy()
 
 
@@ -110,11 +110,26 @@ def test_code_after_export_then_down_at_a_stroke(setup, tmp_path):
 
 def test_code_goes_after_show_seconds(setup):
     install, recorder, screen, _ = setup
+    ui = install.config.ui
     export(install, recorder, 1.0)
     install.frame([], 2.0)
     assert card_shown(screen)
+    assert install.presenter.hud.instruction.text == ui.exported  # scan the code
     install.frame([], 2.0 + 30.0)
     assert not card_shown(screen)
+    assert install.presenter.hud.instruction.text == ui.saved  # no code: nothing to scan
+
+
+def test_no_file_name_or_token_on_screen(setup):
+    """After an export, neither the instruction nor the status line names the clip's file."""
+    install, recorder, screen, _ = setup
+    export(install, recorder, 1.0)
+    install.frame([], 2.0)
+    clip = recorder.exported[-1]
+    token = clip.stem.split("-")[-1]
+    hud = install.presenter.hud
+    for shown in (hud.instruction.text, hud.status):
+        assert clip.name not in shown and token not in shown
 
 
 @pytest.mark.parametrize("how", ["clear", "attract"])

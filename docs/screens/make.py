@@ -1,10 +1,12 @@
 """Screenshots of every state of the screen, in the two windows and in the kiosk (docs/screens/).
 
-Runs ``live run`` under Xvfb + openbox at 1600x900, drives it with xdotool (the mouse) or with
-the hand footage of ../shared/data/hands (the hand), and grabs the screen with ImageMagick's
-``import``. Each picture is reduced to a 128-colour palette so it stays small.
+Runs ``live run`` under Xvfb + openbox, drives it with xdotool (the mouse) or with the hand
+footage of ../shared/data/hands (the hand), and grabs the screen with ImageMagick's ``import``.
+Each picture is reduced to a 128-colour palette so it stays small. The runs (:data:`RUNS`): the two
+windows and the kiosk on a 1920x1080 screen (``window-*.png``, ``kiosk-*.png``), and the kiosk on a
+3840x2160 one (``kiosk-4k-*.png``).
 
-    python docs/screens/make.py [window|kiosk ...] [--hand | --mouse]   (the hand's or the mouse's shots only)
+    python docs/screens/make.py [window|kiosk|kiosk-4k ...] [--hand | --mouse]   (the hand's or the mouse's shots only)
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
-SCREEN = (1600, 900)
+#: Each run: whether it is the kiosk, and its screen.
+RUNS = {"window": (False, (1920, 1080)), "kiosk": (True, (1920, 1080)), "kiosk-4k": (True, (3840, 2160))}
 HAND_VIDEO = ROOT.parent / "shared" / "data" / "hands" / "fingertip_circle.mp4"
 #: Canvas pixels of the 512-pixel canvas: a heart-ish loop, then a tail that runs off the drawing
 #: area to the right (it stops at the frame).
@@ -52,25 +55,26 @@ def wait_window(env, name: str, timeout: float = 180.0) -> str:
     raise RuntimeError(f"no window {name!r}")
 
 
-def to_screen(kiosk: bool, points):
+def to_screen(kiosk: bool, screen: tuple[int, int], points):
     from live.display.layout import kiosk_layout
 
     if not kiosk:
         return [(x, y) for x, y in points]  # the canvas window's own pixels
-    x0, y0, side, _ = kiosk_layout(*SCREEN).canvas
+    x0, y0, side, _ = kiosk_layout(*screen).canvas
     return [(round(x0 + x * side / 512), round(y0 + y * side / 512)) for x, y in points]
 
 
-def mouse_run(env, kiosk: bool, tag: str, folder: Path) -> None:
+def mouse_run(env, kiosk: bool, screen: tuple[int, int], tag: str, folder: Path) -> None:
     cmd = [sys.executable, "-m", "live", "run", "--recordings", str(folder)]
-    cmd += ["--set", "app.idle_seconds=40", "--set", "ui.countdown_seconds=10"] + (["--kiosk"] if kiosk else [])
+    cmd += ["--set", "app.idle_seconds=40", "--set", "ui.countdown_seconds=10", "--set", "share.port=0"]
+    cmd += ["--kiosk"] if kiosk else []
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wid = wait_window(env, "live" if kiosk else "canvas")
         xdo(env, "windowactivate", "--sync", wid)
         time.sleep(8.0)  # the creatures form the attract text
         shot(env, f"{tag}-attract")
-        points = to_screen(kiosk, SHAPE)
+        points = to_screen(kiosk, screen, SHAPE)
         xdo(env, "mousemove", "--window", wid, *points[0])
         xdo(env, "mousedown", 1)
         for (x0, y0), (x1, y1) in itertools.pairwise(points):
@@ -124,7 +128,7 @@ def drive_hand(args: list[str]) -> None:
 
 def hand_run(env, kiosk: bool, tag: str, folder: Path) -> None:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--drive-hand", "--recordings", str(folder)]
-    cmd += ["--input", "hand", "--camera", str(HAND_VIDEO)] + (["--kiosk"] if kiosk else [])
+    cmd += ["--input", "hand", "--camera", str(HAND_VIDEO), "--set", "share.port=0"] + (["--kiosk"] if kiosk else [])
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
                             stderr=open(folder / "stderr.txt", "w"))  # fmt: skip
     try:
@@ -141,8 +145,9 @@ def hand_run(env, kiosk: bool, tag: str, folder: Path) -> None:
 def main(modes: list[str]) -> None:
     hand_only, mouse_only = "--hand" in modes, "--mouse" in modes
     for mode in [m for m in modes if not m.startswith("--")]:
+        kiosk, screen = RUNS[mode]
         server = subprocess.Popen(
-            ["Xvfb", "-displayfd", "1", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
+            ["Xvfb", "-displayfd", "1", "-screen", "0", f"{screen[0]}x{screen[1]}x24", "-nolisten", "tcp"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
@@ -150,10 +155,9 @@ def main(modes: list[str]) -> None:
         wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.0)
         try:
-            kiosk = mode == "kiosk"
             if not hand_only:
                 with tempfile.TemporaryDirectory() as tmp:
-                    mouse_run(env, kiosk, mode, Path(tmp))
+                    mouse_run(env, kiosk, screen, mode, Path(tmp))
             if HAND_VIDEO.is_file() and not mouse_only:
                 with tempfile.TemporaryDirectory() as tmp:
                     hand_run(env, kiosk, mode, Path(tmp))
@@ -168,4 +172,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--drive-hand"]:
         drive_hand(sys.argv[2:])
     else:
-        main(sys.argv[1:] or ["window", "kiosk"])
+        main(sys.argv[1:] or list(RUNS))

@@ -10,7 +10,7 @@
 - :mod:`~live.app.run`: the resources of a run, opened in one ExitStack, and the frames.
 """
 
-from live.app.loop import Installation, result_shape
+from live.app.loop import Installation
 from live.app.run import FrameClock, RunOptions, RunResult, run_live
 from live.app.state import Attract, Plateau
 
@@ -21,6 +21,5 @@ __all__ = [
     "Plateau",
     "RunOptions",
     "RunResult",
-    "result_shape",
     "run_live",
 ]

@@ -11,6 +11,8 @@ at a low frame rate stays round. The picture is drawn incrementally: a piece of 
 final once the sample after it has arrived, so each new point adds one final piece, and the
 last piece of every open stroke is drawn provisionally over the finished ink and replaced at the
 next point (it is finished when the pen lifts). Only undo redraws the picture from the strokes.
+The picture is drawn at the side the screen shows it (:meth:`StrokeCanvas.show_at`), the strokes
+staying in canvas pixels.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class StrokeCanvas:
             raise ValueError(f"brush radius must be positive, got {brush}")
         self.size = size
         self.radius = brush * size / SEED_CANVAS
+        self._k = 1.0  # picture pixels per canvas pixel
         self._r = max(1, round(self.radius))
         self.image = np.zeros((size, size, 3), np.uint8)
         self._ink = np.zeros_like(self.image)  # the finished pieces: image without the open tails
@@ -73,8 +76,30 @@ class StrokeCanvas:
         top = self.size - 1
         return min(max(float(x), 0.0), top), min(max(float(y), 0.0), top)
 
+    def show_at(self, side: int) -> None:
+        """Draws the picture at ``side`` pixels from now on (the strokes stay in canvas pixels);
+        nothing happens when it is drawn at that side already.
+
+        Raises:
+            ValueError: a side below 8.
+        """
+        if side < 8:
+            raise ValueError(f"canvas picture side must be at least 8 pixels, got {side}")
+        if side == self.image.shape[0]:
+            return
+        self._k = side / self.size
+        self._r = max(1, round(self.radius * self._k))
+        self.image = np.zeros((side, side, 3), np.uint8)
+        self._ink = np.zeros_like(self.image)
+        self._redraw()
+
+    def _px(self, line: np.ndarray) -> np.ndarray:
+        """Canvas points in the picture's pixels (pixel centres map onto pixel centres)."""
+        return (np.asarray(line, np.float64) + 0.5) * self._k - 0.5
+
     def _finish(self, line: np.ndarray) -> None:
         """Draws a final piece (or dot) on the finished ink and on the picture."""
+        line = self._px(line)
         ink(self._ink, line, self._r, INK_BGR)
         ink(self.image, line, self._r, INK_BGR)
 
@@ -86,7 +111,7 @@ class StrokeCanvas:
         for x0, y0, x1, y1 in self._tails:
             self.image[y0:y1, x0:x1] = self._ink[y0:y1, x0:x1]
         self._tails = [
-            ink(self.image, self._piece(stroke, len(stroke) - 2), self._r, INK_BGR)
+            ink(self.image, self._px(self._piece(stroke, len(stroke) - 2)), self._r, INK_BGR)
             for stroke in self._open.values()
             if len(stroke) > 1
         ]

@@ -20,7 +20,7 @@ from live.app.presenter import Presenter
 from live.app.swarm import LiveSwarm
 from live.app.visit import Turn, Visit
 from live.config import Config
-from live.display import DISPLAYS, DisplayKind, DisplayMode, HudState, ResultView
+from live.display import DISPLAYS, DisplayKind, DisplayMode, HudState
 from live.input import Command, Event, Input
 from live.input.mirror import MirrorSource
 from live.record import Recorder
@@ -34,13 +34,6 @@ log = logging.getLogger("live.app")
 MAX_FAILED_FRAMES = 300
 #: A repeated per-frame error is logged again every this many frames.
 LOG_EVERY = 100
-
-
-def result_shape(config: Config, scene: Scene) -> tuple[int, int]:
-    """(H, W) of the result view, the frames a :class:`~live.record.Recorder` of it keeps: the
-    crisp view's side (``app.window``), colour | target."""
-    side = scene.crisp.size
-    return side, 2 * side
 
 
 class Installation:
@@ -85,7 +78,7 @@ class Installation:
         self.config = config
         self.swarm = LiveSwarm(config, scene)
         hud = HudState(backend=scene.backend, device=str(scene.device), stats=mode.hud(config))
-        self.presenter = Presenter(display, ResultView(config.render.size, self.swarm.side), hud, source, share)
+        self.presenter = Presenter(display, hud, source, share)
         say = self.presenter.say
         self.visit = Visit(config, start, say, config.app.input, mode.mouse(config), mirror)
         self.keepsake = Keepsake(config.record, recorder, say, status)
@@ -155,9 +148,12 @@ class Installation:
     def _frame(self, events: list[Event], now: float, wait_ms: int) -> None:
         visit, presenter = self.visit, self.presenter
         self.apply(visit.take(events, now), now)
+        side = presenter.side  # canvas and swarm drawn at the size the screen shows them
+        self.swarm.show_at(side)
+        visit.show_at(side)
         color, loss, recovered = self.swarm.advance(now, visit.pen())
-        presenter.set_color(color)
-        clip = self.keepsake.keep(self.swarm.shown, loss, recovered, now)  # [record] the swarm as shown
+        presenter.set_swarm(color)
+        clip = self.keepsake.keep(self.swarm.shown, loss, recovered, now)  # the clip: drawn from the swarm's state
         if clip is not None:
             visit.guide.exported(clip)
             presenter.exported(clip, now)
@@ -166,7 +162,8 @@ class Installation:
         if self.status is not None:
             self._report(problem, now)
         state = (visit.mode, self.keepsake.recording)
-        presenter.present(visit.canvas.image, loss, visit.instruction(now), state, now, wait_ms)
+        instruction = visit.instruction(now, presenter.sharing(now))
+        presenter.present(visit.canvas.image, loss, instruction, state, now, wait_ms)
 
     def _report(self, problem, now: float) -> None:
         """Tells the share server how the camera is, and shows the last QR code again when staff

@@ -1,10 +1,12 @@
 """The presenter: the one part that draws the screen.
 
-:class:`Presenter` keeps what the visitor and the staff see besides the swarm itself: the result
-view (:class:`~live.display.ResultView`: the swarm's colour view and the target), the HUD and its
-status line, the input's own picture and problems, and the share card after an export; once per
-frame it hands the display the canvas picture, the result view and the HUD
-(:meth:`Presenter.present`).
+:class:`Presenter` keeps what the visitor and the staff see besides the swarm itself: the HUD and
+its status line, the input's own picture and problems, and the share card after an export; it
+hands the display each new target (never a person's mask) and, once per frame, the canvas
+picture, the swarm as drawn at the screen's size and the HUD (:meth:`Presenter.present`). The
+display says at which size it shows the canvas and the swarm (:attr:`Presenter.side`); the frame
+has them drawn at that size. Recordings are not the presenter's: the clip is drawn from the
+swarm's state (:mod:`live.app.keepsake`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from live.app.visit import Turn
-from live.display import Display, HudState, ResultView
+from live.display import Display, HudState
 from live.display.guide import Instruction
 from live.input import Command, Input, Status
 from live.share.overlay import ShareCode
@@ -36,7 +37,6 @@ class Presenter:
 
     Args:
         display: where frames go (:mod:`live.display.windows`).
-        view: the result view (its left half the swarm's colour view).
         hud: the HUD's state at start (backend, device, whether the figures show).
         source: the input whose overlay the canvas shows (when the display composes) and whose
             status stays on the status line while it lasts (e.g. "camera lost").
@@ -50,23 +50,30 @@ class Presenter:
     def __init__(
         self,
         display: Display,
-        view: ResultView,
         hud: HudState,
         source: Input | None = None,
         share: ShareCode | None = None,
     ):
         self.display = display
-        self.view = view
         self.hud = hud
         self.source = source or Input()
         self.share = share
         self._shown: np.ndarray | None = None  # the canvas with the QR code over it
-        self._blank = np.zeros((view.size, view.size), np.float32)  # the target half while mirroring
+        self._swarm: np.ndarray | None = None  # the swarm as the screen shows it, this frame
         self._status_at = -np.inf
         self._input_said: Status | None = None  # the input's problem now on the status line
         self._last_wall = time.perf_counter()
         self._fps = 0.0  # smoothed frame rate; the HUD shows it every HUD_REFRESH_S
         self._hud_at = -np.inf
+
+    @property
+    def side(self) -> int:
+        """Side in pixels at which the display shows the canvas and the swarm now."""
+        return self.display.side
+
+    def sharing(self, now: float) -> bool:
+        """Whether a share code is on screen now (the instruction then invites the visitor to scan it)."""
+        return self.share is not None and self.share.visible(now)
 
     def say(self, text: str, ok: bool, now: float) -> None:
         """Shows ``text`` on the status line for :data:`STATUS_SECONDS`."""
@@ -76,8 +83,7 @@ class Presenter:
         """Acts on what the frame's events did: a new target is drawn beside the swarm, ``h``
         toggles the HUD's figures, a stroke, a clear or attract mode hides the share code."""
         if turn.target is not None:  # a person's mask (the mirror) is never shown, nor previewed
-            self.view.set_target(self._blank if turn.private else turn.target)
-            self.hud.target_shown = not turn.private
+            self.display.set_target(np.zeros_like(turn.target) if turn.private else turn.target)
         for command in turn.commands:
             if command is Command.HUD:
                 self.hud.stats = not self.hud.stats
@@ -99,11 +105,9 @@ class Presenter:
         """The smoothed frame rate the HUD shows."""
         return self._fps
 
-    def set_color(self, color: torch.Tensor) -> np.ndarray:
-        """Writes the swarm's colour view, (D, D, 3) uint8 RGB, into the result view; returns the
-        result view."""
-        self.view.set_color(color)
-        return self.view.image
+    def set_swarm(self, swarm: np.ndarray) -> None:
+        """Takes this frame's swarm, (P, P, 3) uint8 BGR drawn at :attr:`side`."""
+        self._swarm = swarm
 
     def present(
         self,
@@ -132,7 +136,7 @@ class Presenter:
         picture = canvas
         if self.display.composes:
             picture = self._with_code(self.source.overlay(canvas), now)
-        self.display.show(picture, self.view.image, self.hud, wait_ms)
+        self.display.show(picture, self._swarm, self.hud, wait_ms)
 
     def _figures(self, loss: float) -> None:
         """The HUD's fps (smoothed) and loss, refreshed every :data:`HUD_REFRESH_S`."""

@@ -33,6 +33,17 @@ from live.share.status import CAMERA_NONE, KioskStatus
 log = logging.getLogger("live.app")
 
 
+class WallClock:
+    """Time with a window: seconds since the run began (a script replayed in a window counts
+    its times from there)."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+
+    def __call__(self) -> float:
+        return time.monotonic() - self._start
+
+
 class FrameClock:
     """Headless time: the n-th call returns ``n / fps`` seconds (n from 0)."""
 
@@ -127,8 +138,9 @@ def open_input(config: Config, display: DisplayMode, script: Script | None = Non
     """The inputs of a run: the one ``config.app.input`` names (:data:`live.input.kinds.INPUTS`),
     the window's mouse and keyboard, and a headless script.
 
-    With hand input the mouse draws too in a window, and a headless script plays along with the
-    hand (:class:`~live.input.combine.CombinedInput`).
+    With hand input the mouse draws too in a window, and a script plays along with the hand
+    (:class:`~live.input.combine.CombinedInput`); a script given with a window plays along with
+    its mouse and keyboard.
 
     Raises:
         ValueError: an input that cannot run in this mode, or a bad camera source.
@@ -150,7 +162,7 @@ def open_input(config: Config, display: DisplayMode, script: Script | None = Non
     mouse = keyboard = None
     if script is not None:
         sources.append(ScriptInput(script))
-    elif display.windowed:
+    if display.windowed:
         mouse, keyboard = MouseInput(), display.keyboard(config.app)
         sources += [mouse, keyboard]
     source = sources[0] if len(sources) == 1 else CombinedInput(*sources)
@@ -162,7 +174,8 @@ class RunOptions:
     """The seams of a run for tests and benchmarks; ``live run`` uses none of them."""
 
     clock: Callable[[], float] | None = None
-    """Seconds, called once per frame (default: the script's frame clock, else ``time.monotonic``)."""
+    """Seconds, called once per frame (default: headless, the script's frame clock; with a window,
+    :class:`WallClock`)."""
     scene: Scene | None = None
     """A prebuilt scene (default: :func:`live.scene.build_live`)."""
     writer: Writer | None = None
@@ -173,7 +186,7 @@ class RunOptions:
 
 def run_live(
     config: Config,
-    display_kind: DisplayKind | str = DisplayKind.WINDOW,
+    display_kind: DisplayKind | str | DisplayMode = DisplayKind.WINDOW,
     script_path: str | Path | None = None,
     max_frames: int | None = None,
     options: RunOptions | None = None,
@@ -183,8 +196,10 @@ def run_live(
     Args:
         config: every setting; ``config.app.kiosk`` picks the kiosk display when
             ``display_kind`` is 'window' (:func:`live.display.display_mode`).
-        display_kind: where frames go (:class:`~live.display.DisplayKind`, or its name).
-        script_path: a headless script (docs/script-format.md); its clock drives the run.
+        display_kind: where frames go (:class:`~live.display.DisplayKind`, or its name), or a
+            display mode of one's own (``live bench --kiosk``: a kiosk screen composed offscreen).
+        script_path: a script (docs/script-format.md): headless, its frame clock drives the run;
+            with a window it is replayed on the wall clock, alongside the mouse and keyboard.
         max_frames: stop after this many frames.
         options: seams for tests and benchmarks.
 
@@ -194,10 +209,10 @@ def run_live(
             is written), or too many failed frames in a row.
     """
     options = options or RunOptions()
-    mode = display_mode(display_kind, config)
+    mode = display_kind if isinstance(display_kind, DisplayMode) else display_mode(display_kind, config)
     script = _load_script(config, script_path)
     _check_end(config, mode, script, max_frames)
-    clock = options.clock or (FrameClock(script.fps) if script is not None else time.monotonic)
+    clock = options.clock or (FrameClock(script.fps) if script is not None and not mode.windowed else WallClock())
     scene = options.scene or build_live(config)
     with contextlib.ExitStack() as stack:
         start = clock()

@@ -1,9 +1,11 @@
 """The live swarm: the one writer into the arranger, and the pool it sizes for each target.
 
 :class:`LiveSwarm` owns the arranger of ``live run``'s scene: it sets each new target, sizes the
-pool (:class:`PoolSizer`), moves the eyes, starts the crisp view of each frame on its own thread
+pool (:class:`PoolSizer`), moves the eyes, starts the view of each frame on its own thread
 (:class:`~live.render.view.ViewThread`), takes the frame's Adam steps and recovers from a
-non-finite loss. Nothing else writes into the arranger.
+non-finite loss. Nothing else writes into the arranger. The view is drawn at the size the screen
+shows it (:class:`~live.display.creatures.ScreenView`, :meth:`LiveSwarm.show_at`), whatever the
+loss's size.
 
 ``live run`` (with ``swarm.sizing = "target"``) builds ``swarm.pool`` creatures once
 (:func:`live.scene.build_live`). Each target chooses how many take part and how big they are
@@ -24,6 +26,7 @@ import numpy as np
 import torch
 
 from live.config import Config
+from live.display.creatures import ScreenView
 from live.optimise import Arranger
 from live.render.eyes import EyePose, Eyes
 from live.render.view import ViewThread
@@ -118,8 +121,8 @@ class LiveSwarm:
         sizer: sizes the pool for each target (None: the seed's fixed swarm).
         eyes: where the eyes look and when they blink (None: ``ui.lively`` off, the seed's look).
         shown: what this frame's view was drawn from, ``(centers, radii, eyes)`` of
-            :meth:`~live.optimise.Arranger.view_inputs` (the clip is drawn from it too); None
-            before the first frame.
+            :meth:`~live.optimise.Arranger.view_inputs` (later steps do not change them): the clip
+            is drawn from it too, at its own size; None before the first frame.
     """
 
     def __init__(self, config: Config, scene: Scene):
@@ -130,13 +133,26 @@ class LiveSwarm:
         swarm = scene.renderer.swarm
         lively = config.ui.lively
         self.eyes = Eyes(len(swarm), config.swarm.seed, swarm.start.dtype, swarm.device) if lively else None
-        self._drawer = ViewThread(scene.crisp)
-        self.shown = None
+        self._ambient = config.render.ambient
+        self.shown: tuple | None = None
+        self._view = ScreenView(scene.crisp.size, self._ambient)
+        self._drawer = ViewThread(self._view)
 
     @property
     def side(self) -> int:
-        """Side in pixels of the colour view each frame draws."""
-        return self.scene.crisp.size
+        """Side in pixels of the view each frame draws (the swarm's panel on screen)."""
+        return self._view.side
+
+    def show_at(self, side: int) -> None:
+        """Draws the view at ``side`` pixels from the next frame on (the screen's panel changed
+        size: a kiosk learns its screen once the window manager has made it fullscreen). Called
+        between frames; nothing happens when the side stays."""
+        if side == self._view.side:
+            return
+        self._drawer.close()
+        self._view = ScreenView(side, self._ambient)
+        self._drawer = ViewThread(self._view)
+        log.info("swarm: drawn at %d px", side)
 
     def set_target(self, mask: np.ndarray, now: float, plan: bool = True) -> None:
         """The creatures head for ``mask`` (S, S) in [0, 1] from now on; a pool is sized for it
@@ -146,7 +162,7 @@ class LiveSwarm:
             plan = self.sizer.set_target(mask, now)
             log.info("swarm: %d creatures of radius %.3f (stroke %.1f px)", plan.count, plan.radius, plan.stroke)
 
-    def advance(self, now: float, pen: tuple[float, float] | None = None) -> tuple[torch.Tensor, float, bool]:
+    def advance(self, now: float, pen: tuple[float, float] | None = None) -> tuple[np.ndarray, float, bool]:
         """One frame: the pool grows or shrinks, the view of the creatures as they stand now is
         drawn on its own thread while ``app.steps_per_frame`` Adam steps move them on.
 
@@ -155,8 +171,9 @@ class LiveSwarm:
             pen: where a pen that is down is, in NDC (the eyes look at it), or None.
 
         Returns:
-            ``(view, loss, recovered)``: the view (D, D, 3) uint8 RGB, the last step's loss, and
-            whether the swarm had to start again (a NaN or infinite loss).
+            ``(view, loss, recovered)``: the view (D, D, 3) uint8 BGR at :attr:`side`, kept until
+            the next frame's view is started; the last step's loss; and whether the swarm had to
+            start again (a NaN or infinite loss).
         """
         if self.sizer is not None:
             self.sizer.update(now)  # creatures joining grow, those leaving shrink, in place

@@ -129,9 +129,13 @@ class Visit:
         elif step.change is Change.LEAVE:
             turn.target = self.attract_mask
 
-    def instruction(self, now: float) -> Instruction:
-        """What the screen tells the visitor this frame."""
-        return self.guide.instruction(self.attract.left(now))
+    def instruction(self, now: float, sharing: bool = False) -> Instruction:
+        """What the screen tells the visitor this frame (``sharing``: a share code is on screen)."""
+        return self.guide.instruction(self.attract.left(now), sharing)
+
+    def show_at(self, side: int) -> None:
+        """The canvas's picture is drawn at ``side`` pixels, the size the screen shows it."""
+        self.canvas.show_at(side)
 
     def pen(self) -> tuple[float, float] | None:
         """Where a pen that is down is, in NDC (the creatures look at it); None when none is."""

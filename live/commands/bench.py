@@ -8,6 +8,8 @@ import json
 from live.config import InputKind
 
 NAME = "bench"
+#: --loop's frames timed by default.
+FRAMES = 10000
 
 
 def _int_list(text: str) -> list[int]:
@@ -34,13 +36,13 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument(
         "--loop", action="store_true", help="time the headless frame loop instead (N=20, 256, analytic, CPU)"
     )
-    p.add_argument("--frames", type=int, default=10000, help="--loop: frames timed after warm-up (default 10000)")
+    p.add_argument("--frames", type=int, default=FRAMES, help="--loop: frames timed after warm-up (default 10000)")
     p.add_argument(
         "--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)"
     )
     p.add_argument("--threads", type=int, help="--loop: torch CPU threads (default: app.threads; 0: torch's default)")
     p.add_argument(
-        "--pool", action="store_true", help="time the largest swarm (swarm.pool, smallest size) with the crisp view"
+        "--pool", action="store_true", help="time the largest swarm (swarm.pool, smallest size) with its view"
     )
     p.add_argument(
         "--full", action="store_true", help="also time pytorch3d on CPU above 256 creatures or 256 px (slow)"
@@ -59,6 +61,17 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument(
         "--mirror", action="store_true", help="--loop: the mirror follows the person --camera sees; nobody draws"
     )
+    p.add_argument(
+        "--kiosk",
+        metavar="WxH",
+        help="time the kiosk's whole frame composed offscreen at this screen size (e.g. 1920x1080): "
+        "attract mode and a fine-pen doodle; --frames timed per scene (default here 300)",
+    )
+    p.add_argument(
+        "--window",
+        action="store_true",
+        help="--kiosk: in the real fullscreen kiosk window on $DISPLAY (an X screen of that size, a window manager)",
+    )
     return p
 
 
@@ -71,9 +84,18 @@ def _pool(args: argparse.Namespace) -> None:
         return
     print(
         f"largest pool: {figures['sprites']} creatures of radius {figures['radius']:.4f}, loss at "
-        f"{figures['size']} px, crisp view at {figures['view']} px: {figures['ms_per_step']:.2f} ms/step + "
+        f"{figures['size']} px, view at {figures['view']} px: {figures['ms_per_step']:.2f} ms/step + "
         f"{figures['ms_per_view']:.2f} ms/view = {figures['fps']:.1f} fps"
     )
+
+
+def _kiosk(args: argparse.Namespace) -> None:
+    from live.tools.bench import format_kiosk, parse_screen, run_kiosk_bench
+
+    width, height = parse_screen(args.kiosk)
+    frames = 300 if args.frames == FRAMES else args.frames
+    figures = run_kiosk_bench(width, height, frames=frames, threads=args.threads, window=args.window)
+    print(json.dumps(figures) if args.json else format_kiosk(figures))
 
 
 def _loop(args: argparse.Namespace) -> None:
@@ -98,6 +120,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.pool:
         _pool(args)
+        return 0
+    if args.kiosk:
+        _kiosk(args)
         return 0
     if args.loop:
         _loop(args)

@@ -18,7 +18,11 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument(
         "--mirror", action="store_true", help="the swarm mirrors a person in the camera's view (sets mirror.enabled)"
     )
-    p.add_argument("--script", metavar="FILE", help="timed strokes and keys to replay (docs/script-format.md)")
+    p.add_argument(
+        "--script",
+        metavar="FILE",
+        help="timed strokes and keys to replay (docs/script-format.md); with a window, on the wall clock",
+    )
     p.add_argument("--max-frames", type=int, metavar="N", help="stop after N frames")
     p.add_argument("--log-file", metavar="PATH", help="also log to PATH, rotated at 10 MB, 5 kept (a service's log)")
     return p
@@ -34,8 +38,6 @@ def run(args: argparse.Namespace) -> int:
         args.set.append("app.kiosk=true")
     if args.mirror:
         args.set.append("mirror.enabled=true")
-    if args.script is not None and not args.headless:
-        raise ValueError("--script replays strokes without a window: add --headless")
     config = config_from_args(args)
     try:
         display = DisplayKind.NONE if args.headless else DisplayKind.WINDOW

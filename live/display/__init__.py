@@ -1,13 +1,14 @@
 """Display: what the visitor sees, at the display edge (uint8 BGR for OpenCV).
 
-- :mod:`live.display.views`: the result view (colour render | target), made in place each frame;
-- :mod:`live.display.hud`: fps, loss, backend, device, the recording dot and status lines;
+- :mod:`live.display.views`: the result view (colour render | target) a recording keeps;
+- :mod:`live.display.creatures`: the swarm drawn at the size the screen shows it;
+- :mod:`live.display.screen`, :mod:`live.display.layout`: the screens, composed in place;
+- :mod:`live.display.hud`: fps, loss, backend, device, the recording mark and status lines;
 - :mod:`live.display.windows`: the two windows, the kiosk's one fullscreen window, and an
   offscreen display for headless runs and the loop benchmark.
 """
 
 from live.display.hud import HudState, draw_hud
-from live.display.views import ResultView
 from live.display.windows import (
     DISPLAYS,
     Display,
@@ -15,6 +16,7 @@ from live.display.windows import (
     DisplayMode,
     KioskDisplay,
     OffscreenDisplay,
+    OffscreenKiosk,
     WindowDisplay,
     display_mode,
     open_display,
@@ -28,7 +30,7 @@ __all__ = [
     "HudState",
     "KioskDisplay",
     "OffscreenDisplay",
-    "ResultView",
+    "OffscreenKiosk",
     "WindowDisplay",
     "display_mode",
     "draw_hud",

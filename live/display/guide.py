@@ -40,7 +40,8 @@ class Step(enum.Enum):
     SENT = "sent"
     """A drawing was sent; the swarm forms it."""
     EXPORTED = "exported"
-    """The clip of the sent drawing was exported (the sharing code goes here)."""
+    """The clip of the sent drawing was exported: the visitor is invited to scan its share code
+    while it is on screen (``ui.exported``), else told it is saved (``ui.saved``)."""
     COUNTDOWN = "countdown"
     """The idle timeout is near: the drawing is about to be cleared."""
 
@@ -57,7 +58,7 @@ class Instruction:
     seconds: int = 0
     """COUNTDOWN: whole seconds left (rounded up), else 0."""
     clip: Path | None = None
-    """EXPORTED: the clip's path, else None."""
+    """EXPORTED: the clip's path (never shown), else None."""
 
 
 class Guide:
@@ -114,12 +115,13 @@ class Guide:
         self.lost = lost
 
     # -- what to show ------------------------------------------------------------------------
-    def instruction(self, idle_left: float) -> Instruction:
+    def instruction(self, idle_left: float, sharing: bool = False) -> Instruction:
         """The instruction for this frame.
 
         Args:
             idle_left: seconds until the idle timeout clears the screen; ``math.inf`` where no
                 timeout is due (attract mode already, or ``app.idle_seconds = 0``).
+            sharing: a share code is on screen (after an export: the visitor is invited to scan it).
         """
         ui, kind = self.ui, self.kind
         if self.step is not Step.INVITE and 0 < ui.countdown_seconds and idle_left <= ui.countdown_seconds:
@@ -131,8 +133,8 @@ class Guide:
             return self._variant("drawing")
         if self.step is Step.SENT:
             return Instruction(self.step, ui.sent, kind)
-        clip = self.clip
-        return Instruction(self.step, ui.exported.format(name=clip.name, path=str(clip)), kind, clip=clip)
+        text = ui.exported if sharing else ui.saved
+        return Instruction(self.step, text.format(), kind, clip=self.clip)
 
     def _variant(self, step: str) -> Instruction:
         """This step's text for the kind of input at work; while the input's own source is lost,

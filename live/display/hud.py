@@ -1,6 +1,9 @@
-"""The HUD: a few lines of text over the result view.
+"""The HUD: a few lines of text over the swarm, and the recording mark.
 
-Drawn straight onto the display image (uint8 BGR) with OpenCV, so it never reaches a recording.
+Drawn straight onto the display image (uint8 BGR) with OpenCV, at the size it is shown, so it never
+reaches a recording. The recording mark (:func:`draw_record_mark`) is an amber ring and the word
+REC: a colour no creature has (red, white, blue), a ring rather than a disc, and a word, so it is
+never taken for a creature; a kiosk shows it in the band, off the swarm.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from live.display.guide import Instruction
 #: Colours, BGR.
 TEXT_BGR = (255, 255, 255)
 SHADOW_BGR = (0, 0, 0)
-RECORD_BGR = (0, 0, 255)
+#: The recording mark's colour: amber, which no creature has.
+MARK_BGR = (0, 190, 255)
 OK_BGR = (80, 220, 80)
 ERROR_BGR = (60, 60, 255)
 FONT = cv2.FONT_HERSHEY_SIMPLEX
@@ -46,9 +50,6 @@ class HudState:
     <live.display.guide.Guide.hand_lost>`)."""
     instruction: Instruction | None = None
     """What the visitor is told to do now (:mod:`live.display.guide`); None: nothing."""
-    target_shown: bool = True
-    """The kiosk shows the target small in the swarm's corner (``ui.target_preview``); off while
-    the swarm mirrors a person (their mask is never shown)."""
 
 
 @functools.lru_cache(maxsize=64)
@@ -84,12 +85,30 @@ def _text(image: np.ndarray, text: str, org: tuple[int, int], scale: float, colo
     region[:] = (region * (1.0 - a) + picture[part] * a + 0.5).astype(np.uint8)
 
 
-def draw_hud(image: np.ndarray, state: HudState) -> None:
+def draw_record_mark(image: np.ndarray, rect: tuple[int, int, int, int]) -> None:
+    """Draws the recording mark, an amber ring and 'REC' beside it, centred in ``rect`` (x, y,
+    width, height) of ``image`` (uint8 BGR), in place, as large as it fits."""
+    x, y, w, h = rect
+    thick = max(1, round(min(w, h) / 40))
+    (tw, th), _ = cv2.getTextSize("REC", FONT, 1.0, thick)
+    scale = min(0.9 * w / (1.5 * th + tw), 0.35 * h / th)  # ring, gap and word across; the word's height
+    (tw, th), _ = cv2.getTextSize("REC", FONT, scale, thick)
+    ring = max(2, th // 2)  # the ring's radius: as high as the word
+    left = x + (w - (2 * ring + ring + tw)) // 2
+    middle = y + h // 2
+    cv2.circle(image, (left + ring, middle), ring, SHADOW_BGR, thick + 3, cv2.LINE_AA)
+    cv2.circle(image, (left + ring, middle), ring, MARK_BGR, max(2, thick + 1), cv2.LINE_AA)
+    _text(image, "REC", (left + 3 * ring, middle + th // 2), scale, MARK_BGR, thick)
+
+
+def draw_hud(image: np.ndarray, state: HudState, mark: bool = True) -> None:
     """Draws ``state`` onto ``image`` in place.
 
     Args:
-        image: (H, W, 3) uint8 BGR, the result part of the display (render on the left half).
+        image: (H, W, 3) uint8 BGR, the swarm's part of the display.
         state: what to show.
+        mark: draw the recording mark (while recording) in the upper right corner; off where the
+            screen shows it elsewhere (a kiosk's band).
     """
     h, w = image.shape[:2]
     scale = FONT_SCALE_512 * h / 512.0
@@ -108,11 +127,8 @@ def draw_hud(image: np.ndarray, state: HudState) -> None:
         for text in wrap(state.staff, w - 2 * x, scale, thick) if state.staff else ():
             _text(image, text, (x, y), scale, ERROR_BGR, thick)
             y += line
-    if state.recording:
-        r = max(4, round(10 * h / 512.0))
-        centre = (w // 2 - 2 * r, 2 * r)
-        cv2.circle(image, centre, r + 1, SHADOW_BGR, -1, cv2.LINE_AA)
-        cv2.circle(image, centre, r, RECORD_BGR, -1, cv2.LINE_AA)
+    if state.recording and mark:
+        draw_record_mark(image, (w - x - 4 * line, x // 2, 4 * line, 2 * line))
     # With an instruction on screen, good news ("saved ...") is the instruction's to tell; the
     # status line keeps problems, and everything for staff with the figures on.
     if state.status and (state.stats or not state.status_ok or state.instruction is None):

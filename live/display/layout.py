@@ -1,9 +1,10 @@
 """Where things go on the screen: pure arithmetic on rectangles, no drawing.
 
-Kiosk (:func:`kiosk_layout`): the instruction across the top, and below it the canvas and the
-swarm side by side, two squares as large as the screen allows. The target is a small preview in
-the swarm's lower right corner (``ui.target_preview``), the staff HUD in its upper left, and the
-lower left corner is kept free for what the sharing code draws after an export (a QR code).
+Kiosk (:func:`kiosk_layout`): the band across the top, and below it the canvas and the swarm side
+by side, two squares as large as the screen allows. The band holds the instruction in its middle,
+the target as a small preview at its right end (``ui.target_preview``) and the recording mark at
+its left end: nothing is drawn over the swarm for visitors (the staff HUD, when asked for, lies in
+the swarm's upper left).
 
 Window (:func:`window_layout`): the canvas window is the canvas with the instruction in a band
 below it, so mouse positions in the canvas stay canvas pixels.
@@ -21,9 +22,11 @@ Rect = tuple[int, int, int, int]
 BAND = 0.12
 #: Kiosk: gap between and around the panels, as a fraction of the screen's shorter side.
 GAP = 0.015
-#: Side of the target preview, and of the place kept for the share code, as a fraction of the panel.
-PREVIEW = 0.22
+#: Side of the place kept for the share code, as a fraction of the panel.
 SHARE = 0.32
+#: Kiosk: the band's two ends (the target preview, the recording mark) are at most this fraction
+#: of the band's width each.
+BAND_END = 0.125
 #: Window: height of the instruction band under the canvas, as a fraction of the canvas side.
 WINDOW_BAND = 0.14
 #: Font size of the instruction, as a fraction of its band's height.
@@ -40,6 +43,7 @@ class Layout:
         swarm: where the swarm's colour render is shown.
         target: where the target preview is shown; None when there is none.
         band: where the instruction is written.
+        mark: where the recording mark is shown; None: on the swarm (a window's HUD).
         share: kept free for the sharing code (e.g. a QR code after an export); None in a window.
         text_px: font size of the instruction in pixels.
     """
@@ -51,6 +55,7 @@ class Layout:
     band: Rect
     share: Rect | None
     text_px: int
+    mark: Rect | None = None
 
 
 def kiosk_layout(width: int, height: int, preview: bool = True) -> Layout:
@@ -68,12 +73,18 @@ def kiosk_layout(width: int, height: int, preview: bool = True) -> Layout:
     top = band_h + gap + (height - band_h - 2 * gap - side) // 2
     canvas = (left, top, side, side)
     swarm = (left + side + gap, top, side, side)
-    small = max(8, round(side * PREVIEW))
-    target = (swarm[0] + side - small - gap, top + side - small - gap, small, small) if preview else None
     share_side = max(8, round(side * SHARE))
     share = (swarm[0] + gap, top + side - share_side - gap, share_side, share_side)
-    band = (left, 0, 2 * side + gap, band_h)
-    return Layout((width, height), canvas, swarm, target, band, share, max(8, round(band_h * TEXT_OF_BAND)))
+    # The band: the mark at its left end, the instruction in the middle (centred on the screen),
+    # the preview at its right end, each end a square inside the band.
+    band_w = 2 * side + gap
+    end = max(8, min(band_h - 2 * gap, round(band_w * BAND_END)))
+    end_y = (band_h - end) // 2
+    mark = (left, end_y, end, end)
+    target = (left + band_w - end, end_y, end, end) if preview else None
+    band = (left + end + gap, 0, max(8, band_w - 2 * (end + gap)), band_h)
+    text_px = max(8, round(band_h * TEXT_OF_BAND))
+    return Layout((width, height), canvas, swarm, target, band, share, text_px, mark)
 
 
 def window_layout(window: int) -> Layout:

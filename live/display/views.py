@@ -1,10 +1,8 @@
-"""The result view: the colour render next to the target, the seed's ``render | target``.
+"""The target as it is shown, and the seed's ``render | target`` picture.
 
-:func:`side_by_side` makes the picture once (``live fit``'s GIF frames); :class:`ResultView` keeps
-it as one uint8 RGB buffer (D, 2D, 3) made once (D: the crisp view's side, ``app.window``),
-writes the colour view into its left half in place each frame, and redraws the right half only
-when the target changes. That buffer is what the display scales up (the recorder draws its
-own clip, :mod:`live.record.clip`). Both draw the target with :func:`target_picture`.
+:func:`side_by_side` makes the picture once (``live fit``'s GIF frames); the displays draw the
+target beside or below the swarm with :func:`target_picture`; :func:`mask_at` gives a mask at the
+size it is shown.
 """
 
 from __future__ import annotations
@@ -29,6 +27,25 @@ def target_picture(mask: np.ndarray) -> np.ndarray:
     return (np.clip(mask, 0.0, 1.0)[..., None] * tint + 0.5).astype(np.uint8)
 
 
+def mask_at(mask: np.ndarray, side: int) -> np.ndarray:
+    """``mask`` (S, S) in [0, 1] at ``side`` pixels: (side, side) float32 in [0, 1].
+
+    Reduced by area; enlarged by interpolating and then steepening each edge back to one pixel
+    of anti-aliasing (a binary mask's edge would otherwise spread over side / S pixels): the
+    mask's own outline, drawn sharp at the size shown.
+    """
+    import cv2
+
+    mask = np.asarray(mask, np.float32)
+    size = mask.shape[0]
+    if side == size:
+        return mask
+    if side < size:
+        return cv2.resize(mask, (side, side), interpolation=cv2.INTER_AREA)
+    grown = cv2.resize(mask, (side, side), interpolation=cv2.INTER_LINEAR)
+    return np.clip((grown - 0.5) * (side / size) + 0.5, 0.0, 1.0, out=grown)
+
+
 def side_by_side(color: torch.Tensor | np.ndarray, target: np.ndarray) -> np.ndarray:
     """The seed's result view: the colour render, then the target in red.
 
@@ -40,53 +57,3 @@ def side_by_side(color: torch.Tensor | np.ndarray, target: np.ndarray) -> np.nda
         (H, 2W, 3) uint8 RGB.
     """
     return np.concatenate([to_uint8(color), target_picture(target)], axis=1)
-
-
-class ResultView:
-    """``colour | target`` side by side, updated in place.
-
-    Args:
-        size: the render size S (of the target masks).
-        side: side D of each half in pixels (the crisp colour view's, ``app.window``); default S.
-
-    Attributes:
-        image: (D, 2D, 3) uint8 RGB.
-    """
-
-    def __init__(self, size: int, side: int | None = None):
-        self.size = size
-        self.side = side = size if side is None else side
-        self.image = np.zeros((side, 2 * side, 3), np.uint8)
-        self._scratch = torch.empty(side, side, 3)  # float, on the CPU
-        self._left = torch.from_numpy(self.image)[:, :side]  # (D, D, 3) view into image
-
-    def set_target(self, mask: np.ndarray) -> None:
-        """Draws the target in red in the right half (scaled to the view's side, once per target).
-
-        Args:
-            mask: (S, S) in [0, 1].
-
-        Raises:
-            ValueError: a mask of another size.
-        """
-        if mask.shape != (self.size, self.size):
-            raise ValueError(f"target of shape {mask.shape} does not match the render size {self.size}")
-        if self.side != self.size:
-            import cv2
-
-            mask = cv2.resize(np.asarray(mask, np.float32), (self.side, self.side), interpolation=cv2.INTER_LINEAR)
-        self.image[:, self.side :] = target_picture(mask)
-
-    def set_color(self, color: torch.Tensor) -> None:
-        """Writes the colour render into the left half (one device-to-host copy, no allocation).
-
-        Args:
-            color: (D, D, 3) RGB, float in [0, 1] or uint8, any device.
-        """
-        if color.dtype == torch.uint8:
-            self._left.copy_(color)
-            return
-        with torch.no_grad():
-            self._scratch.copy_(color)
-            self._scratch.clamp_(0.0, 1.0).mul_(255.0).add_(0.5)
-            self._left.copy_(self._scratch)  # float -> uint8 truncates: rounded by the +0.5

@@ -1,11 +1,14 @@
 """The windows: two in a window manager (``canvas``, ``result``), one fullscreen in kiosk mode,
 none headless.
 
-Every display is a context manager with ``close()``. Each frame the loop calls
-:meth:`show` with the canvas picture (W, W, 3) uint8 BGR, the result view (S, 2S, 3) uint8 RGB
-and the HUD state. Mouse events reach the mouse handler given at construction in canvas pixels,
-wherever the canvas lies; key codes (``cv2.waitKey(...) & 0xFF``) reach the key handler. Display
-buffers are allocated once; a frame only resizes and copies into them.
+Every display is a context manager with ``close()``. It says at which size it shows the canvas and
+the swarm (:attr:`Display.side`: a window's ``app.window``, a kiosk's panels, known only once the
+window manager has made the window fullscreen), and each frame the loop calls :meth:`show` with the
+canvas picture and the swarm drawn at that size ((P, P, 3) uint8 BGR each) and the HUD state; the
+target comes once per target (:meth:`set_target`). Nothing the visitor sees is scaled up. Mouse
+events reach the mouse handler given at construction in canvas pixels, wherever the canvas lies;
+key codes (``cv2.waitKey(...) & 0xFF``) reach the key handler. Display buffers are allocated once;
+a frame copies into them.
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ import cv2
 import numpy as np
 
 from live.config import AppConfig, Config, UiConfig
-from live.display.hud import HudState, draw_hud
+from live.display.hud import HudState
 from live.display.layout import to_canvas
-from live.display.screen import CanvasScreen, KioskScreen
+from live.display.screen import CanvasScreen, KioskScreen, ResultScreen
 from live.display.text import TextPainter
 from live.display.xwindows import DisplayLost, XWindows
 from live.input.keys import KeyboardInput, QuitChord, keymap
@@ -54,62 +57,34 @@ class Display(Protocol):
     composes: bool
     """Whether :meth:`show` composes the pictures it is given (False: a display that draws nothing,
     so the loop need not make them)."""
+    side: int
+    """Side in pixels at which the canvas and the swarm are shown now: what to draw them at."""
 
-    def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
-        """Shows one frame and waits ``wait_ms`` (at least 1) for the GUI."""
+    def set_target(self, mask: np.ndarray) -> None:
+        """The target changed: ``mask`` (S, S) in [0, 1], shown beside the swarm."""
+
+    def show(self, canvas: np.ndarray, swarm: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
+        """Shows one frame and waits ``wait_ms`` (at least 1) for the GUI.
+
+        Args:
+            canvas: (P, P, 3) uint8 BGR, the canvas picture at :attr:`side`.
+            swarm: (P, P, 3) uint8 BGR, the swarm at :attr:`side`.
+            hud: the HUD and the instruction; None: neither.
+        """
 
     def close(self) -> None: ...
-
-
-class _Composer:
-    """Scales the result view up into a preallocated BGR image and draws the HUD on it."""
-
-    def __init__(self, window: int):
-        self.window = window
-        self.result = np.zeros((window, 2 * window, 3), np.uint8)
-
-    def compose(self, result: np.ndarray, hud: HudState | None) -> np.ndarray:
-        if result.shape[:2] == self.result.shape[:2]:  # the crisp view is drawn at the window's size
-            cv2.cvtColor(result, cv2.COLOR_RGB2BGR, dst=self.result)
-        else:
-            cv2.resize(result, (2 * self.window, self.window), dst=self.result, interpolation=cv2.INTER_LINEAR)
-            cv2.cvtColor(self.result, cv2.COLOR_RGB2BGR, dst=self.result)
-        if hud is not None:
-            draw_hud(self.result, hud)
-        return self.result
 
 
 def _painter(ui: UiConfig | None) -> TextPainter:
     return TextPainter((ui or UiConfig()).font_path)
 
 
-class OffscreenDisplay:
-    """No window: composes the frames as the two windows would (or not), shows nothing.
+class _Offscreen:
+    """What the displays without a window share: open until closed, never lost."""
 
-    Args:
-        window: side of the canvas in pixels.
-        compose: do the scaling, colour conversion, HUD and instruction anyway (the loop benchmark
-            measures them); off, :meth:`show` does nothing.
-        ui: the font of the instruction.
-
-    Attributes:
-        last: the last result window composed, or None.
-        last_canvas: the last canvas window composed (canvas and instruction), or None.
-    """
-
-    def __init__(self, window: int, compose: bool = False, ui: UiConfig | None = None):
+    def __init__(self) -> None:
         self.open = True
-        self.lost = None
-        self.composes = compose
-        self._composer = _Composer(window) if compose else None
-        self._canvas = CanvasScreen(window, _painter(ui)) if compose else None
-        self.last: np.ndarray | None = None
-        self.last_canvas: np.ndarray | None = None
-
-    def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
-        if self._composer is not None:
-            self.last = self._composer.compose(result, hud)
-            self.last_canvas = self._canvas.compose(canvas, hud.instruction if hud is not None else None)
+        self.lost: str | None = None
 
     def close(self) -> None:
         self.open = False
@@ -119,6 +94,65 @@ class OffscreenDisplay:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class OffscreenDisplay(_Offscreen):
+    """No window: composes the frames as the two windows would (or not), shows nothing.
+
+    Args:
+        window: side of the canvas in pixels.
+        compose: do the copies, HUD and instruction anyway (the loop benchmark measures them);
+            off, :meth:`show` does nothing.
+        ui: the font of the instruction.
+
+    Attributes:
+        last: the last result window composed, or None.
+        last_canvas: the last canvas window composed (canvas and instruction), or None.
+    """
+
+    def __init__(self, window: int, compose: bool = False, ui: UiConfig | None = None):
+        super().__init__()
+        self.composes = compose
+        self.side = window
+        self._result = ResultScreen(window) if compose else None
+        self._canvas = CanvasScreen(window, _painter(ui)) if compose else None
+        self.last: np.ndarray | None = None
+        self.last_canvas: np.ndarray | None = None
+
+    def set_target(self, mask: np.ndarray) -> None:
+        if self._result is not None:
+            self._result.set_target(mask)
+
+    def show(self, canvas: np.ndarray, swarm: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
+        if self._result is not None:
+            self.last = self._result.compose(swarm, hud)
+            self.last_canvas = self._canvas.compose(canvas, hud.instruction if hud is not None else None)
+
+
+class OffscreenKiosk(_Offscreen):
+    """No window: composes the kiosk's screen at ``width`` x ``height`` as the kiosk does, shows
+    nothing (``live bench --kiosk`` times it; tests look at it).
+
+    Attributes:
+        screen: the kiosk screen; ``screen.image`` is the last frame composed.
+    """
+
+    composes = True
+
+    def __init__(self, width: int, height: int, ui: UiConfig | None = None):
+        super().__init__()
+        ui = ui or UiConfig()
+        self.screen = KioskScreen(width, height, _painter(ui), ui.target_preview == "small")
+
+    @property
+    def side(self) -> int:
+        return self.screen.side
+
+    def set_target(self, mask: np.ndarray) -> None:
+        self.screen.set_target(mask)
+
+    def show(self, canvas: np.ndarray, swarm: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
+        self.screen.compose(canvas, swarm, hud)
 
 
 class _CvWindows:
@@ -202,8 +236,8 @@ class WindowDisplay(_CvWindows):
         ui: UiConfig | None = None,
     ):
         super().__init__(on_key)
-        self.window = window
-        self._composer = _Composer(window)
+        self.window = self.side = window
+        self._result = ResultScreen(window)
         self._canvas = CanvasScreen(window, _painter(ui))
         flags = cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL
         try:
@@ -213,7 +247,7 @@ class WindowDisplay(_CvWindows):
             raise RuntimeError(f"cannot open a window ({exc.err}): run on a desktop, or use --headless") from exc
         self.names = (CANVAS_WINDOW, RESULT_WINDOW)
         cv2.imshow(CANVAS_WINDOW, self._canvas.image)  # sized from the start
-        cv2.imshow(RESULT_WINDOW, self._composer.result)
+        cv2.imshow(RESULT_WINDOW, self._result.image)
         cv2.moveWindow(CANVAS_WINDOW, 0, 0)
         cv2.moveWindow(RESULT_WINDOW, window + 10, 0)
         if on_mouse is not None:
@@ -224,9 +258,12 @@ class WindowDisplay(_CvWindows):
         if point is not None:
             handler(event, point[0], point[1], flags)
 
-    def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
+    def set_target(self, mask: np.ndarray) -> None:
+        self._result.set_target(mask)
+
+    def show(self, canvas: np.ndarray, swarm: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
         cv2.imshow(CANVAS_WINDOW, self._canvas.compose(canvas, hud.instruction if hud is not None else None))
-        cv2.imshow(RESULT_WINDOW, self._composer.compose(result, hud))
+        cv2.imshow(RESULT_WINDOW, self._result.compose(swarm, hud))
         self._wait(wait_ms)
         for name in self._closed():
             log.info("window '%s' was closed: quitting", name)
@@ -269,6 +306,7 @@ class KioskDisplay(_CvWindows):
         self._painter = _painter(ui)
         self._preview = ui.target_preview == "small"
         self.screen = KioskScreen(*self.FIRST_SIZE, self._painter, self._preview)
+        self._target: np.ndarray | None = None  # the last target, drawn again on a new screen
         self._on_mouse = on_mouse
         self._settled = 0  # frames since the window was (re)made
         self._create()
@@ -302,6 +340,15 @@ class KioskDisplay(_CvWindows):
         """What is shown: (H, W, 3) uint8 BGR at the screen's size."""
         return self.screen.image
 
+    @property
+    def side(self) -> int:
+        """Side of the kiosk's panels on the screen now."""
+        return self.screen.side
+
+    def set_target(self, mask: np.ndarray) -> None:
+        self._target = mask
+        self.screen.set_target(mask)
+
     def _mouse(self, handler: MouseHandler, event: int, x: int, y: int, flags: int) -> None:
         point = self.screen.to_canvas(x, y, self.window, event == cv2.EVENT_LBUTTONDOWN)
         if point is not None:
@@ -316,12 +363,14 @@ class KioskDisplay(_CvWindows):
         if sw < 64 or sh < 48 or (sw, sh) == self.screen.layout.size:
             return
         self.screen = KioskScreen(sw, sh, self._painter, self._preview)
-        log.info("kiosk: %dx%d screen, drawing area %d px", sw, sh, self.screen.layout.canvas[2])
+        if self._target is not None:
+            self.screen.set_target(self._target)
+        log.info("kiosk: %dx%d screen, canvas and swarm drawn at %d px", sw, sh, self.screen.side)
 
-    def show(self, canvas: np.ndarray, result: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
+    def show(self, canvas: np.ndarray, swarm: np.ndarray, hud: HudState | None, wait_ms: int = 1) -> None:
         if self._settled < SETTLE_FRAMES or self._frames % CLOSED_CHECK_FRAMES == 1:
             self._fit_screen()  # every frame while the window manager settles, then now and then
-        cv2.imshow(KIOSK_WINDOW, self.screen.compose(canvas, result, hud))
+        cv2.imshow(KIOSK_WINDOW, self.screen.compose(canvas, swarm, hud))
         self._wait(wait_ms)
         self._settled += 1
         if self._closed() and not self.lost:

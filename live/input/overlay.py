@@ -235,6 +235,7 @@ def _draw_skeleton(out: np.ndarray, view: HandView, box: Box) -> None:
     """Each hand's bones, joints and fingertip, from picture pixels in ``box`` to ``out``'s pixels."""
     left, top, w, h = box
     kx, ky = out.shape[1] / w, out.shape[0] / h
+    u = _unit(out)
 
     def at(p) -> tuple[int, int]:
         return (int(round((p[0] - left) * kx)), int(round((p[1] - top) * ky)))
@@ -244,12 +245,18 @@ def _draw_skeleton(out: np.ndarray, view: HandView, box: Box) -> None:
             continue
         pts = [at(p) for p in hand.hand.points]
         for a, b in HAND_CONNECTIONS:
-            cv2.line(out, pts[a], pts[b], COLOURS["bone"], 1, cv2.LINE_AA)
+            cv2.line(out, pts[a], pts[b], COLOURS["bone"], u, cv2.LINE_AA)
         for p in pts:
-            cv2.circle(out, p, 2, COLOURS["joint"], -1, cv2.LINE_AA)
+            cv2.circle(out, p, 2 * u, COLOURS["joint"], -1, cv2.LINE_AA)
         if hand.tip is not None:
             colour = COLOURS["tip_drawing"] if hand.drawing else COLOURS["tip"]
-            cv2.circle(out, at(hand.tip), 5, colour, -1 if hand.drawing else 2, cv2.LINE_AA)
+            cv2.circle(out, at(hand.tip), 5 * u, colour, -1 if hand.drawing else 2 * u, cv2.LINE_AA)
+
+
+def _unit(out: np.ndarray) -> int:
+    """Line width in pixels of the overlay's marks: 1 on a 512-pixel canvas, wider on a larger one
+    (the canvas is drawn at the size it is shown)."""
+    return max(1, round(min(out.shape[:2]) / 512))
 
 
 def _draw_progress(out: np.ndarray, view: HandView) -> None:
@@ -263,10 +270,11 @@ def _draw_progress(out: np.ndarray, view: HandView) -> None:
     ):
         if progress <= 0.0 and all(hand.pose is not pose for hand in view.hands):
             continue
-        cv2.circle(out, centre, radius, COLOURS["text"], 1, cv2.LINE_AA)
+        u = _unit(out)
+        cv2.circle(out, centre, radius, COLOURS["text"], u, cv2.LINE_AA)
         if progress > 0.0:
-            cv2.ellipse(out, centre, (radius, radius), -90, 0, 360 * progress, COLOURS[name], 3, cv2.LINE_AA)
+            cv2.ellipse(out, centre, (radius, radius), -90, 0, 360 * progress, COLOURS[name], 3 * u, cv2.LINE_AA)
         scale = max(0.3, radius / 50)
-        (tw, th), _ = cv2.getTextSize(name, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
+        (tw, th), _ = cv2.getTextSize(name, cv2.FONT_HERSHEY_SIMPLEX, scale, u)
         org = (min(max(2, centre[0] - tw // 2), w - tw - 2), centre[1] + radius + th + 4)
-        cv2.putText(out, name, org, cv2.FONT_HERSHEY_SIMPLEX, scale, COLOURS["text"], 1, cv2.LINE_AA)
+        cv2.putText(out, name, org, cv2.FONT_HERSHEY_SIMPLEX, scale, COLOURS["text"], u, cv2.LINE_AA)

@@ -422,7 +422,7 @@ class Recorder:
         else:
             self.exported.append(path)
             log.info("recording written: %s (%d frames)", path, len(frames))
-            self._say(f"saved {path.name}", ok=True)
+            self._say("clip saved", ok=True)  # no file name on screen: its token is private
 
     def flush(self) -> None:
         """Blocks until every frame kept so far is in its journal (written, not yet fsynced)."""

@@ -20,6 +20,7 @@ its optimiser step.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 
@@ -214,33 +215,33 @@ class CrispView:
 
 
 class ViewThread:
-    """Draws crisp views on a thread of their own, so that a frame's view (of the creatures as they
-    stand before the frame's step) is drawn while the main thread runs that step: on a 2-core
-    machine, with one torch thread each, the two overlap (torch releases the GIL in its kernels).
+    """Draws views on a thread of their own, so that a frame's view (of the creatures as they stand
+    before the frame's step) is drawn while the main thread runs that step: on a 2-core machine,
+    with one torch thread each, the two overlap (torch and OpenCV release the GIL in their kernels).
 
     One drawing at a time: :meth:`start` hands over the inputs (tensors nothing changes in place
     until :meth:`result` returns), :meth:`result` waits for the picture.
 
     Args:
-        crisp: the view to draw with (used by the thread alone).
+        draw: ``(centers, radii, eyes) -> picture``, called on the thread alone: e.g.
+            :meth:`CrispView.rgb8`, or the screen's :class:`~live.display.creatures.ScreenView`.
     """
 
-    def __init__(self, crisp: CrispView):
+    def __init__(self, draw: Callable):
         from concurrent.futures import ThreadPoolExecutor
 
-        self.crisp = crisp
+        self.draw = draw
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-view")
         self._pending = None
 
     def start(self, centers: torch.Tensor, radii: torch.Tensor, eyes=None) -> None:
-        """Starts drawing :meth:`CrispView.rgb8` of these creatures (waits for a drawing still
-        under way first)."""
+        """Starts drawing these creatures (waits for a drawing still under way first)."""
         if self._pending is not None:
             self._pending.result()
-        self._pending = self._pool.submit(self.crisp.rgb8, centers, radii, eyes)
+        self._pending = self._pool.submit(self.draw, centers, radii, eyes)
 
-    def result(self) -> torch.Tensor:
-        """The view last started, (size, size, 3) uint8 RGB, once drawn (its exception, if any)."""
+    def result(self):
+        """The picture last started, once drawn (its exception, if any)."""
         if self._pending is None:
             raise RuntimeError("no view was started")
         pending, self._pending = self._pending, None
