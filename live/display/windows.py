@@ -79,7 +79,19 @@ def _painter(ui: UiConfig | None) -> TextPainter:
     return TextPainter((ui or UiConfig()).font_path)
 
 
-class _Offscreen:
+class _Closing:
+    """A display is a context manager: leaving it closes it."""
+
+    def close(self) -> None: ...
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _Offscreen(_Closing):
     """What the displays without a window share: open until closed, never lost."""
 
     def __init__(self) -> None:
@@ -88,12 +100,6 @@ class _Offscreen:
 
     def close(self) -> None:
         self.open = False
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 class OffscreenDisplay(_Offscreen):
@@ -155,21 +161,47 @@ class OffscreenKiosk(_Offscreen):
         self.screen.compose(canvas, swarm, hud)
 
 
-class _CvWindows:
-    """What both real displays share: waitKey and its key handler, closing."""
+class _CvWindows(_Closing):
+    """What both real displays share: making a window, mouse positions in canvas pixels, waitKey
+    and its key handler, closing."""
 
     names: tuple[str, ...] = ()
     composes = True
 
-    def __init__(self, on_key: KeyHandler | None) -> None:
+    def __init__(self, window: int, on_mouse: MouseHandler | None, on_key: KeyHandler | None) -> None:
         self.open = True
         self.lost: str | None = None
+        self.window = window
+        self._on_mouse = on_mouse
         self._on_key = on_key
         self._frames = 0
         try:
             self._xwindows = XWindows() if _under_x() else None
         except DisplayLost:
             self._xwindows = None  # Qt's own check follows
+
+    def _canvas_rect(self):
+        """Where the canvas lies in the window that takes the mouse (screen pixels)."""
+        raise NotImplementedError
+
+    def _make(self, name: str, flags: int, mouse: bool = False) -> None:
+        """Makes the window ``name``; with ``mouse``, its mouse events reach the mouse handler in
+        canvas pixels (a press beside the drawing area starts no stroke).
+
+        Raises:
+            RuntimeError: no display to open a window on.
+        """
+        try:
+            cv2.namedWindow(name, flags)
+        except cv2.error as exc:
+            raise RuntimeError(f"cannot open a window ({exc.err}): run on a desktop, or use --headless") from exc
+        if mouse and self._on_mouse is not None:
+            cv2.setMouseCallback(name, lambda event, x, y, flags, _: self._mouse(event, x, y, flags))
+
+    def _mouse(self, event: int, x: int, y: int, flags: int) -> None:
+        point = to_canvas(x, y, self._canvas_rect(), self.window, event == cv2.EVENT_LBUTTONDOWN)
+        if point is not None:
+            self._on_mouse(event, point[0], point[1], flags)
 
     def _closed(self) -> list[str]:
         """Our windows closed since the last frame: hidden through the window manager (Alt+F4;
@@ -206,12 +238,6 @@ class _CvWindows:
         self.names = ()
         self.open = False
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
 
 class WindowDisplay(_CvWindows):
     """Two windows: ``canvas`` (draw here, framed, the instruction below) and ``result`` (render |
@@ -235,28 +261,21 @@ class WindowDisplay(_CvWindows):
         on_key: KeyHandler | None = None,
         ui: UiConfig | None = None,
     ):
-        super().__init__(on_key)
-        self.window = self.side = window
+        super().__init__(window, on_mouse, on_key)
+        self.side = window
         self._result = ResultScreen(window)
         self._canvas = CanvasScreen(window, _painter(ui))
         flags = cv2.WINDOW_AUTOSIZE | cv2.WINDOW_GUI_NORMAL
-        try:
-            cv2.namedWindow(CANVAS_WINDOW, flags)
-            cv2.namedWindow(RESULT_WINDOW, flags)
-        except cv2.error as exc:
-            raise RuntimeError(f"cannot open a window ({exc.err}): run on a desktop, or use --headless") from exc
+        self._make(CANVAS_WINDOW, flags, mouse=True)
+        self._make(RESULT_WINDOW, flags)
         self.names = (CANVAS_WINDOW, RESULT_WINDOW)
         cv2.imshow(CANVAS_WINDOW, self._canvas.image)  # sized from the start
         cv2.imshow(RESULT_WINDOW, self._result.image)
         cv2.moveWindow(CANVAS_WINDOW, 0, 0)
         cv2.moveWindow(RESULT_WINDOW, window + 10, 0)
-        if on_mouse is not None:
-            cv2.setMouseCallback(CANVAS_WINDOW, lambda e, x, y, f, _: self._mouse(on_mouse, e, x, y, f))
 
-    def _mouse(self, handler: MouseHandler, event: int, x: int, y: int, flags: int) -> None:
-        point = to_canvas(x, y, self._canvas.layout.canvas, self.window, event == cv2.EVENT_LBUTTONDOWN)
-        if point is not None:
-            handler(event, point[0], point[1], flags)
+    def _canvas_rect(self):
+        return self._canvas.layout.canvas
 
     def set_target(self, mask: np.ndarray) -> None:
         self._result.set_target(mask)
@@ -300,29 +319,21 @@ class KioskDisplay(_CvWindows):
         on_key: KeyHandler | None = None,
         ui: UiConfig | None = None,
     ):
-        super().__init__(on_key)
-        self.window = window
+        super().__init__(window, on_mouse, on_key)
         ui = ui or UiConfig()
         self._painter = _painter(ui)
         self._preview = ui.target_preview == "small"
         self.screen = KioskScreen(*self.FIRST_SIZE, self._painter, self._preview)
         self._target: np.ndarray | None = None  # the last target, drawn again on a new screen
-        self._on_mouse = on_mouse
         self._settled = 0  # frames since the window was (re)made
         self._create()
         self.names = (KIOSK_WINDOW,)
 
     def _create(self) -> None:
         """Makes the fullscreen window (again: nobody is at a kiosk to reopen it)."""
-        try:
-            cv2.namedWindow(KIOSK_WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_GUI_NORMAL | cv2.WINDOW_KEEPRATIO)
-        except cv2.error as exc:
-            raise RuntimeError(f"cannot open a window ({exc.err}): run on a desktop, or use --headless") from exc
+        self._make(KIOSK_WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_GUI_NORMAL | cv2.WINDOW_KEEPRATIO, mouse=True)
         cv2.imshow(KIOSK_WINDOW, self.screen.image)
         cv2.setWindowProperty(KIOSK_WINDOW, cv2.WND_PROP_FULLSCREEN, cv2.WINDOW_FULLSCREEN)
-        if self._on_mouse is not None:
-            handler = self._on_mouse
-            cv2.setMouseCallback(KIOSK_WINDOW, lambda e, x, y, f, _: self._mouse(handler, e, x, y, f))
         self._settled = 0
 
     def _recreate(self) -> None:
@@ -349,10 +360,8 @@ class KioskDisplay(_CvWindows):
         self._target = mask
         self.screen.set_target(mask)
 
-    def _mouse(self, handler: MouseHandler, event: int, x: int, y: int, flags: int) -> None:
-        point = self.screen.to_canvas(x, y, self.window, event == cv2.EVENT_LBUTTONDOWN)
-        if point is not None:
-            handler(event, point[0], point[1], flags)
+    def _canvas_rect(self):
+        return self.screen.layout.canvas
 
     def _fit_screen(self) -> None:
         try:
