@@ -154,3 +154,43 @@ class TestNoScreen:
         assert len(errors) == 1, result.stderr
         assert errors[0].startswith(f"live run: error: no X server answers on DISPLAY=:{number}")
         assert "Traceback" not in result.stderr
+
+
+class TestPacer:
+    def run(self, frame_s, frames=600, max_fps=60.0, monkeypatch=None):
+        """Frames of ``frame_s`` seconds each, on a fake clock; sleeps overshoot by 1 ms."""
+        from live.app import run
+
+        clock = [0.0]
+        monkeypatch.setattr(run.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s + 0.001))
+        pacer = run.Pacer(max_fps, clock=lambda: clock[0])
+        for _ in range(frames):
+            clock[0] += frame_s
+            pacer.wait()
+        return frames / clock[0]
+
+    def test_fast_frames_keep_the_rate_despite_sleep_overshoot(self, monkeypatch):
+        assert self.run(0.004, monkeypatch=monkeypatch) == pytest.approx(60.0, rel=0.01)
+
+    def test_slow_frames_are_not_made_up_in_a_burst(self, monkeypatch):
+        assert self.run(0.025, monkeypatch=monkeypatch) == pytest.approx(40.0, rel=0.01)
+
+    def test_no_cap(self, monkeypatch):
+        assert self.run(0.004, max_fps=0.0, monkeypatch=monkeypatch) == pytest.approx(250.0)
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="no per-thread priority here")
+def test_exports_run_below_the_frame_loop():
+    from live.record.recorder import EXPORT_NICENESS, lower_priority
+
+    seen = {}
+
+    def export():
+        lower_priority()
+        seen["export"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    worker = threading.Thread(target=export)
+    worker.start()
+    worker.join()
+    loop = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen["export"] == min(19, loop + EXPORT_NICENESS) and loop < seen["export"]

@@ -324,11 +324,12 @@ def _run_frames(
 
     The first frame runs at ``now``, each later one at a new ``clock()``. A failing poll (a camera
     glitch) is logged now and then and the frame goes on without events; with ``max_fps`` > 0 a
-    frame that finishes early sleeps the rest of its period. systemd hears ``READY=1`` after the
+    frame that finishes early sleeps until its place in a steady ``max_fps`` schedule
+    (:class:`Pacer`). systemd hears ``READY=1`` after the
     first frame and ``WATCHDOG=1`` as frames end (:mod:`live.service`): a loop that hangs stops
     the pings.
     """
-    period = 1.0 / max_fps if max_fps > 0 else 0.0
+    pacer = Pacer(max_fps)
     failed_polls = 0
     while True:
         began = time.perf_counter()
@@ -345,15 +346,39 @@ def _run_frames(
         if install.frames == 1:
             notifier.ready()
         notifier.ping()
-        rest = period - (time.perf_counter() - began)
-        if rest > 0.001:
-            time.sleep(rest)
+        pacer.wait()
         if on_frame is not None:
             on_frame(install, time.perf_counter() - began)
         if install.quit or not install.display.open:
             return True
         if (max_frames is not None and install.frames >= max_frames) or source.finished(now):
             return False
+
+
+class Pacer:
+    """Frames at ``max_fps`` at most, on a steady schedule: each frame that ends early sleeps until
+    its deadline, one period after the last one's, so the rate is ``max_fps`` on average (sleeping
+    a period after each frame's end would lose the frame's own sleep overshoot every frame). A
+    frame late by more than a period starts the schedule again from now: slow frames are not made
+    up for by a burst. ``max_fps`` 0: no waiting.
+    """
+
+    def __init__(self, max_fps: float, clock: Callable[[], float] = time.perf_counter):
+        self.period = 1.0 / max_fps if max_fps > 0 else 0.0
+        self._clock = clock
+        self._deadline: float | None = None
+
+    def wait(self) -> None:
+        """Sleeps until this frame's deadline (the first frame sets the schedule)."""
+        if not self.period:
+            return
+        now = self._clock()
+        self._deadline = now if self._deadline is None else self._deadline + self.period
+        if now - self._deadline > self.period:  # far behind: a new schedule from now
+            self._deadline = now
+        rest = self._deadline - now
+        if rest > 0.0005:
+            time.sleep(rest)
 
 
 def _finish(install: Installation, source: Input, quit: bool) -> RunResult:

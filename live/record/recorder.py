@@ -27,6 +27,7 @@ from __future__ import annotations
 import enum
 import errno
 import logging
+import os
 import queue
 import threading
 import time
@@ -177,6 +178,19 @@ def _header(settings: RecordConfig, shape, source: Source, ambient: float) -> di
     if source is Source.SWARM:
         header.update(inset=settings.inset, ambient=ambient)
     return header
+
+
+#: How much lower the export thread's priority is than the frame loop's (Linux nice steps).
+EXPORT_NICENESS = 10
+
+
+def lower_priority(niceness: int = EXPORT_NICENESS) -> None:
+    """Lowers the calling thread's priority by ``niceness`` (Linux gives each thread a nice value
+    of its own, and a process it starts inherits it); nothing where the system has no such call."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + niceness)
+    except (AttributeError, OSError) as exc:
+        log.debug("export priority unchanged: %s", exc)
 
 
 class Recorder:
@@ -375,6 +389,7 @@ class Recorder:
 
     # -- the export thread -------------------------------------------------------------------
     def _export_loop(self) -> None:
+        lower_priority()  # the frame loop first: exports (and their ffmpeg) yield the CPU to it
         while True:
             job = self._jobs.get()
             try:
