@@ -78,8 +78,8 @@ class TestCard:
             qr_card(_url(), height=10)
 
     def test_url_lines(self):
-        assert url_lines("http://10.0.0.2:8765/r/abc") == ["10.0.0.2:8765", "/r/abc"]
-        assert url_lines("https://clips.example.org/r/abc") == ["https://clips.example.org", "/r/abc"]
+        assert url_lines("http://10.0.0.2:8765/r/abc") == ["10.0.0.2:8765"]  # the token stays in the code
+        assert url_lines("https://clips.example.org/r/abc") == ["https://clips.example.org"]
         assert url_lines("http://host/x") == ["host/x"]
 
     @needs_zbar
@@ -140,7 +140,8 @@ class TestShareCode:
         card = (image != 40).any(axis=2)
         assert not card[~inside].any()
         rows, cols = np.nonzero(card)
-        assert rows.ptp() + 1 >= 0.85 * h or cols.ptp() + 1 >= 0.85 * w, "the card fills one side"
+        # the code takes whole pixels a module, so the card may fall short of a side by a module or so
+        assert rows.ptp() + 1 >= 0.8 * h or cols.ptp() + 1 >= 0.8 * w, "the card fills one side"
 
     def test_nothing_drawn_when_hidden_or_too_small(self):
         code = ShareCode(30.0)

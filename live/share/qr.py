@@ -64,11 +64,11 @@ def qr_modules(text: str) -> np.ndarray:
 
 
 def url_lines(url: str) -> list[str]:
-    """The URL as shown under the code: without 'http://', split before '/r/' so each line can be
-    large (``192.168.1.20:8765`` / ``/r/<token>``)."""
+    """What is written under the code: the server's address without 'http://'
+    (``192.168.1.20:8765``), never the clip's page: its token is private (only the code carries it)."""
     shown = url.removeprefix("http://")
-    head, sep, tail = shown.partition("/r/")
-    return [head, sep + tail] if sep else [shown]
+    head, sep, _ = shown.partition("/r/")
+    return [head] if sep else [shown]
 
 
 def qr_card(
@@ -79,7 +79,7 @@ def qr_card(
     width: int | None = None,
     painter: TextPainter | None = None,
 ) -> np.ndarray:
-    """A white card: ``title``, the QR code of ``url``, then the URL in large text.
+    """A white card: ``title``, the QR code of ``url``, then the server's address in large text.
 
     Args:
         url: what the code carries (a recording's page).
