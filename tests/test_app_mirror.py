@@ -8,7 +8,7 @@ import torch
 from live.app import Installation
 from live.app.mirror import REPLAN_RATIO, Change, MirrorState, Phase, needs_plan
 from live.app.swarm import PoolSizer
-from live.config import MirrorConfig, load_config
+from live.config import MirrorConfig
 from live.display import OffscreenDisplay
 from live.input import Command, Pen
 from live.input import Phase as PenPhase
@@ -17,22 +17,7 @@ from live.record import Recorder
 from live.scene import build, build_live
 from live.target import text_mask
 from live.tools.mirror import MirrorSwarm
-
-SMALL = {
-    "swarm.sprites": 6,
-    "swarm.pool": 60,
-    "render.size": 64,
-    "render.backend": "analytic",
-    "render.device": "cpu",
-    "app.window": 128,
-    "record.stride": 1,
-    "record.max_seconds": 4.0,
-    "record.fps": 10.0,
-}
-
-
-def small_config(tmp_path, **extra):
-    return load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), **extra})
+from tests.test_app_loop import small_config
 
 
 def person_mask(size=64, cx=32, half=12, index=0, frame=0, present=True) -> PersonMask:

@@ -12,7 +12,6 @@ windows and the kiosk on a 1920x1080 screen (``window-*.png``, ``kiosk-*.png``),
 from __future__ import annotations
 
 import itertools
-import os
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 
 from PIL import Image
+from xsession import x_session
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
@@ -134,9 +134,8 @@ def hand_run(env, kiosk: bool, tag: str, folder: Path) -> None:
     try:
         wid = wait_window(env, "live" if kiosk else "canvas")
         xdo(env, "windowactivate", "--sync", wid)
-        for i in range(3):  # pick a shot mid-stroke
-            time.sleep(6.0)
-            shot(env, f"{tag}-drawing-hand-{i}")
+        time.sleep(6.0)  # the fingertip is half-way round its first circle
+        shot(env, f"{tag}-drawing-hand")
     finally:
         proc.terminate()
         proc.wait(60)
@@ -146,26 +145,13 @@ def main(modes: list[str]) -> None:
     hand_only, mouse_only = "--hand" in modes, "--mouse" in modes
     for mode in [m for m in modes if not m.startswith("--")]:
         kiosk, screen = RUNS[mode]
-        server = subprocess.Popen(
-            ["Xvfb", "-displayfd", "1", "-screen", "0", f"{screen[0]}x{screen[1]}x24", "-nolisten", "tcp"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        env = {**os.environ, "DISPLAY": ":" + server.stdout.readline().decode().strip()}
-        wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1.0)
-        try:
+        with x_session(*screen) as env:
             if not hand_only:
                 with tempfile.TemporaryDirectory() as tmp:
                     mouse_run(env, kiosk, screen, mode, Path(tmp))
             if HAND_VIDEO.is_file() and not mouse_only:
                 with tempfile.TemporaryDirectory() as tmp:
                     hand_run(env, kiosk, mode, Path(tmp))
-        finally:
-            wm.terminate()
-            server.terminate()
-            wm.wait(10)
-            server.wait(10)
 
 
 if __name__ == "__main__":

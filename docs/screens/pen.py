@@ -15,7 +15,6 @@ smooth curve.
 from __future__ import annotations
 
 import math
-import os
 import subprocess
 import sys
 import tempfile
@@ -25,11 +24,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from make import ROOT, SCREEN, shot, to_screen, wait_window, xdo  # noqa: E402
+from make import ROOT, shot, to_screen, wait_window, xdo  # noqa: E402
+from xsession import x_session  # noqa: E402
 
 from live.config import TargetConfig  # noqa: E402
 from live.tools.doodles import CANVAS, doodles  # noqa: E402
 
+#: The kiosk's screen in these shots.
+SCREEN = (1600, 900)
 #: Doodles drawn in the shots.
 SHOWN = ("smiley", "house-door")
 #: Seconds the swarm is given to form the drawing before the shot (the loop is slow under Xvfb).
@@ -69,7 +71,7 @@ def run(env, brush: int, folder: Path) -> None:
         for name in SHOWN:
             for points in sketches[name].strokes:
                 scaled = [(x * 512 / CANVAS, y * 512 / CANVAS) for x, y in points]
-                stroke(env, wid, to_screen(True, scaled), SAMPLE_PAUSE)
+                stroke(env, wid, to_screen(True, SCREEN, scaled), SAMPLE_PAUSE)
             time.sleep(0.5)
             shot(env, f"pen-{brush}-{name}-drawn")
             xdo(env, "key", "--window", wid, "s")
@@ -85,7 +87,7 @@ def slow_circle(env, brush: int, folder: Path) -> None:
     proc, wid = start(env, brush, folder, "app.max_fps=12")
     try:
         circle = [(256 + 200 * math.cos(a), 256 + 200 * math.sin(a)) for a in [k * math.tau / 64 for k in range(65)]]
-        stroke(env, wid, to_screen(True, circle), 0.005)
+        stroke(env, wid, to_screen(True, SCREEN, circle), 0.005)
         time.sleep(1.0)
         shot(env, f"pen-{brush}-circle-at-12-fps")
     finally:
@@ -94,25 +96,12 @@ def slow_circle(env, brush: int, folder: Path) -> None:
 
 
 def main(brushes: list[int]) -> None:
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", "1", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    env = {**os.environ, "DISPLAY": ":" + server.stdout.readline().decode().strip()}
-    wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
-    try:
+    with x_session(*SCREEN) as env:
         for brush in brushes:
             with tempfile.TemporaryDirectory() as tmp:
                 run(env, brush, Path(tmp))
         with tempfile.TemporaryDirectory() as tmp:
             slow_circle(env, brushes[-1], Path(tmp))
-    finally:
-        wm.terminate()
-        server.terminate()
-        wm.wait(10)
-        server.wait(10)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import shutil
@@ -117,16 +116,9 @@ def card(screen: tuple[int, int] = (1920, 1080)) -> None:
     """The QR card on a kiosk screen, under Xvfb + openbox."""
     sys.path.insert(0, str(OUT))
     import make
+    from xsession import x_session
 
-    make.SCREEN = screen
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", "1", "-screen", "0", f"{screen[0]}x{screen[1]}x24", "-nolisten", "tcp"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    env = {**os.environ, "DISPLAY": ":" + server.stdout.readline().decode().strip()}
-    wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
-    try:
+    with x_session(*screen) as env:
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, "-m", "live", "run", "--kiosk", "--recordings", tmp,
                    "--set", "share.host=127.0.0.1", "--set", "share.port=0"]  # fmt: skip
@@ -135,7 +127,7 @@ def card(screen: tuple[int, int] = (1920, 1080)) -> None:
                 wid = make.wait_window(env, "live")
                 make.xdo(env, "windowactivate", "--sync", wid)
                 time.sleep(5.0)
-                points = make.to_screen(True, make.SHAPE[:9])
+                points = make.to_screen(True, screen, make.SHAPE[:9])
                 make.xdo(env, "mousemove", "--window", wid, *points[0])
                 make.xdo(env, "mousedown", 1)
                 for x, y in points[1:]:
@@ -153,11 +145,6 @@ def card(screen: tuple[int, int] = (1920, 1080)) -> None:
             finally:
                 proc.terminate()
                 proc.wait(60)
-    finally:
-        wm.terminate()
-        server.terminate()
-        wm.wait(10)
-        server.wait(10)
 
 
 if __name__ == "__main__":

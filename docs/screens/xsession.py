@@ -1,0 +1,29 @@
+"""An X screen of a given size with openbox on it, for the screenshot scripts beside this file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import time
+
+
+@contextlib.contextmanager
+def x_session(width: int, height: int):
+    """Xvfb at ``width`` x ``height`` with openbox (fullscreen needs a window manager); yields the
+    environment with its ``DISPLAY``; both are stopped after."""
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    env = {**os.environ, "DISPLAY": ":" + server.stdout.readline().decode().strip()}
+    wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    try:
+        yield env
+    finally:
+        wm.terminate()
+        server.terminate()
+        wm.wait(10)
+        server.wait(10)
