@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 import torch
+
+from tests.xsession import x_session
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Real footage and photos, beside the checkout; absent on a user's machine.
@@ -44,25 +46,12 @@ XSCREEN = (1600, 900)
 @pytest.fixture
 def xserver():
     """A virtual 1600x900 screen with a window manager; yields the environment to run in."""
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", "1", "-screen", "0", f"{XSCREEN[0]}x{XSCREEN[1]}x24", "-nolisten", "tcp"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    number = server.stdout.readline().decode().strip()
-    if not number:
-        server.kill()
-        pytest.skip("Xvfb did not start")
-    env = {**os.environ, "DISPLAY": f":{number}"}
-    wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            env = stack.enter_context(x_session(*XSCREEN))
+        except RuntimeError as error:
+            pytest.skip(str(error))
         yield env
-    finally:
-        wm.terminate()
-        server.terminate()
-        wm.wait(10)
-        server.wait(10)
 
 
 def journal_frames(path: Path) -> int:

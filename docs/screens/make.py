@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 from PIL import Image
-from xsession import x_session
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
@@ -142,6 +141,9 @@ def hand_run(env, kiosk: bool, tag: str, folder: Path) -> None:
 
 
 def main(modes: list[str]) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.xsession import x_session
+
     hand_only, mouse_only = "--hand" in modes, "--mouse" in modes
     for mode in [m for m in modes if not m.startswith("--")]:
         kiosk, screen = RUNS[mode]

@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from make import ROOT, shot, to_screen, wait_window, xdo  # noqa: E402
-from xsession import x_session  # noqa: E402
 
 from live.config import TargetConfig  # noqa: E402
 from live.tools.doodles import CANVAS, doodles  # noqa: E402
+from tests.xsession import x_session  # noqa: E402
 
 #: The kiosk's screen in these shots.
 SCREEN = (1600, 900)

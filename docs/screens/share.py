@@ -116,7 +116,8 @@ def card(screen: tuple[int, int] = (1920, 1080)) -> None:
     """The QR card on a kiosk screen, under Xvfb + openbox."""
     sys.path.insert(0, str(OUT))
     import make
-    from xsession import x_session
+
+    from tests.xsession import x_session
 
     with x_session(*screen) as env:
         with tempfile.TemporaryDirectory() as tmp:
