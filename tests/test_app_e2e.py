@@ -286,7 +286,7 @@ class TestDisplayLost:
         for gif in tmp_path.glob("*.gif"):
             assert len(iio.imread(gif, index=None)) >= 1  # whole, if any
         left = list(tmp_path.glob(JOURNAL_PREFIX + "*"))
-        assert len(left) == 1 and not list(tmp_path.glob("*.gif"))  # Qt ended it: the journal holds the clip
+        assert len(left) == 1 and not list(tmp_path.glob("*.gif"))  # either way, the journal holds the clip
         again = subprocess.run(
             [sys.executable, "-m", "live", "run", "--headless", "--script", "examples/heart.json", "--max-frames", "1"]
             + ["--recordings", str(tmp_path)],

@@ -116,6 +116,52 @@ class TestRecorder:
             assert rec.start()  # ... and recording works again afterwards
         assert written == [1, 2]
 
+    def test_closed_without_export_keeps_the_recording_for_the_next_start(self, tmp_path):
+        """The display lost: close(export=False) leaves at once; the recording in progress stays
+        as its journal, and the next start publishes it."""
+        with pictures(settings(), tmp_path) as rec:
+            rec.start()
+            rec.add(frame(7))
+            rec.add(frame(8))
+            rec.close(export=False)
+            assert rec.exported == [] and not list(tmp_path.glob("*.gif"))
+        assert len(journals(tmp_path)) == 1
+        with pictures(settings(), tmp_path) as again:
+            again.wait()
+            (path,) = again.recovered
+        assert iio.imread(path, index=None)[:, 0, 0, 0].tolist() == [7, 8]
+        assert journals(tmp_path) == []
+
+    def test_closed_without_export_waits_for_no_export(self, tmp_path):
+        """An export under way is not waited for, one not begun is not started: both journals
+        stay for the next start."""
+        begun, release, calls = threading.Event(), threading.Event(), []
+
+        def stuck(path, frames, fps):
+            calls.append(path)
+            begun.set()
+            release.wait(60)
+            raise OSError(5, "given up")  # the process would be gone by now
+
+        rec = pictures(settings(), tmp_path, writer=stuck)
+        try:
+            for value in (1, 2):
+                rec.start()
+                rec.add(frame(value))
+                assert rec.stop()
+            assert begun.wait(10)  # the first export is under way, the second waits its turn
+            closing = threading.Thread(target=rec.close, kwargs={"export": False})
+            closing.start()
+            closing.join(30)  # waiting for the stuck export would take 60 s
+            assert not closing.is_alive() and len(calls) == 1 and len(journals(tmp_path)) == 2
+        finally:
+            release.set()
+            rec.close()
+        with pictures(settings(), tmp_path) as again:
+            again.wait()
+            assert len(again.recovered) == 2 and again.failures == 0
+        assert journals(tmp_path) == []
+
     def test_failed_export_is_reported_and_the_next_one_works(self, tmp_path):
         calls = []
 

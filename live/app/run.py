@@ -205,8 +205,8 @@ def run_live(
 
     Raises:
         ValueError: a bad script or an input that cannot run in this mode.
-        RuntimeError: no screen for a window, the display lost mid-run (once what was recorded
-            is written), or too many failed frames in a row.
+        RuntimeError: no screen for a window, the display lost mid-run (what was recorded is
+            left on disk for the next start to publish), or too many failed frames in a row.
     """
     options = options or RunOptions()
     mode = display_kind if isinstance(display_kind, DisplayMode) else display_mode(display_kind, config)
@@ -225,7 +225,8 @@ def run_live(
     if install.display.lost:
         raise RuntimeError(
             f"the display was lost ({install.display.lost}) after {result.frames} frames; "
-            f"{len(result.exported)} recording(s) written: start the X session again (the service restarts live)"
+            f"{len(result.exported)} recording(s) written, the rest kept for the next start: "
+            "start the X session again (the service restarts live)"
         )
     return result
 
@@ -385,7 +386,9 @@ def _finish(install: Installation, source: Input, quit: bool) -> RunResult:
     """What the run did; waits for the recorder to export what it holds first."""
     install.close()
     recorder = install.recorder
-    recorder.close()  # export what is recorded and wait, before the summary
+    # Export what is recorded and wait, before the summary; with the display lost, leave at once
+    # (the service restarts live, whose next start publishes what this run recorded).
+    recorder.close(export=not install.display.lost)
     return RunResult(
         frames=install.frames,
         exported=list(recorder.exported),

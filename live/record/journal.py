@@ -308,7 +308,8 @@ class Appender:
     :data:`SYNC_S` after it was written to (by itself: no later record or end is needed).
 
     Args:
-        on_end: called on the thread with ``(journal, export)`` once an ended journal is fsynced.
+        on_end: called on the thread with ``(journal, then)`` once an ended journal is fsynced;
+            ``then`` is what :meth:`end` was given (the recorder's choice of what becomes of it).
         on_error: called on the thread with ``(journal, exc)`` when a write fails; nothing more
             is appended to that journal (what was written stays).
     """
@@ -324,9 +325,9 @@ class Appender:
         """Queues one record for ``journal``."""
         self._queue.put((journal, kind, payload))
 
-    def end(self, journal: Journal, export: bool) -> None:
-        """Queues the end of ``journal``: after its records, fsync, then ``on_end``."""
-        self._queue.put((journal, None, export))
+    def end(self, journal: Journal, then: object) -> None:
+        """Queues the end of ``journal``: after its records, fsync, then ``on_end(journal, then)``."""
+        self._queue.put((journal, None, then))
 
     def join(self) -> None:
         """Waits until everything queued so far is written."""

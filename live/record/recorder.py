@@ -64,6 +64,17 @@ CLOSE_TIMEOUT_S = 120.0
 AMBIENT = 0.99
 
 
+class End(enum.Enum):
+    """What becomes of a recording's journal when the recording ends."""
+
+    EXPORT = "export"
+    """Exported now, then removed."""
+    DISCARD = "discard"
+    """Removed (nothing worth keeping)."""
+    KEEP = "keep"
+    """Left on disk for the next start to publish."""
+
+
 class Source(enum.Enum):
     """What a recorded frame shows."""
 
@@ -365,24 +376,30 @@ class Recorder:
         Returns:
             True when an export was queued.
         """
+        return self._end(End.EXPORT if export else End.DISCARD)
+
+    def _end(self, end: End) -> bool:
         journal, count = self._journal, self._count
         if journal is None:
             return False
         self._journal, self._count = None, 0
-        export = export and count > 0
-        if export:
+        if count == 0:
+            end = End.DISCARD
+        if end is End.EXPORT:
             with self._lock:
                 self._unwritten += 1
-        self._appender.end(journal, export)
-        return export
+        self._appender.end(journal, end)
+        return end is End.EXPORT
 
     # -- the journal's thread -------------------------------------------------------------
-    def _ended(self, journal: Journal, export: bool) -> None:
-        """An ended journal is on disk: queue its export, or remove it."""
-        if export:
+    def _ended(self, journal: Journal, end: End) -> None:
+        """An ended journal is on disk: queue its export, remove it, or keep it for the next start."""
+        if end is End.EXPORT:
             self._jobs.put((journal, False))
-        else:
+        elif end is End.DISCARD:
             journal.discard()
+        else:
+            journal.release()
 
     def _write_failed(self, journal: Journal, exc: OSError) -> None:
         self._say(f"recording stopped: {_say_error(exc)}", False)
@@ -448,18 +465,38 @@ class Recorder:
         self._appender.join()
         self._jobs.join()
 
-    def close(self) -> None:
-        """Exports the running recording, waits for exports (at most ``CLOSE_TIMEOUT_S``), stops
-        the threads. Safe to call twice. An export given up on keeps its journal for the next start."""
+    def close(self, export: bool = True) -> None:
+        """Ends the running recording and stops the threads. Safe to call twice.
+
+        Args:
+            export: export the running recording and wait for every export (at most
+                ``CLOSE_TIMEOUT_S``; one given up on keeps its journal for the next start). False:
+                leave at once; the running recording and the exports not yet done stay as
+                journals on disk, fsynced, for the next start to publish (the display was lost:
+                the service restarts the installation, which publishes them then).
+        """
         if self._closed:
             return
-        self.stop()
+        self._end(End.EXPORT if export else End.KEEP)
         self._closed = True
         self._appender.close(CLOSE_TIMEOUT_S)
+        if not export:
+            self._leave_jobs()
         self._jobs.put(None)
-        self._exporter.join(CLOSE_TIMEOUT_S)
-        if self._exporter.is_alive():
+        self._exporter.join(CLOSE_TIMEOUT_S if export else 0.0)
+        if export and self._exporter.is_alive():
             log.error("exports still running after %.0f s; their journals stay for the next start", CLOSE_TIMEOUT_S)
+
+    def _leave_jobs(self) -> None:
+        """Takes the exports not yet begun off the queue; their journals stay for the next start."""
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if job is not None:
+                job[0].release()
+            self._jobs.task_done()
 
     def __enter__(self) -> Recorder:
         return self
