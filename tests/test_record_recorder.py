@@ -156,6 +156,7 @@ class TestRecorder:
             assert not closing.is_alive() and len(calls) == 1 and len(journals(tmp_path)) == 2
         finally:
             release.set()
+            rec.wait()  # the stuck export gives up and lets go of its journal
             rec.close()
         with pictures(settings(), tmp_path) as again:
             again.wait()
