@@ -157,17 +157,27 @@ class TestNoScreen:
 
 
 class TestPacer:
-    def run(self, frame_s, frames=600, max_fps=60.0, monkeypatch=None):
-        """Frames of ``frame_s`` seconds each, on a fake clock; sleeps overshoot by 1 ms."""
+    def run(self, frame_s, frames=600, max_fps=60.0, monkeypatch=None, hitch=(0, 0.0)):
+        """Frames of ``frame_s`` seconds each, on a fake clock; sleeps overshoot by 1 ms; one frame
+        in ``hitch[0]`` takes ``hitch[1]`` seconds instead."""
         from live.app import run
 
         clock = [0.0]
         monkeypatch.setattr(run.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s + 0.001))
         pacer = run.Pacer(max_fps, clock=lambda: clock[0])
-        for _ in range(frames):
-            clock[0] += frame_s
+        for i in range(frames):
+            clock[0] += hitch[1] if hitch[0] and i % hitch[0] == hitch[0] - 1 else frame_s
             pacer.wait()
         return frames / clock[0]
+
+    def test_a_lone_hitch_is_made_up_by_the_next_frames(self, monkeypatch):
+        """A 45-ms frame once a second (a garbage collection, an export starting)."""
+        assert self.run(0.004, monkeypatch=monkeypatch, hitch=(60, 0.045)) == pytest.approx(60.0, rel=0.01)
+
+    def test_a_long_stall_is_not_made_up(self, monkeypatch):
+        """A frame of 0.5 s once every 60: the schedule starts again after it, with no burst."""
+        rate = self.run(0.004, monkeypatch=monkeypatch, hitch=(60, 0.5))
+        assert rate == pytest.approx(60 / (59 / 60 + 0.5), rel=0.02)
 
     def test_fast_frames_keep_the_rate_despite_sleep_overshoot(self, monkeypatch):
         assert self.run(0.004, monkeypatch=monkeypatch) == pytest.approx(60.0, rel=0.01)

@@ -356,12 +356,18 @@ def _run_frames(
             return False
 
 
+#: Periods a frame may run late and still be made up by the frames after it (:class:`Pacer`).
+CATCH_UP = 3
+
+
 class Pacer:
     """Frames at ``max_fps`` at most, on a steady schedule: each frame that ends early sleeps until
     its deadline, one period after the last one's, so the rate is ``max_fps`` on average (sleeping
     a period after each frame's end would lose the frame's own sleep overshoot every frame). A
-    frame late by more than a period starts the schedule again from now: slow frames are not made
-    up for by a burst. ``max_fps`` 0: no waiting.
+    lone hitch (a frame late by up to :data:`CATCH_UP` periods) is made up by the next frames,
+    which do not sleep until the schedule is met again; a frame later than that starts the
+    schedule again from now, so slow stretches are not made up for by a burst. ``max_fps`` 0: no
+    waiting.
     """
 
     def __init__(self, max_fps: float, clock: Callable[[], float] = time.perf_counter):
@@ -375,7 +381,7 @@ class Pacer:
             return
         now = self._clock()
         self._deadline = now if self._deadline is None else self._deadline + self.period
-        if now - self._deadline > self.period:  # far behind: a new schedule from now
+        if now - self._deadline > CATCH_UP * self.period:  # far behind: a new schedule from now
             self._deadline = now
         rest = self._deadline - now
         if rest > 0.0005:
