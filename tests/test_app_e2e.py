@@ -304,6 +304,9 @@ class TestDisplayLost:
 
 
 CIRCLE_VIDEO = HANDS / "fingertip_circle.mp4"
+#: The video shows an open palm, which sends the drawing once held: held 10 s in these tests, so
+#: that it never sends the mouse's drag half drawn on a slow machine (once it came 2 s late).
+PALM_HOLD = ("--set", "hand.submit_hold_s=10")
 
 
 class TestHandWindow:
@@ -315,8 +318,7 @@ class TestHandWindow:
             pytest.skip("no hand footage in ../shared/data/hands")
         env = xserver
         source = str(CIRCLE_VIDEO) if camera == "video" else "9"
-        proc = start_live(env, tmp_path, "--input", "hand", "--camera", source)
-        # the hand's open palm in the video submits (nothing drawn yet) in its first second
+        proc = start_live(env, tmp_path, "--input", "hand", "--camera", source, *PALM_HOLD)
         draw_submit_quit(env, proc, tmp_path, settle=2.0)
         err = (tmp_path / "stderr.txt").read_text()
         assert ("camera 9: lost" in err) == (camera == "lost")
@@ -327,10 +329,7 @@ class TestHandWindow:
         if not CIRCLE_VIDEO.is_file():
             pytest.skip("no hand footage in ../shared/data/hands")
         env = xserver
-        # The video shows an open palm, which sends the drawing once held: held for 10 s here, so
-        # that it never sends the drag half drawn on a slow machine (it came after 2 s once).
-        hold = ("--set", "hand.submit_hold_s=10")
-        proc = start_live(env, tmp_path, "--input", "hand", "--camera", str(CIRCLE_VIDEO), "--kiosk", *hold)
+        proc = start_live(env, tmp_path, "--input", "hand", "--camera", str(CIRCLE_VIDEO), "--kiosk", *PALM_HOLD)
         wid = wait_window(env, proc, "live", SCREEN)
         xdo(env, "windowactivate", "--sync", wid)
         time.sleep(2.0)  # fitted to the screen
