@@ -109,6 +109,17 @@ class TestPlateau:
         assert not plateau.update(1.0)
 
 
+def keeping_writer(frames: list):
+    """A recorder's writer that keeps the pictures it is given in ``frames`` and writes a stub."""
+
+    def writer(path, stack, fps):
+        frames.extend(stack)
+        path.write_bytes(b"GIF89a")
+        return path
+
+    return writer
+
+
 def draw_square(install, now, lo=30, hi=98):
     """A square outline drawn with the mouse (a sample every few pixels, so its corners stay)."""
     install.handle(Pen(Phase.DOWN, lo, lo), now)
@@ -570,16 +581,10 @@ class TestPoolSwarm:
 
         from live.scene import build_live
 
-        written = {}
-
-        def writer(path, frames, fps):
-            written["frames"] = np.asarray(frames)
-            path.write_bytes(b"GIF89a")
-            return path
-
+        written = []
         config = small_config(tmp_path, **{"record.size": 200})
         scene = build_live(config)
-        with Recorder(config.record, config.paths.recordings, writer=writer) as rec:
+        with Recorder(config.record, config.paths.recordings, writer=keeping_writer(written)) as rec:
             install = Installation(config, scene, OffscreenDisplay(128, compose=True), rec, start=0.0)
             draw_square(install, 0.0)
             install.handle(Command.SUBMIT, 0.0)
@@ -587,7 +592,7 @@ class TestPoolSwarm:
                 install.frame([], 0.1 * k)
             install.handle(Command.EXPORT, 2.0)
             rec.wait()
-        frames = written["frames"]
+        frames = np.asarray(written)
         assert frames.shape == (20, 200, 200, 3)
         last = frames[-1]
         red = (last[..., 0] > 200) & (last[..., 1] < 60) & (last[..., 2] < 60)

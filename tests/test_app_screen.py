@@ -16,7 +16,7 @@ from live.input import Command, Pen, Phase
 from live.record import Recorder
 from live.render.eyes import canvas_to_ndc
 from live.scene import build
-from tests.test_app_loop import SMALL, draw_square
+from tests.test_app_loop import SMALL, draw_square, keeping_writer
 
 
 def make(tmp_path, kiosk=False, **extra):
@@ -142,11 +142,7 @@ class TestScriptHand:
 class TestGifsShowTheEyes:
     def test_the_recorded_view_has_eyes_that_look_at_the_pen(self, tmp_path):
         frames = []
-
-        def writer(path, stack, fps):
-            frames.extend(stack)
-            path.write_bytes(b"GIF89a")
-            return path
+        writer = keeping_writer(frames)
 
         # the clip at the screen's size and without the inset: exactly the view the visitor sees
         extra = {"paths.recordings": str(tmp_path / "rec"), "record.size": 128, "record.inset": 0.0}

@@ -16,7 +16,7 @@ from live.input.combine import CombinedInput
 from live.input.script import ScriptInput, parse_script
 from live.record import Recorder
 from live.scene import build
-from tests.test_app_loop import SMALL, draw_square
+from tests.test_app_loop import SMALL, draw_square, keeping_writer
 
 
 class TestCanvasPicture:
@@ -87,11 +87,7 @@ class TestTheFrameFollowsTheDisplay:
     def test_a_kiosk_screen_records_at_the_clips_size(self, tmp_path):
         """The screen shows the swarm at 918 px; the clip is record.size square (96 here)."""
         frames = []
-
-        def writer(path, stack, fps):
-            frames.extend(stack)
-            path.write_bytes(b"GIF89a")
-            return path
+        writer = keeping_writer(frames)
 
         config = load_config(None, {**SMALL, "paths.recordings": str(tmp_path / "rec"), "record.size": 96})
         scene = build(config)
