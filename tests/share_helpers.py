@@ -3,8 +3,10 @@ HTTP request (so a test knows exactly what went over the wire)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import socket
+import time
 from pathlib import Path
 
 import numpy as np
@@ -62,3 +64,19 @@ def raw_request(port: int, head: bytes, body: bytes = b"", timeout: float = 5.0)
 def get_raw(port: int, target: bytes) -> tuple[int, bytes]:
     """``GET target`` exactly as given (no normalisation of '..' or percent signs)."""
     return raw_request(port, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close")
+
+
+def port_from_log(process, says: str, timeout: float) -> tuple[int | None, list[str]]:
+    """Reads ``process``'s stderr until a line ``<says> 127.0.0.1:<port>``; returns the port (None
+    when the process ended or ``timeout`` passed first) and the lines read."""
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        match = re.search(rf"{says} {re.escape(LOOPBACK)}:(\d+)", line)
+        if match:
+            return int(match[1]), lines
+    return None, lines

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
 
 from tests.conftest import ROOT
-from tests.share_helpers import LOOPBACK, write_recording
+from tests.share_helpers import LOOPBACK, port_from_log, write_recording
 
 
 def _live(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -49,16 +47,7 @@ def test_serves_a_folder_until_sigterm(tmp_path):
     ]  # fmt: skip
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        lines = []
-        deadline = time.monotonic() + 60
-        port = None
-        while port is None and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            if not line:
-                break
-            lines.append(line)
-            match = re.search(rf"serving on {re.escape(LOOPBACK)}:(\d+)", line)
-            port = int(match[1]) if match else None
+        port, lines = port_from_log(process, "serving on", timeout=60)
         assert port, "".join(lines)
         text = "".join(lines)
         assert "1 recording(s)" in text and "staff-4321" not in text, "the PIN stays out of the log"

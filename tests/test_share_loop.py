@@ -22,7 +22,7 @@ from live.input import Command
 from live.record import Recorder
 from live.share import KioskStatus, ShareCode
 from tests.conftest import ROOT, wait_for
-from tests.share_helpers import LOOPBACK
+from tests.share_helpers import LOOPBACK, port_from_log
 from tests.test_app_loop import write_script
 from tests.test_share_app import SMALL, URL, Screen, card_shown, export
 
@@ -166,15 +166,7 @@ def test_headless_live_run_serves_healthz(tmp_path):
     ]  # fmt: skip
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     try:
-        port, lines = None, []
-        deadline = time.monotonic() + 120
-        while port is None and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            if not line:
-                break
-            lines.append(line)
-            match = re.search(rf"share server on {re.escape(LOOPBACK)}:(\d+)", line)
-            port = int(match[1]) if match else None
+        port, lines = port_from_log(process, "share server on", timeout=120)
         assert port, "".join(lines)
         threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True).start()
         with httpx.Client(base_url=f"http://{LOOPBACK}:{port}", trust_env=False, timeout=10) as client:
