@@ -60,6 +60,7 @@ class Presenter:
         self.share = share
         self._shown: np.ndarray | None = None  # the canvas with the QR code over it
         self._swarm: np.ndarray | None = None  # the swarm as the screen shows it, this frame
+        self._blank = False  # the target beside the swarm is blank (a private one came last)
         self._status_at = -np.inf
         self._input_said: Status | None = None  # the input's problem now on the status line
         self._last_wall = time.perf_counter()
@@ -83,7 +84,11 @@ class Presenter:
         """Acts on what the frame's events did: a new target is drawn beside the swarm, ``h``
         toggles the HUD's figures, a stroke, a clear or attract mode hides the share code."""
         if turn.target is not None:  # a person's mask (the mirror) is never shown, nor previewed
-            self.display.set_target(np.zeros_like(turn.target) if turn.private else turn.target)
+            if not turn.private:
+                self.display.set_target(turn.target)
+            elif not self._blank:  # blank once, not at every mask the camera gives
+                self.display.set_target(np.zeros_like(turn.target))
+            self._blank = turn.private
         for command in turn.commands:
             if command is Command.HUD:
                 self.hud.stats = not self.hud.stats

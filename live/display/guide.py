@@ -12,7 +12,7 @@ is passed in, in seconds, so tests drive it with a fake clock.
 A countdown replaces the text in the last ``ui.countdown_seconds`` before the idle timeout clears
 a visitor's drawing (or the swarm's picture of it); any input starts the idle time again.
 
-While the hand cannot draw (:meth:`Guide.hand_lost`: the camera is lost, the tracker stopped),
+While the hand cannot draw (:meth:`Guide.input_lost`: the camera is lost, the tracker stopped),
 the hand's texts give way to the mouse's where a mouse can draw too, else to the calm
 ``ui.camera_lost``; the visitor never reads the camera's error (staff do, in the log and the HUD).
 """
@@ -24,10 +24,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from live.config import UiConfig
-
-#: The input kind that draws in every window (the fallback while another input's source is lost).
-MOUSE = "mouse"
+from live.config import InputKind, UiConfig
 
 
 class Step(enum.Enum):
@@ -52,7 +49,7 @@ class Instruction:
 
     step: Step
     text: str
-    kind: str
+    kind: InputKind
     """The input kind whose variant the text is (the last stroke's, or the installation's input):
     'mouse', 'hand', ..."""
     seconds: int = 0
@@ -72,7 +69,7 @@ class Guide:
             own source is lost (its camera), the mouse's texts show instead of ``ui.camera_lost``.
     """
 
-    def __init__(self, ui: UiConfig, kind: str = "mouse", mouse: bool = True):
+    def __init__(self, ui: UiConfig, kind: InputKind = InputKind.MOUSE, mouse: bool = True):
         self.ui = ui
         self.default_kind = kind
         self.mouse = mouse
@@ -82,7 +79,7 @@ class Guide:
         self.clip: Path | None = None
 
     # -- what happens ------------------------------------------------------------------------
-    def stroke(self, kind: str) -> None:
+    def stroke(self, kind: InputKind) -> None:
         """A stroke started (or went on), by a pen of input ``kind`` (the mouse, the hand, ...)."""
         self.step = Step.DRAWING
         self.kind = kind
@@ -140,8 +137,8 @@ class Guide:
         """This step's text for the kind of input at work; while the input's own source is lost,
         the mouse's where a mouse can draw, else the calm ``ui.camera_lost``."""
         kind = self.kind
-        if self.lost and kind != MOUSE:
+        if self.lost and kind != InputKind.MOUSE:
             if not self.mouse:
                 return Instruction(self.step, self.ui.camera_lost, kind)
-            kind = MOUSE
+            kind = InputKind.MOUSE
         return Instruction(self.step, self.ui.text(step, kind), kind)

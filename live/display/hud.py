@@ -46,8 +46,8 @@ class HudState:
     status_ok: bool = True
     staff: str = ""
     """The input's trouble (e.g. "camera lost: ..."), for staff: shown with the figures only
-    (``h``), never to visitors, whose instruction changes instead (:meth:`Guide.hand_lost
-    <live.display.guide.Guide.hand_lost>`)."""
+    (``h``), never to visitors, whose instruction changes instead (:meth:`Guide.input_lost
+    <live.display.guide.Guide.input_lost>`)."""
     instruction: Instruction | None = None
     """What the visitor is told to do now (:mod:`live.display.guide`); None: nothing."""
 

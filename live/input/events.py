@@ -15,6 +15,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from live.config import InputKind
+
 
 class Phase(enum.Enum):
     """Where a pen event falls in a stroke."""
@@ -32,8 +34,8 @@ class Pen:
     x: float
     y: float
     pen: int = 0
-    source: str = "mouse"
-    """The input kind whose pen this is (``app.input``'s names: 'mouse', 'hand', ...): the screen
+    source: InputKind = InputKind.MOUSE
+    """The input kind whose pen this is: the screen
     explains what that input does (the hand's gestures, the mouse's keys)."""
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from live.config import HandConfig
+from live.config import HandConfig, InputKind
 from live.input.events import Command, Event, Pen, Phase
 from live.input.hand import Hand, Landmark
 
@@ -34,10 +34,6 @@ Point = tuple[float, float]
 #: Seconds without any sample after which a stroke ends even if the hand points on both sides
 #: of the gap (a slow machine's frame interval must stay below it).
 MAX_GAP_S = 0.5
-#: The input kind of the hand's pens (:attr:`~live.input.events.Pen.source`).
-SOURCE = "hand"
-
-
 class Pose(enum.StrEnum):
     """What the hand is doing."""
 
@@ -257,7 +253,7 @@ class StrokeBuilder:
         return self._last is not None
 
     def _pen(self, phase: Phase, point: Point) -> Pen:
-        return Pen(phase, point[0], point[1], self.pen, source=SOURCE)
+        return Pen(phase, point[0], point[1], self.pen, source=InputKind.HAND)
 
     def update(self, point: Point | None, drawing: bool, t: float) -> list[Pen]:
         """Feeds one sample; returns its pen events in order.

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from live.config import Config, ReplayConfig
+from live.config import Config, InputKind, ReplayConfig
 from live.input.base import Input, InputSpec
 from live.input.events import Command, Event, Pen
 from live.input.keys import keymap
 from live.input.script import Script, load_script
-
-#: The input kind of the replay's pens.
-SOURCE = "replay"
 
 
 class ReplayInput(Input):
@@ -59,7 +56,7 @@ class ReplayInput(Input):
 
 
 def _as_replay(event: Event) -> Event:
-    return dataclasses.replace(event, source=SOURCE) if isinstance(event, Pen) else event
+    return dataclasses.replace(event, source=InputKind.REPLAY) if isinstance(event, Pen) else event
 
 
 def _open_replay(config: Config, corner: bool) -> Input:

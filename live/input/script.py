@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from live.config import AppConfig
+from live.config import AppConfig, InputKind
 from live.input.base import Input
 from live.input.events import Command, Event, Pen, Phase
 from live.input.keys import keymap
@@ -116,7 +116,7 @@ def _stroke(item: dict, t: float, where: str, side: float, k: float) -> list[tup
     hand = item.get("hand", False)
     if not isinstance(hand, bool):
         raise ValueError(f"script {where}.hand must be true or false")
-    source = "hand" if hand else "mouse"
+    source = InputKind.HAND if hand else InputKind.MOUSE
     n = len(points)
     timeline = []
     for j, (x, y) in enumerate(points):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from live.display.views import target_picture
+from live.display.views import mask_at, target_picture
 from live.render.eyes import EyePose
 from live.render.view import CrispView
 
@@ -98,17 +98,16 @@ class ClipView:
         size: side of the clip in pixels (``record.size``).
         inset: side of the drawing's inset as a fraction of ``size`` (``record.inset``); 0: none.
         ambient: the ambient light of the colours (``render.ambient``).
-        segments: sides of the discs' polygon; 0 for true circles (the screen's crisp view).
 
     Raises:
         ValueError: a size under 8 pixels or an inset outside [0, 0.5].
     """
 
-    def __init__(self, size: int, inset: float = 0.22, ambient: float = 0.99, segments: int = 0):
+    def __init__(self, size: int, inset: float = 0.22, ambient: float = 0.99):
         if not 0.0 <= inset <= 0.5:
             raise ValueError(f"clip inset must be within [0, 0.5] of the side, got {inset}")
         self.size = size
-        self.crisp = CrispView(size, segments, ambient)
+        self.crisp = CrispView(size, 0, ambient)  # true circles, as the screen draws them
         side = round(size * inset)
         self._inset = None if side < 8 else np.zeros((side, side, 3), np.uint8)
 
@@ -123,12 +122,9 @@ class ClipView:
         if mask is None:
             self._inset = np.zeros_like(self._inset)
             return
-        import cv2
-
         side = self._inset.shape[0]
         border = max(1, side // 60)
-        small = cv2.resize(np.asarray(mask, np.float32), (side, side), interpolation=cv2.INTER_AREA)
-        picture = target_picture(small)
+        picture = target_picture(mask_at(mask, side))
         picture[:border], picture[-border:], picture[:, :border], picture[:, -border:] = (INSET_FRAME_RGB,) * 4
         self._inset = picture
 
