@@ -4,6 +4,7 @@ These record pictures (``Source.RESULT``); the swarm's clips are in test_record_
 """
 
 import threading
+from pathlib import Path
 
 import imageio.v3 as iio
 import numpy as np
@@ -162,6 +163,29 @@ class TestRecorder:
             again.wait()
             assert len(again.recovered) == 2 and again.failures == 0
         assert journals(tmp_path) == []
+
+    def test_a_journal_that_cannot_be_removed_stops_nothing(self, tmp_path, monkeypatch):
+        """The folder turned read-only for deletes: an empty recording's journal and a published
+        one's stay on disk, and the recorder goes on recording and exporting."""
+        from live.record import journal as journal_module
+
+        unlink = journal_module.os.unlink
+
+        def refuse(path, *args, **kwargs):
+            if Path(path).name.startswith(".live-rec-"):
+                raise PermissionError(13, "Permission denied", str(path))
+            return unlink(path, *args, **kwargs)
+
+        monkeypatch.setattr(journal_module.os, "unlink", refuse)
+        with pictures(settings(), tmp_path) as rec:
+            rec.start()
+            assert not rec.stop()  # nothing kept: its journal is discarded (and cannot be)
+            waiting = threading.Thread(target=lambda: record_one(rec, frame(9)))
+            waiting.start()
+            waiting.join(60)
+            assert not waiting.is_alive(), "the journal's thread died"
+            assert len(rec.exported) == 1 and rec.exported[0].is_file()
+        assert len(journals(tmp_path)) == 2
 
     def test_failed_export_is_reported_and_the_next_one_works(self, tmp_path):
         calls = []

@@ -201,10 +201,17 @@ class Journal:
         self.release()
 
     def discard(self) -> None:
-        """Removes the journal (its recording is published, or was empty) and closes it."""
-        with contextlib.suppress(FileNotFoundError):
+        """Removes the journal (its recording is published, or was empty) and closes it. A journal
+        that cannot be removed (a folder turned read-only) is logged and left: the threads that
+        discard go on."""
+        try:
             os.unlink(self.path)
-        self.release()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("cannot remove %s (the next start tries it again): %s", self.path.name, exc)
+        finally:
+            self.release()
 
     def release(self) -> None:
         """Closes the file, so the lock goes (idempotent)."""
@@ -355,7 +362,10 @@ class Appender:
                     if kind is None:
                         dirty.pop(id(journal), None)
                         self._sync(journal)
-                        self._on_end(journal, payload)
+                        try:
+                            self._on_end(journal, payload)
+                        except Exception:  # the thread goes on: later recordings still need it
+                            log.exception("recording %s: its end failed", journal.stem)
                     elif self._append(journal, kind, payload):
                         since = since if dirty else time.monotonic()
                         dirty[id(journal)] = journal

@@ -415,6 +415,9 @@ class Recorder:
                 journal, recovered = job
                 try:
                     self._export(journal, recovered)
+                except Exception:  # the thread goes on; the journal stays for the next start
+                    log.exception("export of %s failed", journal.stem)
+                    journal.release()
                 finally:
                     if not recovered:
                         with self._lock:
