@@ -41,8 +41,10 @@ log = logging.getLogger("live.record")
 PART_PREFIX = ".live-part-"
 #: Bytes of the token drawn per recording (``secrets.token_urlsafe``; 22 characters).
 TOKEN_BYTES = 16
+#: A recording's name without its extension: time stamp and token (journals carry it too).
+STEM = r"(?P<stamp>\d{8}-\d{6})-(?P<token>[A-Za-z0-9_-]{22})"
 #: A recording's file name: time stamp, token, extension.
-NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6})-(?P<token>[A-Za-z0-9_-]{22})\.(?P<ext>gif|mp4)$")
+NAME = re.compile(rf"^{STEM}\.(?P<ext>gif|mp4)$")
 #: Free bytes an export leaves on the disk at least (the system and the logs need some too).
 RESERVE_BYTES = 1 << 20
 

@@ -40,16 +40,14 @@ from pathlib import Path
 
 import numpy as np
 
-from live.record.files import fsync_folder, open_locked_part
+from live.record.files import STEM, fsync_folder, open_locked_part
 
 log = logging.getLogger("live.record")
 
 #: Prefix of every journal's name (hidden: the share server never lists it).
 JOURNAL_PREFIX = ".live-rec-"
 #: A journal's name: stem and the tries made to export it so far.
-JOURNAL_NAME = re.compile(
-    rf"^{re.escape(JOURNAL_PREFIX)}(?P<stem>\d{{8}}-\d{{6}}-[A-Za-z0-9_-]{{22}})\.(?P<tries>\d+)\.clip$"
-)
+JOURNAL_NAME = re.compile(rf"^{re.escape(JOURNAL_PREFIX)}(?P<stem>{STEM})\.(?P<tries>\d+)\.clip$")
 #: First bytes of every journal (format version 1).
 MAGIC = b"LIVECLIP1\n"
 #: Longest header, in bytes.

@@ -32,12 +32,12 @@ from live.config import ShareConfig
 from live.share import pages
 from live.share.limits import Limits
 from live.share.media import still_png
-from live.share.recordings import CONTENT_TYPES, find_recording
+from live.share.recordings import CONTENT_TYPES, TOKEN_RE, find_recording
 from live.share.staff import StaffRoutes, html
 from live.share.status import KioskStatus, health
 
 #: ``/r/<token>``, ``/r/<token>.gif``, ``.mp4``, ``.png``.
-RECORDING_PATH = re.compile(r"(?P<token>[A-Za-z0-9_-]{22})(?:\.(?P<ext>gif|mp4|png))?")
+RECORDING_PATH = re.compile(rf"(?P<token>{TOKEN_RE.pattern})(?:\.(?P<ext>gif|mp4|png))?")
 #: How long a phone may keep a clip's files (they never change under one name).
 FILE_CACHE = {"cache-control": "private, max-age=3600"}
 
