@@ -109,12 +109,11 @@ class Keepsake:
             if self.status is not None and not status.ok:
                 self.status.export_failed(status.text)
         exported = self.recorder.exported
-        if len(exported) > self._exported:
-            self._exported = len(exported)
-            if self.status is not None:
-                self.status.exported(exported[-1])
-            return exported[-1]
-        return None
+        new, self._exported = exported[self._exported :], len(exported)
+        if self.status is not None:
+            for path in new:  # two exports may end between frames: each counts
+                self.status.exported(path)
+        return new[-1] if new else None
 
     def _record(self, shown: tuple, loss: float, now: float) -> None:
         """A failure ends that recording, not the frame."""

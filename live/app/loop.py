@@ -26,7 +26,7 @@ from live.input.mirror import MirrorSource
 from live.record import Recorder
 from live.scene import Scene
 from live.share.overlay import ShareCode
-from live.share.status import KioskStatus
+from live.share.status import CAMERA_LOST, CAMERA_OK, KioskStatus
 
 log = logging.getLogger("live.app")
 
@@ -169,6 +169,6 @@ class Installation:
         """Tells the share server how the camera is, and shows the last QR code again when staff
         asked for it."""
         status = self.status
-        status.camera("ok" if problem is None else "lost")  # ignored without a camera
+        status.camera(CAMERA_OK if problem is None else CAMERA_LOST)  # ignored without a camera
         if status.take_code_request():
             self.presenter.show_last_code(now)
