@@ -10,6 +10,8 @@ from live.config import InputKind
 NAME = "bench"
 #: --loop's frames timed by default.
 FRAMES = 10000
+#: Frames timed per scene of ``live bench --kiosk`` by default.
+KIOSK_FRAMES = 300
 
 
 def _int_list(text: str) -> list[int]:
@@ -36,7 +38,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p.add_argument(
         "--loop", action="store_true", help="time the headless frame loop instead (N=20, 256, analytic, CPU)"
     )
-    p.add_argument("--frames", type=int, default=FRAMES, help="--loop: frames timed after warm-up (default 10000)")
+    p.add_argument(
+        "--frames", type=int, help="frames timed after warm-up (default: --loop 10000, --kiosk 300 per scene)"
+    )
     p.add_argument(
         "--warmup", type=int, default=500, help="--loop: frames before timing and the first RSS (default 500)"
     )
@@ -93,7 +97,7 @@ def _kiosk(args: argparse.Namespace) -> None:
     from live.tools.bench import format_kiosk, parse_screen, run_kiosk_bench
 
     width, height = parse_screen(args.kiosk)
-    frames = 300 if args.frames == FRAMES else args.frames
+    frames = args.frames or KIOSK_FRAMES
     figures = run_kiosk_bench(width, height, frames=frames, threads=args.threads, window=args.window)
     print(json.dumps(figures) if args.json else format_kiosk(figures))
 
@@ -103,7 +107,7 @@ def _loop(args: argparse.Namespace) -> None:
     from live.tools.bench import format_loop, run_loop_bench
 
     figures = run_loop_bench(
-        frames=args.frames,
+        frames=args.frames or FRAMES,
         warmup=args.warmup,
         threads=args.threads,
         input=args.input,

@@ -6,7 +6,7 @@
 - :mod:`~live.tools.bench.kiosk`: the kiosk's whole frame at a screen size.
 """
 
-from live.tools.bench.kiosk import doodle_script, doodle_strokes, format_kiosk, parse_screen, run_kiosk_bench
+from live.tools.bench.kiosk import format_kiosk, parse_screen, run_kiosk_bench
 from live.tools.bench.loop import LOOP_SETTINGS, format_loop, loop_script, rss_mb, run_loop_bench
 from live.tools.bench.steps import HEADER, BenchRow, format_row, median_ms, rows_as_dicts, run_bench, run_pool_bench
 
@@ -14,8 +14,6 @@ __all__ = [
     "HEADER",
     "LOOP_SETTINGS",
     "BenchRow",
-    "doodle_script",
-    "doodle_strokes",
     "format_kiosk",
     "format_loop",
     "format_row",

@@ -3,7 +3,9 @@ fine-pen doodle, composed offscreen (or in the real fullscreen window with ``--w
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -14,36 +16,10 @@ from live.tools.bench.loop import LOOP_SETTINGS, LoopProbe, loop_scene
 #: The kiosk benchmark's doodle is drawn with a fine pen (``target.brush``, pixels of a 224-pixel
 #: canvas): about 190 creatures take part (issue 15's "fine-pen doodle of about 200 creatures").
 DOODLE_BRUSH = 4
+#: The doodle: a visitor's smiley (face, eyes, mouth, nose, hair) drawn from 0.3 s on and sent.
+DOODLE = Path(__file__).resolve().parents[3] / "examples" / "smiley.json"
 #: Frames of each kiosk scene before the timed ones (the doodle is drawn and sent within them).
 KIOSK_WARMUP = 150
-
-
-def doodle_strokes() -> list[list[list[float]]]:
-    """A visitor's smiley in pixels of a 224-pixel canvas: the face, two eyes, a mouth, a nose and
-    a zigzag of hair (``examples/smiley.json`` is these strokes)."""
-    import math
-
-    def arc(cx: float, cy: float, r: float, n: int, a0: float = 0.0, a1: float = math.tau) -> list[list[float]]:
-        return [
-            [round(cx + r * math.cos(a0 + (a1 - a0) * i / n), 1), round(cy + r * math.sin(a0 + (a1 - a0) * i / n), 1)]
-            for i in range(n + 1)
-        ]
-
-    return [
-        arc(112, 112, 80, 32),
-        arc(82, 88, 9, 12),
-        arc(142, 88, 9, 12),
-        arc(112, 118, 45, 14, 0.15 * math.pi, 0.85 * math.pi),
-        [[100, 100], [108, 124], [118, 122]],
-        [[60 + 12 * i, 40 - (i % 2) * 14] for i in range(10)],
-    ]
-
-
-def doodle_script(end: float = 3600.0) -> dict:
-    """A script that draws :func:`doodle_strokes` from 0.3 s on, a stroke every 0.35 s, and sends it."""
-    events = [{"t": round(0.3 + 0.35 * i, 2), "stroke": s, "duration": 0.25} for i, s in enumerate(doodle_strokes())]
-    events.append({"t": round(0.3 + 0.35 * len(events) + 0.3, 2), "key": "s"})
-    return {"fps": 30, "canvas": 224, "events": events, "end": end}
 
 
 def parse_screen(text: str) -> tuple[int, int]:
@@ -76,7 +52,7 @@ def run_kiosk_bench(
     the panels' side, the band; everything a kiosk does but handing the picture to the window
     system) or, with ``window``, in the real fullscreen kiosk window on ``$DISPLAY`` (frames
     presented, ``app.max_fps`` as a kiosk has it). Two scenes: attract mode (the creatures form
-    'DRAW!') and a fine-pen doodle (:func:`doodle_script`, ``target.brush`` =
+    'DRAW!') and a fine-pen doodle (:data:`DOODLE`, ``target.brush`` =
     :data:`DOODLE_BRUSH`: about 190 creatures), each timed over ``frames`` frames after
     ``warmup`` (the doodle is sent at 2.7 s: frame 81 headless; in a window at least 300 frames
     are left for it).
@@ -98,7 +74,8 @@ def run_kiosk_bench(
     attract = {"fps": 30, "canvas": 224, "events": [], "end": 3600.0}
     figures = {"screen": f"{width}x{height}", "window": window, **loop_scene(load_config(None, extra))}
     counts = (max(warmup, 300) if window else warmup, frames)
-    for scene, script, brush in (("attract", attract, {}), ("doodle", doodle_script(), {"target.brush": DOODLE_BRUSH})):
+    doodle = json.loads(DOODLE.read_text())
+    for scene, script, brush in (("attract", attract, {}), ("doodle", doodle, {"target.brush": DOODLE_BRUSH})):
         figures[scene] = _kiosk_scene((width, height), counts, {**extra, **brush}, script, window)
         figures["side"] = figures[scene].pop("side")
     return figures
@@ -136,7 +113,6 @@ def _kiosk_mode(screen: tuple[int, int], window: bool, showing: list[float], scr
 
 def _kiosk_scene(screen: tuple[int, int], frames: tuple[int, int], extra: dict, script: dict, window: bool) -> dict:
     """One scene of :func:`run_kiosk_bench`: its figures."""
-    import json
     import tempfile
 
     from live.app import RunOptions, run_live
